@@ -1,0 +1,42 @@
+package io.waymark.core.port;
+
+import io.waymark.core.model.ControlFlags;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plan history, the latest pointer and the control flags. Every method may throw
+ * {@link StoreUnavailableException}. Implementations: in memory (tests), durable file (embedded),
+ * etcd (distributed), simulated (waymark-sim).
+ */
+public interface PlanStore {
+    /**
+     * Compare-and-set on the latest generation: publishes {@code draft} as generation
+     * {@code expectedLatest + 1} only if the latest stored generation is still {@code expectedLatest}
+     * ({@link Generation#ZERO} for an empty store). Two publishers can never both publish g+1.
+     * Durable before it returns {@link PublishOutcome.Published}.
+     */
+    PublishOutcome publish(Generation expectedLatest, PlanDraft draft);
+
+    /** The newest plan, or empty when none was ever published. Never a deleted one. */
+    Optional<Plan> latest();
+
+    /** The plan of that generation, unless it was never published or has been deleted. */
+    Optional<Plan> read(Generation generation);
+
+    /** Generations still stored, ascending. */
+    List<Generation> history();
+
+    /**
+     * Deletes one plan from history. Idempotent (deleting a missing plan returns false). Refuses
+     * (IllegalArgumentException) to delete the latest plan: the latest pointer must always resolve.
+     */
+    boolean delete(Generation generation);
+
+    ControlFlags flags();
+
+    void setFlags(ControlFlags flags);
+}
