@@ -111,7 +111,8 @@ public final class Enactor {
         }
         int share = Math.min(config.endpointsPerTickMax(), order.size());
         List<ConditionalApply> applies = new ArrayList<>();
-        int visited = 0, skipped = 0, failed = 0, errors = 0;
+        List<ConditionalApply> heals = new ArrayList<>();
+        int visited = 0, skipped = 0, deferred = 0, failed = 0, errors = 0;
         for (int i = 0; i < share; i++) {
             Endpoint endpoint = order.get(cursor);
             Stamp served;
@@ -127,15 +128,35 @@ public final class Enactor {
             }
             visited++;
             cursor = (cursor + 1) % order.size();
+            ConditionalApply apply = new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint));
             if (served.generation().isAtLeast(latest.generation())) {
                 skipped++; // something at least as new is already served
+            } else if (served.isNone()) {
+                heals.add(apply);
             } else {
-                // Generation 0 (missing, empty or unreadable stamp) lands here too: it is healed with
-                // the latest plan, the CAS comparing against the exact value that was read.
-                applies.add(new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint)));
+                applies.add(apply);
             }
         }
-        return new TickPlan.Writes(id, latest, applies, visited, skipped, failed, errors, details);
+        if (!heals.isEmpty()) {
+            // Generation 0 (missing, empty or unreadable stamp) is healed with the latest plan, the CAS
+            // comparing against the exact value read. An unreadable stamp has lost the generation it
+            // held, so the plan store cannot tell us whether our plan is older than it: a plan published
+            // between our read of the latest plan and our read of the stamp might be what it served.
+            // Re-reading the latest plan closes that window: if it is unchanged, every plan published
+            // before the stamp was read is at most ours, so healing never moves an endpoint backwards
+            // (I2), however long this enactor then stalls before writing (the CAS pins the stamp).
+            boolean stillLatest;
+            try {
+                stillLatest = planStore.latest().map(p -> p.stamp().equals(latest.stamp())).orElse(false);
+            } catch (StoreUnavailableException e) {
+                errors++;
+                note(details, "plan store (heal re-check): " + e.getMessage());
+                stillLatest = false;
+            }
+            if (stillLatest) applies.addAll(heals);
+            else deferred += heals.size();
+        }
+        return new TickPlan.Writes(id, latest, applies, visited, skipped, deferred, failed, errors, details);
     }
 
     /**
@@ -158,7 +179,7 @@ public final class Enactor {
                 return finished(TickStatus.STORE_UNAVAILABLE, plan.generation(), Optional.empty(), errors + 1, details).result();
             }
         }
-        int applied = 0, superseded = 0, conflicts = 0, deferred = 0, healed = 0, failed = w.failed();
+        int applied = 0, superseded = 0, conflicts = 0, deferred = w.deferred(), healed = 0, failed = w.failed();
         List<ConditionalApply> all = w.applies();
         for (int from = 0; from < all.size(); from += config.applyBatchSize()) {
             List<ConditionalApply> batch = all.subList(from, Math.min(all.size(), from + config.applyBatchSize()));
@@ -213,6 +234,9 @@ public final class Enactor {
             try {
                 Stamp served = recordStore.read(endpoint).stamp();
                 if (served.generation().isAtLeast(plan.generation())) return new Landing(Land.SUPERSEDED, conflicts, 0, false);
+                // A stamp that became unreadable since prepare is healed by the next prepare, with the
+                // then-latest plan: ours may be older than what it held (see prepare).
+                if (served.isNone()) return new Landing(Land.DEFERRED, conflicts, 0, false);
                 ApplyOutcome outcome = recordStore.applyIfNewer(endpoint, served, plan.stamp(), records);
                 switch (outcome) {
                     case APPLIED:

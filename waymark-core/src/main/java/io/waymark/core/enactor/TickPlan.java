@@ -20,15 +20,16 @@ public sealed interface TickPlan {
 
     /**
      * Conditional applies to make, each carrying the stamp read in prepare as its expected value.
-     * {@code visited} = applies.size() + skipped + failed.
+     * {@code visited} = applies.size() + skipped + deferred + failed ({@code deferred}: unreadable stamps
+     * not healed this tick because a newer plan appeared while preparing, see {@link Enactor#prepare()}).
      */
-    record Writes(String enactorId, Plan plan, List<ConditionalApply> applies, int visited, int skipped, int failed,
+    record Writes(String enactorId, Plan plan, List<ConditionalApply> applies, int visited, int skipped, int deferred, int failed,
                   int errors, List<String> errorDetails) implements TickPlan {
         public Writes {
             if (enactorId == null || plan == null || applies == null || errorDetails == null) throw new IllegalArgumentException("writes parts must not be null");
             applies = List.copyOf(applies);
             errorDetails = List.copyOf(errorDetails);
-            if (applies.size() + skipped + failed != visited) throw new IllegalArgumentException("visited endpoints must be accounted for");
+            if (applies.size() + skipped + deferred + failed != visited) throw new IllegalArgumentException("visited endpoints must be accounted for");
             for (ConditionalApply a : applies) {
                 if (!a.next().equals(plan.stamp())) throw new IllegalArgumentException("every apply carries the plan's stamp");
                 if (a.expected().generation().isAtLeast(plan.generation())) throw new IllegalArgumentException("apply planned for an endpoint already at " + a.expected());

@@ -144,14 +144,59 @@ class EnactorTest {
         a.tick();
         Plan p2 = publish(draft(1, 1, 2));
         TickPlan prepared = a.prepare(); // expects p1's stamp
-        // Someone corrupts the stamp meanwhile: A's CAS conflicts, its re-read sees generation 0 and heals it.
-        records.overwriteForFaultInjection(ep(0), new StampedRecords(Stamp.unreadable("x"), Optional.of(rs(1))));
+        // Someone else wrote ep0 meanwhile (a stamp of g1 with another hash): A's CAS conflicts,
+        // its re-read sees g1 < g2 and applies against the new value.
+        Stamp other = Stamp.of(1, draft(1, 7).hash());
+        records.overwriteForFaultInjection(ep(0), new StampedRecords(other, Optional.of(rs(7))));
         TickResult r = a.apply(prepared);
         assertThat(r.conflicts()).isEqualTo(1);
         assertThat(r.applied()).isEqualTo(1);
-        assertThat(r.healed()).isEqualTo(1);
         assertThat(p1.generation()).isLessThan(p2.generation());
         assertServes(p2);
+    }
+
+    @Test
+    void aStampThatBecameUnreadableWhileStalledIsLeftToTheNextPrepare() {
+        publish(draft(1, 1));
+        Enactor a = enactor("a", EnactorConfig.DEFAULTS);
+        a.tick();
+        Plan p2 = publish(draft(1, 1, 2));
+        TickPlan prepared = a.prepare();
+        records.overwriteForFaultInjection(ep(0), new StampedRecords(Stamp.unreadable("x"), Optional.of(rs(1))));
+        TickResult r = a.apply(prepared);
+        assertThat(r.conflicts()).isEqualTo(1);
+        assertThat(r.deferred()).isEqualTo(1);
+        assertThat(r.applied()).isZero();
+        TickResult next = a.tick();
+        assertThat(next.healed()).isEqualTo(1);
+        assertServes(p2);
+    }
+
+    @Test
+    void healingWaitsWhenANewerPlanAppearsWhilePreparing() {
+        publish(draft(1, 1));
+        records.overwriteForFaultInjection(ep(0), new StampedRecords(Stamp.unreadable("x"), Optional.of(rs(1))));
+        // A plan store whose latest moves on between the enactor's first read and its re-check.
+        int[] latestCalls = {0};
+        io.waymark.core.port.PlanStore moving = new io.waymark.core.port.PlanStore() {
+            public io.waymark.core.port.PublishOutcome publish(Generation g, PlanDraft d) { return plans.publish(g, d); }
+            public Optional<Plan> latest() {
+                if (latestCalls[0]++ == 1) plans.publish(Generation.of(1), draft(1, 1, 2));
+                return plans.latest();
+            }
+            public Optional<Plan> read(Generation g) { return plans.read(g); }
+            public java.util.List<Generation> history() { return plans.history(); }
+            public boolean delete(Generation g) { return plans.delete(g); }
+            public io.waymark.core.model.ControlFlags flags() { return plans.flags(); }
+            public void setFlags(io.waymark.core.model.ControlFlags f) { plans.setFlags(f); }
+        };
+        Enactor a = new Enactor("a", moving, records, new SplittableRandom(1), EnactorConfig.DEFAULTS);
+        TickResult r = a.tick();
+        assertThat(r.deferred()).isEqualTo(1);
+        assertThat(records.read(ep(0)).stamp().isNone()).isTrue();
+        TickResult next = a.tick();
+        assertThat(next.healed()).isEqualTo(1);
+        assertServes(plans.latest().orElseThrow());
     }
 
     @Test
