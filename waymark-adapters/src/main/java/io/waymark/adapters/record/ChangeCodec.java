@@ -12,6 +12,8 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -20,7 +22,8 @@ import java.util.List;
  * and JSON would cost more than the fsync. Layout (big-endian):
  * <pre>
  * u8 version=1, u32 count, then per change:
- *   u16 nameLength, name (UTF-8), u64 generation, u8 hashLength, hash (ASCII hex),
+ *   u16 nameLength, name (UTF-8), u64 generation,
+ *   u8 hashKind: 1 = SHA-256 as 32 raw bytes | 0 = u8 length + text (any other hash text),
  *   u32 ttlSeconds, u16 addressCount, per address: u8 addressLength (4|16), address, u32 weight
  * </pre>
  * The log's CRC already guarantees these bytes are what was written; decoding still checks every
@@ -28,53 +31,80 @@ import java.util.List;
  */
 final class ChangeCodec {
     static final byte VERSION = 1;
+    private static final byte HASH_TEXT = 0;
+    private static final byte HASH_SHA256 = 1;
+    private static final int ENTRY_HEADER_BYTES = 1 + 4;
+    /** The smallest change: 1-char name, generation, empty text hash, ttl, zero addresses. */
+    private static final int CHANGE_BYTES_MIN = 2 + 1 + 8 + 2 + 4 + 2;
 
     private ChangeCodec() {}
-
-    static int encodedBytes(EndpointChange c) {
-        int n = 2 + utf8(c.endpoint().name()).length + 8 + 1 + c.stamp().planHash().hex().length() + 4 + 2;
-        for (WeightedAddress a : c.records().addresses()) n += 1 + a.address().getAddress().length + 4;
-        return n;
-    }
 
     /** Splits {@code changes} into entries of at most {@code entryBytesMax} bytes (normally one). */
     static List<byte[]> encode(List<EndpointChange> changes, int entryBytesMax) {
         List<byte[]> entries = new ArrayList<>(1);
-        int from = 0;
-        while (from < changes.size()) { // bounded: each round consumes at least one change
-            int bytes = 1 + 4;
-            int to = from;
-            while (to < changes.size()) {
-                int b = encodedBytes(changes.get(to));
-                if (bytes + b > entryBytesMax) break;
-                bytes += b;
-                to++;
+        ByteBuffer b = startEntry(Math.min(entryBytesMax, 64 + changes.size() * 96));
+        int count = 0;
+        Stamp lastStamp = null;
+        byte[] lastHash = null;
+        for (EndpointChange c : changes) { // bounded by changes.size()
+            if (!c.stamp().equals(lastStamp)) { // a commit group usually carries one plan's stamp: encode it once
+                lastStamp = c.stamp();
+                lastHash = hashBytes(lastStamp.planHash());
             }
-            if (to == from) throw new IllegalArgumentException("record set of " + changes.get(from).endpoint() + " does not fit a log entry of " + entryBytesMax + " bytes");
-            entries.add(encodeOne(changes.subList(from, to), bytes));
-            from = to;
-        }
-        return entries;
-    }
-
-    private static byte[] encodeOne(List<EndpointChange> changes, int bytes) {
-        ByteBuffer b = ByteBuffer.allocate(bytes);
-        b.put(VERSION).putInt(changes.size());
-        for (EndpointChange c : changes) {
-            byte[] name = utf8(c.endpoint().name());
-            b.putShort((short) name.length).put(name);
-            b.putLong(c.stamp().generation().value());
-            byte[] hash = c.stamp().planHash().hex().getBytes(StandardCharsets.US_ASCII);
-            b.put((byte) hash.length).put(hash);
-            b.putInt(c.records().ttlSeconds());
-            b.putShort((short) c.records().addresses().size());
+            byte[] name = c.endpoint().name().getBytes(StandardCharsets.UTF_8);
+            int bytes = 2 + name.length + 8 + lastHash.length + 4 + 2;
+            for (WeightedAddress a : c.records().addresses()) bytes += 1 + (a.isIpv4() ? 4 : 16) + 4;
+            if (ENTRY_HEADER_BYTES + bytes > entryBytesMax) throw new IllegalArgumentException("record set of " + c.endpoint() + " does not fit a log entry of " + entryBytesMax + " bytes");
+            if (b.position() + bytes > entryBytesMax) {
+                entries.add(finishEntry(b, count));
+                b = startEntry(Math.min(entryBytesMax, 64 + (changes.size() - count) * 96));
+                count = 0;
+            }
+            if (b.remaining() < bytes) b = grow(b, bytes, entryBytesMax);
+            b.putShort((short) name.length).put(name).putLong(c.stamp().generation().value()).put(lastHash);
+            b.putInt(c.records().ttlSeconds()).putShort((short) c.records().addresses().size());
             for (WeightedAddress a : c.records().addresses()) {
                 byte[] raw = a.address().getAddress();
                 b.put((byte) raw.length).put(raw).putInt(a.weight());
             }
+            count++;
         }
-        if (b.hasRemaining()) throw new IllegalStateException("change encoding size mismatch: " + b.remaining() + " bytes left");
-        return b.array();
+        if (count > 0) entries.add(finishEntry(b, count));
+        return entries;
+    }
+
+    private static byte[] hashBytes(PlanHash hash) {
+        if (hash.isWellFormed()) {
+            byte[] out = new byte[1 + 32];
+            out[0] = HASH_SHA256;
+            System.arraycopy(HexFormat.of().parseHex(hash.hex()), 0, out, 1, 32);
+            return out;
+        }
+        byte[] text = hash.hex().getBytes(StandardCharsets.UTF_8);
+        if (text.length > 255) throw new IllegalArgumentException("plan hash text longer than 255 bytes");
+        byte[] out = new byte[2 + text.length];
+        out[0] = HASH_TEXT;
+        out[1] = (byte) text.length;
+        System.arraycopy(text, 0, out, 2, text.length);
+        return out;
+    }
+
+    private static ByteBuffer startEntry(int capacity) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(capacity, ENTRY_HEADER_BYTES + 64));
+        b.put(VERSION).putInt(0); // count patched in finishEntry
+        return b;
+    }
+
+    private static ByteBuffer grow(ByteBuffer b, int needed, int entryBytesMax) {
+        long want = Math.max((long) b.capacity() * 2, (long) b.position() + needed);
+        ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(want, entryBytesMax));
+        b.flip();
+        return bigger.put(b);
+    }
+
+    private static byte[] finishEntry(ByteBuffer b, int count) {
+        b.putInt(1, count);
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     static List<EndpointChange> decode(ByteBuffer b) {
@@ -82,17 +112,24 @@ final class ChangeCodec {
             byte version = b.get();
             if (version != VERSION) throw new IllegalArgumentException("unknown record log entry version " + version);
             int count = b.getInt();
-            // Each change takes at least 20 bytes: refuse counts the entry cannot hold before allocating.
-            if (count < 0 || count > b.remaining() / 20) throw new IllegalArgumentException("impossible change count " + count);
+            if (count < 0 || count > b.remaining() / CHANGE_BYTES_MIN) throw new IllegalArgumentException("impossible change count " + count);
             List<EndpointChange> out = new ArrayList<>(count);
+            Stamp lastStamp = null;
+            byte[] lastHash = new byte[0];
             for (int i = 0; i < count; i++) {
                 byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
                 b.get(name);
                 long generation = b.getLong();
-                byte[] hash = new byte[Byte.toUnsignedInt(b.get())];
-                b.get(hash);
+                byte[] hash = readHash(b);
+                // Reuse the previous stamp when it repeats: building a Stamp validates its hash text.
+                if (lastStamp == null || lastStamp.generation().value() != generation || !Arrays.equals(hash, lastHash)) {
+                    String text = hash[0] == HASH_SHA256 ? HexFormat.of().formatHex(hash, 1, 33) : new String(hash, 1, hash.length - 1, StandardCharsets.UTF_8);
+                    lastStamp = new Stamp(Generation.of(generation), new PlanHash(text));
+                    lastHash = hash;
+                }
                 int ttl = b.getInt();
                 int addressCount = Short.toUnsignedInt(b.getShort());
+                if (addressCount > RecordSet.ADDRESSES_MAX) throw new IllegalArgumentException("record set of " + addressCount + " addresses");
                 List<WeightedAddress> addresses = new ArrayList<>(addressCount);
                 for (int j = 0; j < addressCount; j++) {
                     int len = Byte.toUnsignedInt(b.get());
@@ -101,8 +138,7 @@ final class ChangeCodec {
                     b.get(raw);
                     addresses.add(new WeightedAddress(InetAddress.getByAddress(raw), b.getInt()));
                 }
-                Stamp stamp = new Stamp(Generation.of(generation), new PlanHash(new String(hash, StandardCharsets.US_ASCII)));
-                out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), stamp, new RecordSet(addresses, ttl)));
+                out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), lastStamp, new RecordSet(addresses, ttl)));
             }
             if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " trailing bytes after " + count + " changes");
             return out;
@@ -111,7 +147,20 @@ final class ChangeCodec {
         }
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /** The hash field as written, kind byte first (so equal fields compare equal as arrays). */
+    private static byte[] readHash(ByteBuffer b) {
+        byte kind = b.get();
+        if (kind == HASH_SHA256) {
+            byte[] h = new byte[33];
+            h[0] = HASH_SHA256;
+            b.get(h, 1, 32);
+            return h;
+        }
+        if (kind != HASH_TEXT) throw new IllegalArgumentException("unknown hash kind " + kind);
+        int len = Byte.toUnsignedInt(b.get());
+        byte[] h = new byte[1 + len];
+        h[0] = HASH_TEXT;
+        b.get(h, 1, len);
+        return h;
     }
 }

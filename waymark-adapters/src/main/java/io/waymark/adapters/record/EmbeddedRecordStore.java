@@ -77,14 +77,16 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     // Touched only by the single flusher (or during open/close): the log and the durable, served state.
     private final AppendLog log;
     private final ConcurrentHashMap<Endpoint, StampedRecords> durable = new ConcurrentHashMap<>();
+    private final long compactionSlackBytes;
     private long liveBytesAtCompaction;
 
     /** Changes decided by one call, with their commit sequence number. */
     private record Group(long seq, List<EndpointChange> changes) {}
 
-    private EmbeddedRecordStore(AppendLog log, ServingSink sink) {
+    private EmbeddedRecordStore(AppendLog log, ServingSink sink, long compactionSlackBytes) {
         this.log = log;
         this.sink = sink;
+        this.compactionSlackBytes = compactionSlackBytes;
     }
 
     /**
@@ -93,6 +95,12 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
      * returns a store that accepts writes.
      */
     public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
+        return open(dir, sink, COMPACTION_SLACK_BYTES);
+    }
+
+    /** As {@link #open(Path, ServingSink)}, with a compaction threshold tests can make small. */
+    static EmbeddedRecordStore open(Path dir, ServingSink sink, long compactionSlackBytes) throws IOException {
+        if (compactionSlackBytes < 0) throw new IllegalArgumentException("compactionSlackBytes must be >= 0");
         if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
         Map<Endpoint, StampedRecords> replayed = new HashMap<>();
         long[] entry = {0};
@@ -107,20 +115,21 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
                 replayed.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
             }
         });
-        EmbeddedRecordStore store = new EmbeddedRecordStore(log, sink);
+        EmbeddedRecordStore store = new EmbeddedRecordStore(log, sink, compactionSlackBytes);
         try {
             store.newest.putAll(replayed);
             store.durable.putAll(replayed);
             Recovery r = log.recovery();
             LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir, replayed.size(), r.entriesKept(), r.bytesKept(),
                     r.cut() ? ", cut " + r.bytesCut() + " bytes: " + r.reason() : "");
-            store.liveBytesAtCompaction = store.liveBytes();
-            store.compactIfWorthwhile();
+            // The live size is unknown until the next compaction measures it; counting from the
+            // current size bounds growth to 2x + slack without encoding the whole state at start.
+            store.liveBytesAtCompaction = log.sizeBytes();
             Map<Endpoint, RecordSet> full = new HashMap<>(replayed.size() * 2);
             replayed.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
             sink.publish(full);
             return store;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.close();
             throw e;
         }
@@ -239,19 +248,11 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     }
 
     private void compactIfWorthwhile() throws IOException {
-        if (log.sizeBytes() <= 2 * liveBytesAtCompaction + COMPACTION_SLACK_BYTES) return;
+        if (log.sizeBytes() <= 2 * liveBytesAtCompaction + compactionSlackBytes) return;
         List<EndpointChange> live = new ArrayList<>(durable.size());
         durable.forEach((e, s) -> live.add(new EndpointChange(e, s.stamp(), s.records().orElseThrow())));
         log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
         liveBytesAtCompaction = log.sizeBytes();
-    }
-
-    private long liveBytes() {
-        long n = 0;
-        for (Map.Entry<Endpoint, StampedRecords> e : durable.entrySet()) {
-            n += ChangeCodec.encodedBytes(new EndpointChange(e.getKey(), e.getValue().stamp(), e.getValue().records().orElseThrow()));
-        }
-        return n;
     }
 
     @Override
