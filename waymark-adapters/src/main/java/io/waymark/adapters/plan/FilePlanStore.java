@@ -57,15 +57,22 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     private volatile boolean closed;
     // Writer-only bookkeeping for compaction, guarded by writeLock.
     private final Map<Generation, Integer> entryBytes = new HashMap<>();
+    private final long compactionDeadBytesMin;
 
-    private FilePlanStore(AppendLog log, State state, Map<Generation, Integer> entryBytes) {
+    private FilePlanStore(AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin) {
         this.log = log;
+        this.compactionDeadBytesMin = compactionDeadBytesMin;
         this.state = state;
         this.entryBytes.putAll(entryBytes);
     }
 
     /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn or corrupt tail. */
     public static FilePlanStore open(Path dir) throws IOException {
+        return open(dir, COMPACTION_DEAD_BYTES_MIN);
+    }
+
+    /** As {@link #open(Path)}, with a compaction threshold tests can make small. */
+    static FilePlanStore open(Path dir, long compactionDeadBytesMin) throws IOException {
         PlanCodec codec = new PlanCodec();
         TreeMap<Generation, Plan> plans = new TreeMap<>();
         Map<Generation, Integer> sizes = new HashMap<>();
@@ -108,7 +115,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             throw new IllegalStateException("plan log deletes its latest plan " + latest[0]);
         }
         LOG.info("plan store {}: {} plans, latest {}, flags {}", dir, plans.size(), latest[0], flags[0]);
-        return new FilePlanStore(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes);
+        return new FilePlanStore(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes, compactionDeadBytesMin);
     }
 
     private static byte[] toArray(ByteBuffer buffer) {
@@ -214,7 +221,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         long live = 0;
         for (int b : entryBytes.values()) live += b;
         long dead = log.sizeBytes() - live;
-        if (dead < COMPACTION_DEAD_BYTES_MIN || dead < live) return;
+        if (dead < compactionDeadBytesMin || dead < live) return;
         State s = state;
         List<byte[]> entries = new ArrayList<>(s.plans().size() + 1);
         entries.add(codec.flags(s.flags()));
