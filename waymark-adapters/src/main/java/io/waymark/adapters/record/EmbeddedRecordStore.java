@@ -261,6 +261,13 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         return Set.copyOf(durable.keySet());
     }
 
+    /** Groups decided but not yet durable (tests use it to line callers up behind a running commit). */
+    int queuedGroups() {
+        synchronized (decideLock) {
+            return queued.size();
+        }
+    }
+
     /** Bytes in the log file now (for status views and tests of compaction). */
     public long logSizeBytes() {
         return log.sizeBytes();

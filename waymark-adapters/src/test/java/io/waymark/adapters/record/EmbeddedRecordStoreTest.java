@@ -150,6 +150,40 @@ class EmbeddedRecordStoreTest {
     }
 
     @Test
+    void callersArrivingDuringACommitShareTheNextOne() throws Exception {
+        java.util.concurrent.CountDownLatch firstCommitEntered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch releaseFirstCommit = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger publishes = new java.util.concurrent.atomic.AtomicInteger();
+        ServingSink slow = changed -> {
+            if (publishes.incrementAndGet() == 2) { // the first commit after open
+                firstCommitEntered.countDown();
+                try {
+                    releaseFirstCommit.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        int followers = 5;
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(dir, slow); ExecutorService pool = Executors.newFixedThreadPool(followers + 1)) {
+            Future<ApplyOutcome> first = pool.submit(() -> store.applyIfNewer(endpoint(0), Stamp.NONE, stamp(1), records(endpoint(0), 1)));
+            firstCommitEntered.await();
+            List<Future<ApplyOutcome>> rest = new ArrayList<>();
+            for (int t = 1; t <= followers; t++) {
+                Endpoint e = endpoint(t);
+                rest.add(pool.submit(() -> store.applyIfNewer(e, Stamp.NONE, stamp(1), records(e, 1))));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> store.queuedGroups() == followers);
+            releaseFirstCommit.countDown();
+            assertThat(first.get()).isEqualTo(ApplyOutcome.APPLIED);
+            for (Future<ApplyOutcome> f : rest) assertThat(f.get()).isEqualTo(ApplyOutcome.APPLIED);
+            // open + the first commit + ONE shared commit for all followers
+            assertThat(publishes.get()).isEqualTo(3);
+            for (int t = 0; t <= followers; t++) assertThat(store.read(endpoint(t))).isEqualTo(stamped(endpoint(t), 1));
+        }
+    }
+
+    @Test
     void eachGenerationIsAppliedOncePerEndpointUnderContention() throws Exception {
         Endpoint e = endpoint(0);
         int threads = 4;
