@@ -1,0 +1,57 @@
+package io.waymark.adapters.record;
+
+import static io.waymark.adapters.Fixtures.endpoint;
+import static io.waymark.adapters.Fixtures.records;
+import static io.waymark.adapters.Fixtures.stamp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.adapters.ChildProcess;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.StampedRecords;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 a real child process in the middle of a stream of applies; acknowledged ⇒ durable ⇒ served after restart. */
+class RecordStoreKillTest {
+    @TempDir Path dir;
+
+    @RepeatedTest(2)
+    void everyAcknowledgedBatchSurvivesSigkillAndNoBatchIsHalfApplied() throws Exception {
+        Path data = dir.resolve("data");
+        long lastAck;
+        try (ChildProcess child = new ChildProcess(RecordStoreCrashChild.class, dir, data.toString())) {
+            child.awaitAcks(40, 120);
+            lastAck = child.killAndLastAck();
+        }
+        assertThat(lastAck).isGreaterThanOrEqualTo(40);
+
+        RecordingSink sink = new RecordingSink();
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(data, sink)) {
+            Map<Endpoint, StampedRecords> actual = new HashMap<>();
+            for (Endpoint e : store.endpoints()) actual.put(e, store.read(e));
+            // The batch in flight at the kill may or may not have become durable, but only as a whole.
+            Map<Endpoint, StampedRecords> acknowledged = RecordCrashWorkload.stateAfter(lastAck);
+            Map<Endpoint, StampedRecords> withInFlight = RecordCrashWorkload.stateAfter(lastAck + 1);
+            assertThat(actual).as("state after kill at ack %d", lastAck).isIn(acknowledged, withInFlight);
+            System.out.println("killed after ack " + lastAck + "; in-flight batch durable: " + actual.equals(withInFlight));
+            // Every stamp sits beside exactly the records of its generation (I3), and DNS serves them.
+            Map<Endpoint, RecordSet> servedExpected = new HashMap<>();
+            actual.forEach((e, s) -> {
+                assertThat(s.records()).contains(records(e, s.stamp().generation().value()));
+                servedExpected.put(e, s.records().orElseThrow());
+            });
+            assertThat(sink.served()).isEqualTo(servedExpected);
+            assertThat(sink.publishes.get()).isEqualTo(1);
+
+            // The store takes further applies.
+            Endpoint e = endpoint(0);
+            long next = lastAck + 10;
+            assertThat(store.applyIfNewer(e, store.read(e).stamp(), stamp(next), records(e, next))).isEqualTo(ApplyOutcome.APPLIED);
+        }
+    }
+}
