@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Automated DNS traffic management that cannot blank your records.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                RunCommand.class,
                 OperatorCommands.Status.class,
                 OperatorCommands.Plan.class,
                 OperatorCommands.Pause.class,

@@ -21,6 +21,8 @@ public final class DemoConfig {
     public static final String ENDPOINT = "api.waymark.test.";
     /** Fast checks so that a demo failure shows in the answer within a couple of seconds. */
     private static final int CHECK_INTERVAL_MS = 500;
+    /** Generous against a cold JVM's first HTTP request, which can take a few hundred ms. */
+    private static final int CHECK_TIMEOUT_MS = 500;
 
     private DemoConfig() {}
 
@@ -36,13 +38,15 @@ public final class DemoConfig {
                 List.of(new ZoneSettings(ZONE, null)),
                 targets,
                 List.of(new EndpointSettings(ENDPOINT, 5, ids)),
-                new SafetySettings(0.0, 1.0, 10_000, 1.0, true),
+                // The production rules, with a short velocity window so a demo shows them within seconds:
+                // below half the capacity healthy nothing more is removed; at most half per 10 s.
+                new SafetySettings(0.5, 0.5, 10_000, 0.3, true),
                 new PlannerSettings(250, 50),
                 new EnactorSettings(3, 100, 10_000));
     }
 
     private static TargetSettings target(DemoTarget t) {
         return new TargetSettings(t.id(), t.address(), t.zone(), t.capacity(),
-                new CheckSettings(CheckKind.HTTP, t.port(), "/health", CHECK_INTERVAL_MS, 300, 2, 2));
+                new CheckSettings(CheckKind.HTTP, t.port(), "/health", CHECK_INTERVAL_MS, CHECK_TIMEOUT_MS, 2, 2));
     }
 }
