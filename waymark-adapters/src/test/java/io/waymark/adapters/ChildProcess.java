@@ -61,6 +61,9 @@ public final class ChildProcess implements AutoCloseable {
      * stdout to end and returns the highest acknowledged number, or 0.
      */
     public long killAndLastAck() throws InterruptedException {
+        // A random extra moment, so that over runs the kill lands anywhere in the child's loop:
+        // while computing, while writing, during the fsync, between the fsync and the ack.
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 25));
         assertThat(process.isAlive()).as("child still working when killed").isTrue();
         process.destroyForcibly();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordStoreKillTest {
     @TempDir Path dir;
 
-    @RepeatedTest(2)
+    @RepeatedTest(3)
     void everyAcknowledgedBatchSurvivesSigkillAndNoBatchIsHalfApplied() throws Exception {
         Path data = dir.resolve("data");
         long lastAck;
