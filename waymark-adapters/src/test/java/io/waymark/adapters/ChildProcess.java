@@ -22,7 +22,7 @@ public final class ChildProcess implements AutoCloseable {
     private static final int ACKS_MAX = 1_000_000;
     private final Process process;
     private final Thread reader;
-    private final LinkedBlockingQueue<Long> acks = new LinkedBlockingQueue<>(ACKS_MAX);
+    private final LinkedBlockingQueue<String> acks = new LinkedBlockingQueue<>(ACKS_MAX);
     private final Path stderr;
 
     public ChildProcess(Class<?> main, Path workDir, String... args) throws IOException {
@@ -38,7 +38,7 @@ public final class ChildProcess implements AutoCloseable {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             // Bounded: ends at EOF, which comes at the latest when the child dies.
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("ACK ")) acks.offer(Long.parseLong(line.substring(4).trim()));
+                if (line.startsWith("ACK ")) acks.offer(line.substring(4).trim());
             }
         } catch (IOException e) {
             // The pipe breaks when the child is killed: what was read so far is what was acknowledged.
@@ -58,28 +58,35 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * SIGKILL (Process.destroyForcibly is SIGKILL on Linux; the exit status proves it), then waits for
-     * stdout to end and returns the highest acknowledged number, or 0.
+     * stdout to end and returns the highest acknowledged number (acks must be 1, 2, 3, ...), or 0.
      */
     public long killAndLastAck() throws InterruptedException {
+        List<String> all = killAndAcks();
+        for (int i = 0; i < all.size(); i++) assertThat(Long.parseLong(all.get(i))).as("acks arrive in order").isEqualTo(i + 1L);
+        return all.size();
+    }
+
+    /** SIGKILL, then every acknowledgement line the child printed (after "ACK "), in order. */
+    public List<String> killAndAcks() throws InterruptedException {
+        // A random extra moment, so that over runs the kill lands anywhere in the child's loop:
+        // while computing, while writing, during the fsync, between the fsync and the ack.
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 25));
         assertThat(process.isAlive()).as("child still working when killed").isTrue();
         process.destroyForcibly();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("exit status 128 + SIGKILL(9)").isEqualTo(137);
         reader.join(TimeUnit.SECONDS.toMillis(30));
-        long last = 0;
-        List<Long> all = new ArrayList<>(acks);
-        for (int i = 0; i < all.size(); i++) {
-            assertThat(all.get(i)).as("acks arrive in order").isEqualTo(i + 1L);
-            last = all.get(i);
-        }
-        return last;
+        return new ArrayList<>(acks);
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroyForcibly();
+    public void close() {
+        if (!process.isAlive()) return;
+        process.destroyForcibly();
+        try {
             process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

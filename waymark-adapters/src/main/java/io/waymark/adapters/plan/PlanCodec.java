@@ -14,7 +14,6 @@ import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.WeightedAddress;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,11 +78,9 @@ final class PlanCodec {
                 PlanHash hash = new PlanHash(required(root, "hash").asText());
                 boolean forced = required(root, "forced").asBoolean();
                 TreeMap<Endpoint, RecordSet> sets = new TreeMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "recordSets").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : required(root, "recordSets").properties()) {
                     List<WeightedAddress> addresses = new ArrayList<>();
-                    for (Iterator<Map.Entry<String, JsonNode>> at = required(e.getValue(), "addresses").fields(); at.hasNext(); ) {
-                        Map.Entry<String, JsonNode> a = at.next();
+                    for (Map.Entry<String, JsonNode> a : required(e.getValue(), "addresses").properties()) {
                         addresses.add(WeightedAddress.of(a.getKey(), a.getValue().asInt()));
                     }
                     sets.put(new Endpoint(e.getKey()), new RecordSet(addresses, required(e.getValue(), "ttl").asInt()));

@@ -13,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Compact binary form of a group of {@link EndpointChange}s: one log entry per commit group.
@@ -37,6 +39,9 @@ final class ChangeCodec {
     /** The smallest change: 1-char name, generation, empty text hash, ttl, zero addresses. */
     private static final int CHANGE_BYTES_MIN = 2 + 1 + 8 + 2 + 4 + 2;
 
+    /** Bounds the per-entry cache of decoded record sets. */
+    private static final int SHARED_RECORD_SETS_MAX = 1 << 16;
+
     private ChangeCodec() {}
 
     /** Splits {@code changes} into entries of at most {@code entryBytesMax} bytes (normally one). */
@@ -47,7 +52,7 @@ final class ChangeCodec {
         Stamp lastStamp = null;
         byte[] lastHash = null;
         for (EndpointChange c : changes) { // bounded by changes.size()
-            if (!c.stamp().equals(lastStamp)) { // a commit group usually carries one plan's stamp: encode it once
+            if (c.stamp() != lastStamp && !c.stamp().equals(lastStamp)) { // a commit group usually carries one plan's stamp: encode it once
                 lastStamp = c.stamp();
                 lastHash = hashBytes(lastStamp.planHash());
             }
@@ -116,6 +121,7 @@ final class ChangeCodec {
             List<EndpointChange> out = new ArrayList<>(count);
             Stamp lastStamp = null;
             byte[] lastHash = new byte[0];
+            Map<ByteBuffer, RecordSet> shared = new HashMap<>();
             for (int i = 0; i < count; i++) {
                 byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
                 b.get(name);
@@ -127,24 +133,46 @@ final class ChangeCodec {
                     lastStamp = new Stamp(Generation.of(generation), new PlanHash(text));
                     lastHash = hash;
                 }
-                int ttl = b.getInt();
-                int addressCount = Short.toUnsignedInt(b.getShort());
-                if (addressCount > RecordSet.ADDRESSES_MAX) throw new IllegalArgumentException("record set of " + addressCount + " addresses");
-                List<WeightedAddress> addresses = new ArrayList<>(addressCount);
-                for (int j = 0; j < addressCount; j++) {
-                    int len = Byte.toUnsignedInt(b.get());
-                    if (len != 4 && len != 16) throw new IllegalArgumentException("address of " + len + " bytes");
-                    byte[] raw = new byte[len];
-                    b.get(raw);
-                    addresses.add(new WeightedAddress(InetAddress.getByAddress(raw), b.getInt()));
-                }
-                out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), lastStamp, new RecordSet(addresses, ttl)));
+                RecordSet records = readRecordSet(b, shared);
+                out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), lastStamp, records));
             }
             if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " trailing bytes after " + count + " changes");
             return out;
         } catch (BufferUnderflowException | UnknownHostException e) {
             throw new IllegalArgumentException("malformed record log entry", e);
         }
+    }
+
+    /**
+     * Reads one record set, reusing an identical one decoded earlier in the same entry: many endpoints
+     * usually point at the same pool of targets, and building a RecordSet (sorting, validating) costs
+     * far more than comparing its bytes. Sharing also keeps one copy in memory instead of thousands.
+     */
+    private static RecordSet readRecordSet(ByteBuffer b, Map<ByteBuffer, RecordSet> shared) throws UnknownHostException {
+        int start = b.position();
+        int ttl = b.getInt();
+        int addressCount = Short.toUnsignedInt(b.getShort());
+        if (addressCount > RecordSet.ADDRESSES_MAX) throw new IllegalArgumentException("record set of " + addressCount + " addresses");
+        for (int j = 0; j < addressCount; j++) { // first pass: find the end, to look the bytes up
+            int len = Byte.toUnsignedInt(b.get());
+            if (len != 4 && len != 16) throw new IllegalArgumentException("address of " + len + " bytes");
+            b.position(b.position() + len + 4);
+        }
+        ByteBuffer key = b.slice(start, b.position() - start);
+        RecordSet known = shared.get(key);
+        if (known != null) return known;
+        int end = b.position();
+        b.position(start + 4 + 2);
+        List<WeightedAddress> addresses = new ArrayList<>(addressCount);
+        for (int j = 0; j < addressCount; j++) {
+            byte[] raw = new byte[Byte.toUnsignedInt(b.get())];
+            b.get(raw);
+            addresses.add(new WeightedAddress(InetAddress.getByAddress(raw), b.getInt()));
+        }
+        if (b.position() != end) throw new IllegalStateException("record set decoding went astray");
+        RecordSet records = new RecordSet(addresses, ttl);
+        if (shared.size() < SHARED_RECORD_SETS_MAX) shared.put(key, records);
+        return records;
     }
 
     /** The hash field as written, kind byte first (so equal fields compare equal as arrays). */

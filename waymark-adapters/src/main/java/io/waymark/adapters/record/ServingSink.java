@@ -9,6 +9,10 @@ import java.util.Map;
  * ({@code authority::applyManaged}). Called once per durable commit, from one thread at a time, in
  * commit order, with every endpoint whose records changed in that commit; the receiver publishes them
  * as ONE atomic snapshot. Called once at open with the full replayed state, before any write.
+ *
+ * <p>The apply that triggered the call returns only after it: keep it quick, and never call the
+ * store's writes from it (the caller waiting on this commit would wait on itself). An exception
+ * means "not served": the store then fails until reopened, and reopening serves everything durable.
  */
 @FunctionalInterface
 public interface ServingSink {

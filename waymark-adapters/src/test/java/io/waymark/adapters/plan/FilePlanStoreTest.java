@@ -155,6 +155,26 @@ class FilePlanStoreTest {
     }
 
     @Test
+    void aPlanWhoseContentDoesNotMatchItsHashIsKeptButFlagged() throws IOException {
+        // Write a publish entry by hand whose hash names other content (a bug or tampering at rest):
+        // the CRC is fine, the plan hash is not.
+        PlanCodec codec = new PlanCodec();
+        Plan honest = Plan.publish(Generation.of(1), PlanWorkload.draft(1));
+        Plan lying = new Plan(Generation.of(1), PlanWorkload.draft(2).hash(), honest.draft());
+        try (AppendLog log = AppendLog.open(dir.resolve(FilePlanStore.LOG_FILE), 1 << 20, b -> {})) {
+            log.append(List.of(codec.publish(lying)));
+        }
+        try (LogCapture logs = new LogCapture(FilePlanStore.class); FilePlanStore store = FilePlanStore.open(dir)) {
+            assertThat(logs.messages()).anySatisfy(m -> assertThat(m).startsWith("WARN").contains("g1 does not match its stored hash"));
+            Plan loaded = store.latest().orElseThrow();
+            assertThat(loaded.verifyHash()).as("enactors will refuse it").isFalse();
+            assertThat(loaded.hash()).isEqualTo(lying.hash());
+            // The planner can still supersede it.
+            assertThat(store.publish(Generation.of(1), PlanWorkload.draft(3))).isInstanceOf(PublishOutcome.Published.class);
+        }
+    }
+
+    @Test
     void closedStoreRefusesWork() throws IOException {
         FilePlanStore store = FilePlanStore.open(dir);
         store.close();

@@ -24,15 +24,24 @@ final class RecordCrashWorkload {
     private RecordCrashWorkload() {}
 
     static List<Endpoint> batch(long b) {
+        return batch(b, 0);
+    }
+
+    /** Batch b of the writer whose endpoints start at number {@code offset} (writers do not overlap). */
+    static List<Endpoint> batch(long b, int offset) {
         SplittableRandom r = new SplittableRandom(b);
-        return IntStream.generate(() -> r.nextInt(ENDPOINTS)).distinct().limit(BATCH_ENDPOINTS).sorted().mapToObj(i -> endpoint(i)).toList();
+        return IntStream.generate(() -> r.nextInt(ENDPOINTS)).distinct().limit(BATCH_ENDPOINTS).sorted().mapToObj(i -> endpoint(offset + i)).toList();
     }
 
     /** The state after batches 1..last have all been applied. */
     static Map<Endpoint, StampedRecords> stateAfter(long last) {
+        return stateAfter(last, 0);
+    }
+
+    static Map<Endpoint, StampedRecords> stateAfter(long last, int offset) {
         Map<Endpoint, StampedRecords> state = new HashMap<>();
         for (long b = 1; b <= last; b++) {
-            for (Endpoint e : batch(b)) state.put(e, new StampedRecords(stamp(b), Optional.of(records(e, b))));
+            for (Endpoint e : batch(b, offset)) state.put(e, new StampedRecords(stamp(b), Optional.of(records(e, b))));
         }
         return state;
     }

@@ -12,6 +12,7 @@ import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.StampedRecords;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordStoreKillTest {
     @TempDir Path dir;
 
-    @RepeatedTest(2)
+    @RepeatedTest(3)
     void everyAcknowledgedBatchSurvivesSigkillAndNoBatchIsHalfApplied() throws Exception {
         Path data = dir.resolve("data");
         long lastAck;
@@ -52,6 +53,37 @@ class RecordStoreKillTest {
             Endpoint e = endpoint(0);
             long next = lastAck + 10;
             assertThat(store.applyIfNewer(e, store.read(e).stamp(), stamp(next), records(e, next))).isEqualTo(ApplyOutcome.APPLIED);
+        }
+    }
+
+    @RepeatedTest(2)
+    void concurrentWritersSharingCommitsLoseNoAcknowledgedBatch() throws Exception {
+        Path data = dir.resolve("data");
+        List<String> acks;
+        try (ChildProcess child = new ChildProcess(ConcurrentCrashChild.class, dir, data.toString())) {
+            child.awaitAcks(60, 120);
+            acks = child.killAndAcks();
+        }
+        long[] last = new long[ConcurrentCrashChild.WRITERS];
+        for (String a : acks) {
+            String[] parts = a.split(" ");
+            int w = Integer.parseInt(parts[0]);
+            long b = Long.parseLong(parts[1]);
+            assertThat(b).as("writer %d acks in order", w).isEqualTo(last[w] + 1);
+            last[w] = b;
+        }
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(data, ServingSink.NONE)) {
+            for (int w = 0; w < ConcurrentCrashChild.WRITERS; w++) {
+                int offset = ConcurrentCrashChild.offset(w);
+                Map<Endpoint, StampedRecords> actual = new HashMap<>();
+                for (Endpoint e : store.endpoints()) {
+                    int n = Integer.parseInt(e.name().substring(1, e.name().indexOf('.')));
+                    if (n >= offset && n < offset + RecordCrashWorkload.ENDPOINTS) actual.put(e, store.read(e));
+                }
+                assertThat(actual).as("writer %d killed after ack %d", w, last[w])
+                        .isIn(RecordCrashWorkload.stateAfter(last[w], offset), RecordCrashWorkload.stateAfter(last[w] + 1, offset));
+            }
+            System.out.println("concurrent writers killed after acks " + java.util.Arrays.toString(last));
         }
     }
 }
