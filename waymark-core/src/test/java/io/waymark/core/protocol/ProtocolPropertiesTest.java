@@ -49,7 +49,7 @@ import net.jqwik.api.constraints.Size;
  * <p>The schedule is a list of ints (one per step: action = value % 10, parameter = value / 10), so
  * jqwik shrinks failures to short schedules.
  */
-class ProtocolProperties {
+class ProtocolPropertiesTest {
     static final int ENACTORS = 3;
     static final int ENDPOINTS = 5;
     static final int TARGETS = 6;
