@@ -22,7 +22,7 @@ import io.waymark.core.model.Target;
 import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.operator.Rollback;
 import io.waymark.core.planner.EndpointSpec;
-import io.waymark.core.planner.HealthObservations;
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.SafetyPolicy;
 import io.waymark.core.planner.Topology;
