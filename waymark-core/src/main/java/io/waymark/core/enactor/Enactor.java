@@ -171,16 +171,33 @@ public final class Enactor {
         Plan plan = w.plan();
         List<String> details = new ArrayList<>(w.errorDetails());
         int errors = w.errors();
-        if (!w.applies().isEmpty()) {
+        List<ConditionalApply> all = w.applies();
+        int deferred = w.deferred();
+        if (!all.isEmpty()) {
+            boolean heals = all.stream().anyMatch(a -> a.expected().isNone());
+            boolean stillLatest;
             try {
                 if (planStore.flags().paused()) return finished(TickStatus.PAUSED, plan.generation(), Optional.empty(), errors, details).result();
+                stillLatest = !heals || planStore.latest().map(p -> p.stamp().equals(plan.stamp())).orElse(false);
             } catch (StoreUnavailableException e) {
                 note(details, "plan store: " + e.getMessage());
                 return finished(TickStatus.STORE_UNAVAILABLE, plan.generation(), Optional.empty(), errors + 1, details).result();
             }
+            if (!stillLatest) {
+                // A heal compares against a generation-0 value, which carries no order: if the stamp was
+                // healed by someone else and then lost again (deleted by hand twice, truncated twice) while
+                // we stalled, our CAS would match (ABA) and write an older plan. Heals therefore only go
+                // out while our plan is still the latest; otherwise the next prepare heals with the newer one.
+                // Residual window: between this read and the write below (one apply call, no stall point).
+                List<ConditionalApply> kept = new ArrayList<>();
+                for (ConditionalApply a : all) {
+                    if (a.expected().isNone()) deferred++;
+                    else kept.add(a);
+                }
+                all = kept;
+            }
         }
-        int applied = 0, superseded = 0, conflicts = 0, deferred = w.deferred(), healed = 0, failed = w.failed();
-        List<ConditionalApply> all = w.applies();
+        int applied = 0, superseded = 0, conflicts = 0, healed = 0, failed = w.failed();
         for (int from = 0; from < all.size(); from += config.applyBatchSize()) {
             List<ConditionalApply> batch = all.subList(from, Math.min(all.size(), from + config.applyBatchSize()));
             List<ApplyOutcome> outcomes;

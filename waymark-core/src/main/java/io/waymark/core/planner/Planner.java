@@ -1,5 +1,6 @@
 package io.waymark.core.planner;
 
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;

@@ -1,5 +1,6 @@
 package io.waymark.core.planner;
 
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Target;
 import io.waymark.core.model.WeightedAddress;

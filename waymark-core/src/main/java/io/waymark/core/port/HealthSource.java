@@ -1,6 +1,6 @@
 package io.waymark.core.port;
 
-import io.waymark.core.planner.HealthObservations;
+import io.waymark.core.model.HealthObservations;
 
 /** Where the planner's health input comes from: health checkers in production, a script in simulation. */
 @FunctionalInterface

@@ -128,12 +128,28 @@ class EnactorTest {
         publish(draft(3, 1));
         Enactor a = enactor("a", EnactorConfig.DEFAULTS);
         Enactor b = enactor("b", EnactorConfig.DEFAULTS);
-        TickPlan stale = a.prepare(); // A read g1 and the stamps, then stalls
-        Plan newer = publish(draft(3, 1, 2));
+        b.tick();
+        publish(draft(3, 1, 2));
+        TickPlan stale = a.prepare(); // A read g2 and the stamps (g1), then stalls
+        assertThat(((TickPlan.Writes) stale).applies()).hasSize(3);
+        Plan newer = publish(draft(3, 1, 2, 3));
         assertThat(b.tick().applied()).isEqualTo(3);
         TickResult late = a.apply(stale);
         assertThat(late.applied()).isZero();
         assertThat(late.superseded()).isEqualTo(3);
+        assertServes(newer);
+    }
+
+    @Test
+    void staleHealsAreDeferredNotWritten() {
+        publish(draft(2, 1));
+        Enactor a = enactor("a", EnactorConfig.DEFAULTS);
+        TickPlan stale = a.prepare(); // heals for two never-written endpoints, then A stalls
+        Plan newer = publish(draft(2, 1, 2));
+        TickResult late = a.apply(stale);
+        assertThat(late.deferred()).isEqualTo(2);
+        assertThat(records.endpoints()).isEmpty();
+        assertThat(a.tick().healed()).isEqualTo(2);
         assertServes(newer);
     }
 

@@ -1,5 +1,6 @@
 package io.waymark.core.planner;
 
+import io.waymark.core.model.HealthObservations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waymark.core.memory.InMemoryPlanStore;

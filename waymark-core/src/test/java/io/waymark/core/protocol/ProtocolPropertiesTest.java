@@ -22,7 +22,7 @@ import io.waymark.core.model.Target;
 import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.operator.Rollback;
 import io.waymark.core.planner.EndpointSpec;
-import io.waymark.core.planner.HealthObservations;
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.SafetyPolicy;
 import io.waymark.core.planner.Topology;
@@ -49,7 +49,7 @@ import net.jqwik.api.constraints.Size;
  * <p>The schedule is a list of ints (one per step: action = value % 10, parameter = value / 10), so
  * jqwik shrinks failures to short schedules.
  */
-class ProtocolProperties {
+class ProtocolPropertiesTest {
     static final int ENACTORS = 3;
     static final int ENDPOINTS = 5;
     static final int TARGETS = 6;

@@ -1,4 +1,4 @@
-package io.waymark.core.planner;
+package io.waymark.core.model;
 
 import java.util.Map;
 
