@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 RunCommand.class,
+                ServeCommand.class,
                 OperatorCommands.Status.class,
                 OperatorCommands.Plan.class,
                 OperatorCommands.Pause.class,

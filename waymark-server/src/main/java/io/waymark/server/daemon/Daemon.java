@@ -22,7 +22,7 @@ import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.operator.Rollback;
 import io.waymark.core.operator.RollbackResult;
-import io.waymark.core.planner.HealthObservations;
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.PlannerResult;
 import io.waymark.core.planner.PlannerStatus;
