@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,14 +54,8 @@ public final class RunCommand implements Callable<Integer> {
             err.println("waymark: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "shutdown"));
         printBanner(out, daemon, fleet);
-        stopped.await();
-        return 0;
+        return Foreground.untilStopped(daemon);
     }
 
     private static void printBanner(PrintWriter out, Daemon d, DemoFleet fleet) {

@@ -8,6 +8,10 @@ import io.waymark.dns.ServingSnapshot;
 import io.waymark.dns.Zone;
 import io.waymark.dns.ZoneFileReader;
 import io.waymark.dns.ZoneLoadException;
+import io.waymark.server.config.ConfigException;
+import io.waymark.server.config.ConfigLoader;
+import io.waymark.server.config.WaymarkConfig;
+import io.waymark.server.daemon.Daemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -15,6 +19,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -36,14 +41,19 @@ public class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "waymark.yaml: zones, endpoints, targets and checks, safety thresholds, enactors, data directory. "
+                    + "Runs every role (stores, planner, enactors, DNS, HTTP API); without it, serve only answers --zone files.")
+    Path configFile;
+
     @Option(names = "--zone", paramLabel = "FILE", description = "RFC 1035 zone file to serve (repeatable).")
     List<Path> zoneFiles = new ArrayList<>();
 
     @Option(names = "--listen", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--dns-port", paramLabel = "PORT", required = true, description = "UDP and TCP port; 0 picks a free one.")
-    int dnsPort;
+    @Option(names = "--dns-port", paramLabel = "PORT", description = "UDP and TCP port; 0 picks a free one. Required without --config; with it, overrides dns.port.")
+    Integer dnsPort;
 
     @Option(names = "--answer-addresses-max", paramLabel = "N", defaultValue = "" + ServingOptions.ANSWER_ADDRESSES_MAX_DEFAULT,
             description = "Addresses per weighted answer (default: ${DEFAULT-VALUE}).")
@@ -65,6 +75,12 @@ public class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (configFile != null) return serveConfig(out, err);
+        if (dnsPort == null) {
+            err.println("waymark serve: --dns-port is required (or give --config waymark.yaml)");
+            err.flush();
+            return EXIT_REFUSED;
+        }
         List<Zone> zones;
         ServingOptions options;
         DnsServerConfig config;
@@ -113,6 +129,40 @@ public class ServeCommand implements Callable<Integer> {
         out.println("stopped");
         out.flush();
         return 0;
+    }
+
+    /** Every role from waymark.yaml; a refused configuration names key, value and expectation, exit 2. */
+    private int serveConfig(PrintWriter out, PrintWriter err) {
+        if (!zoneFiles.isEmpty()) {
+            err.println("waymark serve: --zone and --config do not mix: list zone files under 'zones' in the config");
+            err.flush();
+            return EXIT_REFUSED;
+        }
+        Daemon daemon;
+        try {
+            WaymarkConfig config = ConfigLoader.load(configFile);
+            if (dnsPort != null) config = config.withDnsPort(dnsPort);
+            daemon = Daemon.start(config, Optional.empty());
+        } catch (ConfigException e) {
+            err.println("waymark serve: " + configFile + ": " + e.getMessage());
+            err.flush();
+            return EXIT_REFUSED;
+        } catch (IOException e) {
+            err.println("waymark serve: " + e.getMessage());
+            err.flush();
+            return EXIT_CANNOT_BIND;
+        }
+        WaymarkConfig c = daemon.config();
+        out.printf("waymark: serving %d endpoint(s) in %d zone(s) on DNS 127.0.0.1:%d, HTTP API :%d, %d enactors, data in %s%n",
+                c.endpoints().size(), c.zones().size(), daemon.dnsPort(), daemon.httpPort(), c.enactors().count(), c.dataDir());
+        out.flush();
+        try {
+            return Foreground.untilStopped(daemon);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            daemon.close();
+            return 0;
+        }
     }
 
     /** Zones to serve; every file is read before anything is served. Extension point for other sources. */

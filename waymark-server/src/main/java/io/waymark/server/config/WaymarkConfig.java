@@ -25,6 +25,12 @@ public record WaymarkConfig(
         endpoints = List.copyOf(endpoints);
     }
 
+    /** The same configuration with another DNS port (the CLI's --dns-port overrides the file). */
+    public WaymarkConfig withDnsPort(int port) {
+        return new WaymarkConfig(dataDir, new DnsSettings(dns.listen(), port, dns.answerAddressesMax(), dns.tcpConnectionsMax(), dns.tcpIdleTimeoutMs()),
+                http, zones, targets, endpoints, safety, planner, enactors);
+    }
+
     public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {}
 
     public record HttpSettings(String listen, int port) {}
