@@ -78,7 +78,9 @@ class ProtocolPropertiesTest {
         final SplittableRandom random;
         final EnactorConfig config;
         final Topology topology;
-        final Planner planner;
+        /** Two planners: their publications race through the plan store's CAS. */
+        final Planner[] planners = new Planner[2];
+        Planner planner;
         final Enactor[] enactors = new Enactor[ENACTORS];
         final TickPlan[] held = new TickPlan[ENACTORS];
         final Map<String, Boolean> health = new HashMap<>();
@@ -103,7 +105,8 @@ class ProtocolPropertiesTest {
                 specs.add(new EndpointSpec(Endpoint.of("e" + e + ".prop.test."), 30, List.of(targets.get(e % TARGETS), targets.get((e + 1) % TARGETS), targets.get((e + 2) % TARGETS))));
             }
             topology = Topology.of(specs);
-            planner = new Planner(plans, () -> nowMillis, new SafetyPolicy(true, 0.3, 0.5, 1_000));
+            for (int p = 0; p < planners.length; p++) planners[p] = new Planner(plans, () -> nowMillis, new SafetyPolicy(true, 0.3, 0.5, 1_000));
+            planner = planners[0];
             for (int i = 0; i < ENACTORS; i++) enactors[i] = newEnactor(i);
         }
 
@@ -114,7 +117,8 @@ class ProtocolPropertiesTest {
         void step(int action, int param) {
             int i = param % ENACTORS;
             switch (action) {
-                case 0, 1 -> { // planner burst: 1–3 ticks with health flips in between
+                case 0, 1 -> { // planner burst: 1–3 ticks with health flips in between, by either planner
+                    planner = planners[(param / 3) % planners.length];
                     for (int b = 0; b <= param % 3; b++) {
                         health.put("t" + random.nextInt(TARGETS), random.nextInt(3) != 0);
                         planner.tick(topology, new HealthObservations(health));
