@@ -28,7 +28,14 @@ import java.util.random.RandomGenerator;
  * writes: {@link #prepare()} reads (flags, latest plan, guards, stamps) and decides; {@link #apply}
  * writes what was decided, conditionally. {@link #tick()} is {@code apply(prepare())}. A stale
  * {@link TickPlan} is harmless: each of its writes carries the stamp that was read as the expected
- * value, and the store writes only if that stamp is still there and older than the plan's.
+ * value, and the store writes only if that stamp is still there and older than the plan's. Heals of
+ * generation-0 stamps, whose value carries no order, are additionally written only while their plan is
+ * still the latest (checked at the start of apply).
+ *
+ * <p>No reachable state stops enactors for good (L2): a corrupt latest plan is refused until a newer one is
+ * published (the planner does not trust a corrupt latest plan and publishes a fresh one; when pinned, the
+ * operator rolls forward); a plan refused by the change threshold waits for a newer plan or a forced one;
+ * unreadable stamps are healed; store errors are counted and retried at the next tick.
  *
  * <p>State kept between ticks (and lost in a crash, which is fine): the shuffled order of the current
  * plan's endpoints with a cursor into it (bounded work per tick, every endpoint visited within
@@ -157,8 +164,8 @@ public final class Enactor {
             // held, so the plan store cannot tell us whether our plan is older than it: a plan published
             // between our read of the latest plan and our read of the stamp might be what it served.
             // Re-reading the latest plan closes that window: if it is unchanged, every plan published
-            // before the stamp was read is at most ours, so healing never moves an endpoint backwards
-            // (I2), however long this enactor then stalls before writing (the CAS pins the stamp).
+            // before the stamp was read is at most ours. apply() re-checks the same before writing,
+            // because a generation-0 value can come back after a stall (ABA), see there.
             boolean stillLatest;
             try {
                 stillLatest = planStore.latest().map(p -> p.stamp().equals(next)).orElse(false);
