@@ -9,6 +9,7 @@ import io.waymark.core.enactor.TickPlan;
 import io.waymark.core.enactor.TickResult;
 import io.waymark.core.enactor.TickStatus;
 import io.waymark.core.history.HistoryCleaner;
+import io.waymark.core.invariant.Convergence;
 import io.waymark.core.invariant.InvariantReport;
 import io.waymark.core.invariant.Invariants;
 import io.waymark.core.invariant.Observation;
@@ -204,6 +205,7 @@ class ProtocolPropertiesTest {
                 assertThat(attempt).as("a forced plan is never refused").isZero();
             }
             Plan latest = plans.latest().orElseThrow();
+            assertThat(Convergence.lagging(plans, records)).as("L1: endpoints not serving %s", latest).isEmpty();
             for (var e : latest.recordSets().entrySet()) {
                 StampedRecords served = records.read(e.getKey());
                 assertThat(served.stamp()).as("L1 at %s", e.getKey()).isEqualTo(latest.stamp());
