@@ -8,6 +8,7 @@ import io.waymark.core.enactor.RefusalReason;
 import io.waymark.core.enactor.TickPlan;
 import io.waymark.core.enactor.TickResult;
 import io.waymark.core.enactor.TickStatus;
+import io.waymark.core.history.CleanupScan;
 import io.waymark.core.history.HistoryCleaner;
 import io.waymark.core.invariant.Convergence;
 import io.waymark.core.invariant.InvariantReport;
@@ -85,6 +86,7 @@ class ProtocolPropertiesTest {
         final Enactor[] enactors = new Enactor[ENACTORS];
         final TickPlan[] held = new TickPlan[ENACTORS];
         final Map<String, Boolean> health = new HashMap<>();
+        CleanupScan heldScan = null;
         long nowMillis = 0;
         int crashes = 0;
         int superseded = 0;
@@ -140,7 +142,15 @@ class ProtocolPropertiesTest {
                         conflicts += r.conflicts();
                     }
                 }
-                case 6 -> deleted += new HistoryCleaner(plans, records, 1 + param % 3, 1 + param % 7).clean().deleted().size();
+                case 6 -> { // clean-up, itself in two steps: scan now, delete at a later clean-up step
+                    HistoryCleaner cleaner = new HistoryCleaner(plans, records, 1 + param % 3, 1 + param % 7);
+                    if (heldScan == null) {
+                        heldScan = cleaner.scan();
+                    } else {
+                        deleted += cleaner.finish(heldScan).deleted().size();
+                        heldScan = param % 2 == 0 ? null : cleaner.scan();
+                    }
+                }
                 case 7 -> { // crash: the enactor loses what it held and its walking state
                     crashes++;
                     held[i] = null;
