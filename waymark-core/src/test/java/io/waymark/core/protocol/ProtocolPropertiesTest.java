@@ -15,6 +15,7 @@ import io.waymark.core.invariant.InvariantReport;
 import io.waymark.core.invariant.Invariants;
 import io.waymark.core.invariant.Observation;
 import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.memory.ManualClock;
 import io.waymark.core.memory.InMemoryRecordStore;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -87,7 +88,7 @@ class ProtocolPropertiesTest {
         final TickPlan[] held = new TickPlan[ENACTORS];
         final Map<String, Boolean> health = new HashMap<>();
         CleanupScan heldScan = null;
-        long nowMillis = 0;
+        final ManualClock clock = new ManualClock(0);
         int crashes = 0;
         int superseded = 0;
         int conflicts = 0;
@@ -108,7 +109,7 @@ class ProtocolPropertiesTest {
                 specs.add(new EndpointSpec(Endpoint.of("e" + e + ".prop.test."), 30, List.of(targets.get(e % TARGETS), targets.get((e + 1) % TARGETS), targets.get((e + 2) % TARGETS))));
             }
             topology = Topology.of(specs);
-            for (int p = 0; p < planners.length; p++) planners[p] = new Planner(plans, () -> nowMillis, new SafetyPolicy(true, 0.3, 0.5, 1_000));
+            for (int p = 0; p < planners.length; p++) planners[p] = new Planner(plans, clock, new SafetyPolicy(true, 0.3, 0.5, 1_000));
             planner = planners[0];
             for (int i = 0; i < ENACTORS; i++) enactors[i] = newEnactor(i);
         }
@@ -125,7 +126,7 @@ class ProtocolPropertiesTest {
                     for (int b = 0; b <= param % 3; b++) {
                         health.put("t" + random.nextInt(TARGETS), random.nextInt(3) != 0);
                         planner.tick(topology, new HealthObservations(health));
-                        nowMillis += random.nextInt(400);
+                        clock.advance(random.nextInt(400));
                     }
                 }
                 case 3, 4, 5, 6 -> { // read, then stall
@@ -168,7 +169,7 @@ class ProtocolPropertiesTest {
                             List<Generation> history = plans.history();
                             if (!history.isEmpty()) new Rollback(plans).to(history.get(random.nextInt(history.size())), false);
                         }
-                        default -> nowMillis += 1_000;
+                        default -> clock.advance(1_000);
                     }
                 }
                 default -> throw new IllegalStateException("action " + action);
