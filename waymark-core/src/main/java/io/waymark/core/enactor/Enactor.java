@@ -10,6 +10,7 @@ import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.ConditionalApply;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StampedRecords;
 import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,14 @@ import java.util.random.RandomGenerator;
  * writes: {@link #prepare()} reads (flags, latest plan, guards, stamps) and decides; {@link #apply}
  * writes what was decided, conditionally. {@link #tick()} is {@code apply(prepare())}. A stale
  * {@link TickPlan} is harmless: each of its writes carries the stamp that was read as the expected
- * value, and the store writes only if that stamp is still there and older than the plan's.
+ * value, and the store writes only if that stamp is still there and older than the plan's. Heals of
+ * generation-0 stamps, whose value carries no order, are additionally written only while their plan is
+ * still the latest (checked at the start of apply).
+ *
+ * <p>No reachable state stops enactors for good (L2): a corrupt latest plan is refused until a newer one is
+ * published (the planner does not trust a corrupt latest plan and publishes a fresh one; when pinned, the
+ * operator rolls forward); a plan refused by the change threshold waits for a newer plan or a forced one;
+ * unreadable stamps are healed; store errors are counted and retried at the next tick.
  *
  * <p>State kept between ticks (and lost in a crash, which is fine): the shuffled order of the current
  * plan's endpoints with a cursor into it (bounded work per tick, every endpoint visited within
@@ -48,6 +56,13 @@ public final class Enactor {
 
     private Stamp verdictFor = Stamp.NONE;
     private Optional<Refusal> verdict = Optional.empty();
+
+    /**
+     * The last plan object whose hash and record sets were verified. Compared by identity: a store that
+     * hands back the same immutable object is not re-hashed every tick (a full SHA-256 of a 100k-endpoint
+     * plan), while any freshly read object — possibly corrupted at rest — is verified again.
+     */
+    private Plan verifiedPlan = null;
 
     public Enactor(String id, PlanStore planStore, RecordStore recordStore, RandomGenerator random, EnactorConfig config) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("enactor id must not be empty");
@@ -89,11 +104,17 @@ public final class Enactor {
         if (maybeLatest.isEmpty()) return finished(TickStatus.NO_PLAN, Generation.ZERO, Optional.empty(), 0, details);
         Plan latest = maybeLatest.get();
 
-        Optional<Refusal> refusal = structuralRefusal(latest);
+        Optional<Refusal> refusal = latest == verifiedPlan ? Optional.empty() : structuralRefusal(latest);
+        if (refusal.isEmpty()) verifiedPlan = latest;
+        // Reads made by the change guard in THIS prepare are as fresh as the walk's own: reused below.
+        Map<Endpoint, StampedRecords> readNow = Map.of();
         if (refusal.isEmpty() && !latest.forced()) {
             if (!verdictFor.equals(latest.stamp())) {
                 try {
-                    verdict = changeGuard.assess(latest, servedNow(latest)).refusal();
+                    readNow = readAll(latest);
+                    Map<Endpoint, Optional<RecordSet>> servedNow = new HashMap<>();
+                    readNow.forEach((e, sr) -> servedNow.put(e, sr.records()));
+                    verdict = changeGuard.assess(latest, servedNow).refusal();
                     verdictFor = latest.stamp();
                 } catch (StoreUnavailableException e) {
                     note(details, "record store (change guard): " + e.getMessage());
@@ -109,6 +130,7 @@ public final class Enactor {
             orderFor = latest.stamp();
             cursor = 0;
         }
+        Stamp next = latest.stamp();
         int share = Math.min(config.endpointsPerTickMax(), order.size());
         List<ConditionalApply> applies = new ArrayList<>();
         List<ConditionalApply> heals = new ArrayList<>();
@@ -117,7 +139,8 @@ public final class Enactor {
             Endpoint endpoint = order.get(cursor);
             Stamp served;
             try {
-                served = recordStore.read(endpoint).stamp();
+                StampedRecords known = readNow.get(endpoint);
+                served = (known != null ? known : recordStore.read(endpoint)).stamp();
             } catch (StoreUnavailableException e) {
                 // The store is likely down: stop here and resume at this endpoint next tick.
                 visited++;
@@ -128,13 +151,11 @@ public final class Enactor {
             }
             visited++;
             cursor = (cursor + 1) % order.size();
-            ConditionalApply apply = new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint));
             if (served.generation().isAtLeast(latest.generation())) {
                 skipped++; // something at least as new is already served
-            } else if (served.isNone()) {
-                heals.add(apply);
             } else {
-                applies.add(apply);
+                ConditionalApply apply = new ConditionalApply(endpoint, served, next, latest.recordSets().get(endpoint));
+                (served.isNone() ? heals : applies).add(apply);
             }
         }
         if (!heals.isEmpty()) {
@@ -143,11 +164,11 @@ public final class Enactor {
             // held, so the plan store cannot tell us whether our plan is older than it: a plan published
             // between our read of the latest plan and our read of the stamp might be what it served.
             // Re-reading the latest plan closes that window: if it is unchanged, every plan published
-            // before the stamp was read is at most ours, so healing never moves an endpoint backwards
-            // (I2), however long this enactor then stalls before writing (the CAS pins the stamp).
+            // before the stamp was read is at most ours. apply() re-checks the same before writing,
+            // because a generation-0 value can come back after a stall (ABA), see there.
             boolean stillLatest;
             try {
-                stillLatest = planStore.latest().map(p -> p.stamp().equals(latest.stamp())).orElse(false);
+                stillLatest = planStore.latest().map(p -> p.stamp().equals(next)).orElse(false);
             } catch (StoreUnavailableException e) {
                 errors++;
                 note(details, "plan store (heal re-check): " + e.getMessage());
@@ -288,9 +309,9 @@ public final class Enactor {
     }
 
     /** What the plan's endpoints serve now (one read each, bounded by the plan's size). */
-    private Map<Endpoint, Optional<RecordSet>> servedNow(Plan plan) {
-        Map<Endpoint, Optional<RecordSet>> now = new HashMap<>();
-        for (Endpoint endpoint : plan.recordSets().keySet()) now.put(endpoint, recordStore.read(endpoint).records());
+    private Map<Endpoint, StampedRecords> readAll(Plan plan) {
+        Map<Endpoint, StampedRecords> now = new HashMap<>();
+        for (Endpoint endpoint : plan.recordSets().keySet()) now.put(endpoint, recordStore.read(endpoint));
         return now;
     }
 

@@ -30,8 +30,9 @@ public sealed interface TickPlan {
             applies = List.copyOf(applies);
             errorDetails = List.copyOf(errorDetails);
             if (applies.size() + skipped + deferred + failed != visited) throw new IllegalArgumentException("visited endpoints must be accounted for");
+            io.waymark.core.model.Stamp stamp = plan.stamp();
             for (ConditionalApply a : applies) {
-                if (!a.next().equals(plan.stamp())) throw new IllegalArgumentException("every apply carries the plan's stamp");
+                if (!a.next().equals(stamp)) throw new IllegalArgumentException("every apply carries the plan's stamp");
                 if (a.expected().generation().isAtLeast(plan.generation())) throw new IllegalArgumentException("apply planned for an endpoint already at " + a.expected());
             }
         }

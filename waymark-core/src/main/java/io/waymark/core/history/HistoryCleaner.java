@@ -51,24 +51,46 @@ public final class HistoryCleaner {
         this.deletesPerRunMax = deletesPerRunMax;
     }
 
+    /** One whole run: {@code finish(scan())}. */
     public CleanupResult clean() {
-        List<Generation> deleted = new ArrayList<>();
+        return finish(scan());
+    }
+
+    /**
+     * Step 1 of a run: the scan, reads only. The simulator may hold the result for as long as it likes
+     * (a stalled cleaner) before {@link #finish}: the scan only ever under-estimates what is served later.
+     */
+    public CleanupScan scan() {
         long oldestServed = Long.MAX_VALUE;
-        int keptUnserved = 0;
         try {
             List<Generation> history = planStore.history();
-            if (history.size() <= retainNewest) return new CleanupResult(Generation.ZERO, deleted, 0, 0, Optional.empty());
-            // The scan: lowest generation any stamp names right now (a lower bound from now on).
+            if (history.size() <= retainNewest) return new CleanupScan(Generation.ZERO, List.of(), Optional.empty());
+            // The lowest generation any stamp names right now (a lower bound from now on).
             for (Endpoint e : recordStore.endpoints()) {
                 long g = recordStore.read(e).stamp().generation().value();
                 if (g > 0) oldestServed = Math.min(oldestServed, g);
             }
-            List<Generation> candidates = history.subList(0, history.size() - retainNewest);
-            // Highest generation read per endpoint during this run; valid as a lower bound for the rest of it.
+            List<Generation> candidates = new ArrayList<>();
+            for (Generation g : history.subList(0, history.size() - retainNewest)) {
+                if (g.value() >= oldestServed) break; // history ascends: none further is deletable
+                candidates.add(g);
+            }
+            return new CleanupScan(oldest(oldestServed), candidates, Optional.empty());
+        } catch (StoreUnavailableException e) {
+            return new CleanupScan(oldest(oldestServed), List.of(), Optional.of(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Step 2 of a run: re-checks each candidate with fresh reads (condition 3), then deletes it. */
+    public CleanupResult finish(CleanupScan scan) {
+        if (scan.error().isPresent()) return new CleanupResult(scan.oldestServed(), List.of(), 0, 1, scan.error());
+        List<Generation> deleted = new ArrayList<>();
+        int keptUnserved = 0;
+        try {
+            // Highest generation read per endpoint during this run; a lower bound from then on.
             Map<Endpoint, Long> seenAtLeast = new HashMap<>();
-            for (Generation g : candidates) {
+            for (Generation g : scan.candidates()) {
                 if (deleted.size() >= deletesPerRunMax) break;
-                if (g.value() >= oldestServed) break; // candidates ascend: none further is deletable
                 Optional<Plan> plan = planStore.read(g);
                 if (plan.isEmpty()) continue; // deleted meanwhile by another cleaner: idempotent
                 if (!everyEndpointServesNewer(plan.get(), seenAtLeast)) {
@@ -78,9 +100,9 @@ public final class HistoryCleaner {
                 if (planStore.delete(g)) deleted.add(g);
             }
         } catch (StoreUnavailableException e) {
-            return new CleanupResult(oldest(oldestServed), deleted, keptUnserved, 1, Optional.of(String.valueOf(e.getMessage())));
+            return new CleanupResult(scan.oldestServed(), deleted, keptUnserved, 1, Optional.of(String.valueOf(e.getMessage())));
         }
-        return new CleanupResult(oldest(oldestServed), deleted, keptUnserved, 0, Optional.empty());
+        return new CleanupResult(scan.oldestServed(), deleted, keptUnserved, 0, Optional.empty());
     }
 
     /** Condition (3), read fresh (or known from an earlier fresh read in this run: stamps only grow). */

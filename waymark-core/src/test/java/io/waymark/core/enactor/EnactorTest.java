@@ -87,6 +87,15 @@ class EnactorTest {
     }
 
     @Test
+    void aPlanCorruptedAfterItWasVerifiedIsRefusedAtTheNextTick() {
+        Plan good = publish(draft(2, 1));
+        Enactor a = enactor("a", EnactorConfig.DEFAULTS);
+        assertThat(a.tick().applied()).isEqualTo(2);
+        plans.corruptForFaultInjection(good.generation(), new Plan(good.generation(), good.hash(), draft(2, 9)));
+        assertThat(a.tick().refusal().orElseThrow().reason()).isEqualTo(RefusalReason.CORRUPT_PLAN);
+    }
+
+    @Test
     void refusesAPlanRemovingTooMuchUnlessForced() {
         // 4 endpoints × 3 addresses = 12 served; the next plan keeps 1 of 3 everywhere: 8/12 removed.
         publish(draft(4, 1, 2, 3));

@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.Size;
 
 /** Properties of the safety rules over arbitrary fleets and health. */
 class SafetyRulesTest {
-    @Property(tries = 300)
+    @Property(tries = 200)
     void neverEmptyAndNeverOverBudget(@ForAll @Size(min = 1, max = 12) List<@IntRange(min = 1, max = 100) Integer> capacities,
                                       @ForAll @Size(12) List<Boolean> health,
                                       @ForAll @Size(12) List<Boolean> lastServed,

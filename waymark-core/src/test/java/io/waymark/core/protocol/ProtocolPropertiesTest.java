@@ -8,11 +8,14 @@ import io.waymark.core.enactor.RefusalReason;
 import io.waymark.core.enactor.TickPlan;
 import io.waymark.core.enactor.TickResult;
 import io.waymark.core.enactor.TickStatus;
+import io.waymark.core.history.CleanupScan;
 import io.waymark.core.history.HistoryCleaner;
+import io.waymark.core.invariant.Convergence;
 import io.waymark.core.invariant.InvariantReport;
 import io.waymark.core.invariant.Invariants;
 import io.waymark.core.invariant.Observation;
 import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.memory.ManualClock;
 import io.waymark.core.memory.InMemoryRecordStore;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -46,7 +49,7 @@ import net.jqwik.api.constraints.Size;
  * after every step; once faults stop, every endpoint serves the latest plan within ceil(n/k) ticks of
  * any one enactor (L1) — after an operator forces a plan the change threshold refused.
  *
- * <p>The schedule is a list of ints (one per step: action = value % 10, parameter = value / 10), so
+ * <p>The schedule is a list of ints (one per step: action = value % 16, parameter = value / 16), so
  * jqwik shrinks failures to short schedules.
  */
 class ProtocolPropertiesTest {
@@ -62,7 +65,7 @@ class ProtocolPropertiesTest {
             @ForAll long seed) {
         World w = new World(seed, endpointsPerTick, batchSize);
         for (int step : schedule) {
-            w.step(step % 10, step / 10);
+            w.step(step % 16, step / 16);
             w.checkInvariants();
         }
         // Evidence that the schedules reach the interesting cases (printed by jqwik per property).
@@ -78,11 +81,14 @@ class ProtocolPropertiesTest {
         final SplittableRandom random;
         final EnactorConfig config;
         final Topology topology;
-        final Planner planner;
+        /** Two planners: their publications race through the plan store's CAS. */
+        final Planner[] planners = new Planner[2];
+        Planner planner;
         final Enactor[] enactors = new Enactor[ENACTORS];
         final TickPlan[] held = new TickPlan[ENACTORS];
         final Map<String, Boolean> health = new HashMap<>();
-        long nowMillis = 0;
+        CleanupScan heldScan = null;
+        final ManualClock clock = new ManualClock(0);
         int crashes = 0;
         int superseded = 0;
         int conflicts = 0;
@@ -103,7 +109,8 @@ class ProtocolPropertiesTest {
                 specs.add(new EndpointSpec(Endpoint.of("e" + e + ".prop.test."), 30, List.of(targets.get(e % TARGETS), targets.get((e + 1) % TARGETS), targets.get((e + 2) % TARGETS))));
             }
             topology = Topology.of(specs);
-            planner = new Planner(plans, () -> nowMillis, new SafetyPolicy(true, 0.3, 0.5, 1_000));
+            for (int p = 0; p < planners.length; p++) planners[p] = new Planner(plans, clock, new SafetyPolicy(true, 0.3, 0.5, 1_000));
+            planner = planners[0];
             for (int i = 0; i < ENACTORS; i++) enactors[i] = newEnactor(i);
         }
 
@@ -114,20 +121,21 @@ class ProtocolPropertiesTest {
         void step(int action, int param) {
             int i = param % ENACTORS;
             switch (action) {
-                case 0, 1 -> { // planner burst: 1–3 ticks with health flips in between
+                case 0, 1, 2 -> { // planner burst: 1–3 ticks with health flips in between, by either planner
+                    planner = planners[(param / 3) % planners.length];
                     for (int b = 0; b <= param % 3; b++) {
                         health.put("t" + random.nextInt(TARGETS), random.nextInt(3) != 0);
                         planner.tick(topology, new HealthObservations(health));
-                        nowMillis += random.nextInt(400);
+                        clock.advance(random.nextInt(400));
                     }
                 }
-                case 2, 3 -> { // read, then stall
+                case 3, 4, 5, 6 -> { // read, then stall
                     if (held[i] == null) {
                         held[i] = enactors[i].prepare();
                         Statistics.label("prepare").collect(held[i] instanceof TickPlan.Finished f ? f.result().status().toString() : "WRITES " + ((TickPlan.Writes) held[i]).applies().size());
                     }
                 }
-                case 4, 5 -> { // write, possibly stale
+                case 7, 8, 9, 10 -> { // write, possibly stale
                     if (held[i] != null) {
                         TickResult r = enactors[i].apply(held[i]);
                         held[i] = null;
@@ -135,25 +143,33 @@ class ProtocolPropertiesTest {
                         conflicts += r.conflicts();
                     }
                 }
-                case 6 -> deleted += new HistoryCleaner(plans, records, 1 + param % 3, 1 + param % 7).clean().deleted().size();
-                case 7 -> { // crash: the enactor loses what it held and its walking state
+                case 11, 12 -> { // clean-up, itself in two steps: scan now, delete at a later clean-up step
+                    HistoryCleaner cleaner = new HistoryCleaner(plans, records, 1 + param % 3, 1 + param % 7);
+                    if (heldScan == null) {
+                        heldScan = cleaner.scan();
+                    } else {
+                        deleted += cleaner.finish(heldScan).deleted().size();
+                        heldScan = param % 2 == 0 ? null : cleaner.scan();
+                    }
+                }
+                case 13 -> { // crash: the enactor loses what it held and its walking state
                     crashes++;
                     held[i] = null;
                     enactors[i] = newEnactor(i);
                 }
-                case 8 -> { // a stamp corrupted at rest (records kept: corruption does not empty anything)
+                case 14 -> { // a stamp corrupted at rest (records kept: corruption does not empty anything)
                     Endpoint e = Endpoint.of("e" + (param % ENDPOINTS) + ".prop.test.");
                     StampedRecords now = records.read(e);
                     if (now.records().isPresent()) records.overwriteForFaultInjection(e, new StampedRecords(Stamp.unreadable("junk" + param), now.records()));
                 }
-                case 9 -> { // operators: pause / resume / rollback to a random stored generation
+                case 15 -> { // operators: pause / resume / rollback to a random stored generation
                     switch (plans.flags().paused() ? 0 : param % 8) { // paused: resume at the next operator step
                         case 0 -> plans.setFlags(plans.flags().withPaused(!plans.flags().paused()));
                         case 1 -> {
                             List<Generation> history = plans.history();
                             if (!history.isEmpty()) new Rollback(plans).to(history.get(random.nextInt(history.size())), false);
                         }
-                        default -> nowMillis += 1_000;
+                        default -> clock.advance(1_000);
                     }
                 }
                 default -> throw new IllegalStateException("action " + action);
@@ -200,6 +216,7 @@ class ProtocolPropertiesTest {
                 assertThat(attempt).as("a forced plan is never refused").isZero();
             }
             Plan latest = plans.latest().orElseThrow();
+            assertThat(Convergence.lagging(plans, records)).as("L1: endpoints not serving %s", latest).isEmpty();
             for (var e : latest.recordSets().entrySet()) {
                 StampedRecords served = records.read(e.getKey());
                 assertThat(served.stamp()).as("L1 at %s", e.getKey()).isEqualTo(latest.stamp());
