@@ -54,7 +54,9 @@ final class LeaseManager {
     private void renew(int host) {
         long now = loop.nowMs();
         if (!establishing[host]) {
-            if (now >= leaseExpiresAtMs[host]) {
+            // A renewal exactly at expiry still counts: with renewals every period P and lifetime L,
+            // a host survives L/P - 1 failed renewals in a row.
+            if (now > leaseExpiresAtMs[host]) {
                 establishing[host] = true;
                 policy.leaseLost(host);
             } else if (!resolverOf(host).resolve(now).empty()) {
@@ -78,7 +80,7 @@ final class LeaseManager {
         long now = loop.nowMs();
         int held = 0;
         for (int h = 0; h < leaseExpiresAtMs.length; h++) {
-            if (!establishing[h] && leaseExpiresAtMs[h] > now) held++;
+            if (!establishing[h] && leaseExpiresAtMs[h] >= now) held++;
         }
         return held;
     }
