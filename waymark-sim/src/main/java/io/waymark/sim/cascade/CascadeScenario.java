@@ -47,6 +47,7 @@ public final class CascadeScenario {
         boolean velocityOn = options.velocity() == CascadeOptions.Velocity.ON;
         LoadBalancerFleet fleet = new LoadBalancerFleet(loop, root.split(), p, propagation, new VelocityControl(velocityOn, p));
 
+        double floorPct = 100 * Math.ceil(p.capacityFloorFraction() * p.lbNodes()) / p.lbNodes();
         int samples = (int) (p.runMs() / p.sampleIntervalMs());
         long[] times = new long[samples];
         double[] endpoint = new double[samples];
@@ -67,6 +68,7 @@ public final class CascadeScenario {
             goodput[i] = leases.takeEstablishments() * 1000.0 / p.sampleIntervalMs();
             capacity[i] = 100 * fleet.capacityInService();
             backlog[i] = propagation.backlog();
+            checkSample(t, p, leasesHeld[i], queue[i], capacity[i], velocityOn, floorPct);
         }
 
         List<Moment> moments = new ArrayList<>();
@@ -83,7 +85,6 @@ public final class CascadeScenario {
         emptyAt.ifPresent(t -> moments.add(new Moment("endpoint empty " + clock.label(t), t)));
         restoredAt.ifPresent(t -> moments.add(new Moment("restored by hand " + clock.label(t), t)));
 
-        double floorPct = 100 * Math.ceil(p.capacityFloorFraction() * p.lbNodes()) / p.lbNodes();
         List<Series> series = List.of(
                 new Series("endpoint", "Endpoint resolves to ≥ 1 address", "%", endpoint, 100, List.of()),
                 new Series("clients", "Client success rate", "%", clientSuccess, 100,
@@ -95,7 +96,7 @@ public final class CascadeScenario {
                                 ? List.of(new Series.Reference("bound " + p.queueBound(), p.queueBound()))
                                 : List.of(new Series.Reference("bound " + p.queueBound(), p.queueBound()),
                                         new Series.Reference("admission " + p.admitQueueDepth(), p.admitQueueDepth()))),
-                new Series("goodput", "Goodput: leases re-established", "per virtual second", goodput,
+                new Series("goodput", "Goodput: leases re-established", "leases per virtual second (= per incident minute)", goodput,
                         Math.max(10, niceCeiling(max(goodput))), List.of()),
                 new Series("capacity", "NLB capacity in service", "%", capacity, 100,
                         velocityOn ? List.of(new Series.Reference("floor " + Math.round(floorPct) + "%", floorPct)) : List.of()),
@@ -106,6 +107,17 @@ public final class CascadeScenario {
                 endpoint, pool, fleet, propagation, velocityOn);
         summary.leasesRecoveredAtMs().ifPresent(t -> moments.add(new Moment("leases ≥95% " + clock.label(t), t)));
         return new CascadeResult(options, p, times, series, moments, summary, loop.executed());
+    }
+
+    /** The model's own invariants, checked at every sample: a broken model must not draw charts. */
+    private static void checkSample(long t, CascadeParameters p, double leasesPct, double queue, double capacityPct,
+                                    boolean velocityOn, double floorPct) {
+        if (leasesPct < 0 || leasesPct > 100) throw new IllegalStateException("leases out of range at " + t + ": " + leasesPct);
+        if (queue < 0 || queue > p.queueBound()) throw new IllegalStateException("queue beyond its bound at " + t + ": " + queue);
+        if (capacityPct < 0 || capacityPct > 100) throw new IllegalStateException("capacity out of range at " + t);
+        if (velocityOn && capacityPct < floorPct - 1e-9) {
+            throw new IllegalStateException("velocity control let capacity fall below the floor at " + t + ": " + capacityPct);
+        }
     }
 
     private static CascadeSummary summarize(CascadeParameters p, long[] times, OptionalLong emptyAt, OptionalLong restoredAt,

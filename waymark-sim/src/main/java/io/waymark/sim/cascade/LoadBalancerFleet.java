@@ -1,5 +1,6 @@
 package io.waymark.sim.cascade;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -31,7 +32,7 @@ final class LoadBalancerFleet {
         this.inService = new boolean[p.lbNodes()];
         this.failsInRow = new int[p.lbNodes()];
         this.passesInRow = new int[p.lbNodes()];
-        java.util.Arrays.fill(inService, true);
+        Arrays.fill(inService, true);
         this.inServiceCount = p.lbNodes();
         this.inServiceMin = inServiceCount;
         for (int n = 0; n < p.lbNodes(); n++) {

@@ -16,6 +16,7 @@ final class SvgChart {
     private static final int RIGHT = 96;
     private static final int TOP = 64;
     private static final int BOTTOM = 46;
+    private static final int LEGEND_ROW = 20;
     /** One colour per run when several runs share a chart (colour-blind-safe palette). */
     static final String[] RUN_COLOURS = {"#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#999999"};
 
@@ -29,16 +30,20 @@ final class SvgChart {
         Series head = first.series(key);
         long[] times = first.timesMs();
         long endMs = first.parameters().runMs();
-        double yMax = runs.stream().mapToDouble(r -> r.series(key).yMax()).max().orElse(head.yMax());
+        double yStep = tickStep(runs.stream().mapToDouble(r -> r.series(key).yMax()).max().orElse(head.yMax()));
+        int ySteps = (int) Math.ceil(runs.stream().mapToDouble(r -> r.series(key).yMax()).max().orElse(head.yMax()) / yStep - 1e-9);
+        double yMax = yStep * ySteps;
         IncidentClock clock = first.clock();
         double plotW = WIDTH - LEFT - RIGHT;
         double plotH = HEIGHT - TOP - BOTTOM;
         java.util.function.LongToDoubleFunction x = t -> LEFT + plotW * t / endMs;
         java.util.function.DoubleUnaryOperator y = v -> TOP + plotH * (1 - Math.min(v, yMax) / yMax);
 
+        // Several runs get a legend row under the axis title; the plot keeps its size.
+        int height = HEIGHT + (runs.size() > 1 ? LEGEND_ROW : 0);
         StringBuilder s = new StringBuilder(16_384);
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
                 .append("\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\">\n");
         s.append("<title>").append(Xml.escape(head.title() + " (" + head.unit() + ")")).append("</title>\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
@@ -52,9 +57,9 @@ final class SvgChart {
                     x.applyAsDouble(from), TOP, x.applyAsDouble(to) - x.applyAsDouble(from), plotH));
         });
 
-        // Horizontal grid with y labels: five steps from 0 to the top.
-        for (int i = 0; i <= 4; i++) {
-            double v = yMax * i / 4;
+        // Horizontal grid with y labels on round numbers.
+        for (int i = 0; i <= ySteps; i++) {
+            double v = yStep * i;
             double yy = y.applyAsDouble(v);
             s.append(line(LEFT, yy, LEFT + plotW, yy, "#e4e4e4", null));
             s.append(text(LEFT - 6, yy + 4, number(v), "end", "fill=\"#444\""));
@@ -67,7 +72,7 @@ final class SvgChart {
             s.append(line(xx, TOP + plotH, xx, TOP + plotH + 4, "#444", null));
             s.append(text(xx, TOP + plotH + 16, clock.label(t), "middle", "fill=\"#444\""));
         }
-        s.append(text(LEFT + plotW / 2, HEIGHT - 6,
+        s.append(text(LEFT + plotW / 2, HEIGHT - 10,
                 "incident time, PDT, 19–20 Oct 2025 (simulated: 1 virtual minute = 1 incident hour)", "middle", "fill=\"#555\""));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>%n",
                 LEFT, TOP, plotW, plotH));
@@ -108,12 +113,14 @@ final class SvgChart {
             s.append("<polyline points=\"").append(points).append("\" fill=\"none\" stroke=\"").append(colours.get(r))
                     .append("\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n");
         }
-        if (runs.size() > 1) { // legend: one entry per run along the subtitle row, right-aligned
-            double entryW = 175;
+        if (runs.size() > 1) {
+            double lx = LEFT;
+            double ly = height - 8;
             for (int r = 0; r < runs.size(); r++) {
-                double lx = WIDTH - RIGHT - entryW * (runs.size() - r);
-                s.append(line(lx, 28, lx + 16, 28, colours.get(r), null).replace("stroke-width=\"1\"", "stroke-width=\"3\""));
-                s.append(text(lx + 20, 32, runs.get(r).options().slug(), "start", "fill=\"#222\" font-size=\"10\""));
+                String label = runs.get(r).options().slug();
+                s.append(line(lx, ly - 4, lx + 18, ly - 4, colours.get(r), null).replace("stroke-width=\"1\"", "stroke-width=\"3\""));
+                s.append(text(lx + 22, ly, label, "start", "fill=\"#222\""));
+                lx += 22 + 6.5 * label.length() + 18; // ~6.5 px per character at 11 px
             }
         }
         s.append("</svg>\n");
@@ -134,6 +141,17 @@ final class SvgChart {
     private static String text(double x, double y, String content, String anchor, String attributes) {
         return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>%n",
                 x, y, anchor, attributes, Xml.escape(content));
+    }
+
+    /** A round step (1, 2 or 5 times a power of ten) that divides 0..top into at most five parts. */
+    static double tickStep(double top) {
+        if (!(top > 0)) throw new IllegalArgumentException("top must be > 0");
+        double raw = top / 5;
+        double pow = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5}) {
+            if (m * pow >= raw - 1e-9 * pow) return m * pow;
+        }
+        return 10 * pow;
     }
 
     static String number(double v) {
