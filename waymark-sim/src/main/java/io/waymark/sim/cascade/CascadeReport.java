@@ -73,7 +73,7 @@ public final class CascadeReport {
                 .append("<style>\nbody{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1020px;color:#222}\n")
                 .append("figure{margin:0 0 10px 0}h1{font-size:22px;margin-bottom:4px}.lede{color:#444;margin-top:0}\n")
                 .append("table{border-collapse:collapse;font-size:13px;margin:16px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}\n")
-                .append("th{background:#f3f3f3}pre{background:#f7f7f7;padding:10px;font-size:12px;overflow-x:auto}\n.bad{color:#b00020;font-weight:bold}\n")
+                .append("th{background:#f3f3f3}pre{background:#f7f7f7;padding:10px;font-size:12px;white-space:pre-wrap}\n.bad{color:#b00020;font-weight:bold}\n")
                 .append("</style>\n</head>\n<body>\n");
         h.append("<h1>The October 2025 cascade, simulated</h1>\n<p class=\"lede\">");
         for (int i = 0; i < runs.size(); i++) {
@@ -100,8 +100,8 @@ public final class CascadeReport {
         h.append("</table>\n");
         for (CascadeResult r : runs) h.append("<pre>").append(Xml.escape(r.text())).append("</pre>\n");
         h.append("<p class=\"lede\">Model: the endpoint's DNS answers drive clients behind caching resolvers (positive TTL ")
-                .append(clock.hours(first.parameters().positiveTtlMs()))
-                .append(", negative TTL ").append(clock.hours(first.parameters().negativeTtlMs()))
+                .append(clock.minutes(first.parameters().positiveTtlMs()))
+                .append(", negative TTL ").append(clock.minutes(first.parameters().negativeTtlMs()))
                 .append("), a DropletWorkflow-Manager-style lease manager (")
                 .append(first.parameters().hosts()).append(" hosts, ").append(first.parameters().workers())
                 .append(" workers, attempt timeout ").append(first.parameters().attemptTimeoutMs())
@@ -120,7 +120,9 @@ public final class CascadeReport {
                 - s.endpointEmptyAtMs().getAsLong()));
         parts.add(s.collapse() ? "lease recovery collapses" : s.leasesRecoveredAtMs().isPresent()
                 ? "leases recover at " + r.clock().label(s.leasesRecoveredAtMs().getAsLong()) : "leases do not recover");
-        parts.add(String.format(java.util.Locale.ROOT, "NLB capacity down to %.0f%%", 100 * s.capacityMin()));
+        parts.add(s.capacityMin() >= 1.0
+                ? "NLB capacity untouched (no host came back whose network state could lag)"
+                : String.format(java.util.Locale.ROOT, "NLB fail-over took capacity down to %.0f%%", 100 * s.capacityMin()));
         return String.join("; ", parts) + ".";
     }
 

@@ -21,6 +21,11 @@ public record IncidentClock(long virtualMsPerIncidentHour) {
         return String.format("%02d:%02d", t.getHour(), t.getMinute());
     }
 
+    /** e.g. "15 min". */
+    public String minutes(long virtualMs) {
+        return incidentDuration(virtualMs).toMinutes() + " min";
+    }
+
     /** e.g. "2.6 h". */
     public String hours(long virtualMs) {
         return String.format(java.util.Locale.ROOT, "%.1f h", (double) virtualMs / virtualMsPerIncidentHour);
