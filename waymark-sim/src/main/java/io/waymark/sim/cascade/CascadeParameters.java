@@ -117,6 +117,18 @@ public record CascadeParameters(
                 velocityMaxRemovalFraction, capacityFloorFraction, eventQueueMax);
     }
 
+    /** The same incident with a different retry budget for the throttled recovery. */
+    public CascadeParameters withRetryBudget(double tokensPerSecond, int tokensMax) {
+        return new CascadeParameters(virtualMsPerIncidentHour, runMs, emptyAtMs, repairedAtMs, sampleIntervalMs,
+                clients, clientResolvers, clientCallIntervalMs, positiveTtlMs, negativeTtlMs,
+                hosts, leaseResolvers, leaseTtlMs, renewIntervalMs, workers, queueBound, attemptBaseLatencyMs,
+                contentionScale, attemptTimeoutMs, unreachableFailMs, naiveResubmitMs, admitQueueDepth,
+                backoffBaseMs, backoffCapMs, tokensPerSecond, tokensMax,
+                propagationPerSecond, propagationBacklogForFullFlap, flapProbabilityMax, lbNodes,
+                healthCheckIntervalMs, failsToRemove, passesToRestore, velocityWindowMs,
+                velocityMaxRemovalFraction, capacityFloorFraction, eventQueueMax);
+    }
+
     /** Incident hours represented by {@code virtualMs}. */
     public double incidentHours(long virtualMs) {
         return (double) virtualMs / virtualMsPerIncidentHour;

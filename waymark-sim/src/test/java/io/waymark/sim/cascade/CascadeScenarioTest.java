@@ -58,6 +58,17 @@ class CascadeScenarioTest {
     }
 
     @Test
+    void admissionByQueueDepthAloneKeepsAttemptsUnderTheirTimeout() {
+        // With an effectively unlimited retry budget only admission stands between the crowd and
+        // the pool: the queue stops at the admission depth and every lease comes back.
+        CascadeParameters unlimited = p.withRetryBudget(1_000_000, 1_000_000);
+        CascadeResult r = CascadeScenario.run(new CascadeOptions(Algorithm.LEGACY, Recovery.THROTTLED, Velocity.ON, SEED), unlimited);
+        assertThat(r.summary().queueDepthPeak()).isEqualTo(p.admitQueueDepth());
+        assertThat(r.summary().leasesHeldEnd()).isGreaterThanOrEqualTo(0.95);
+        assertThat(r.summary().collapse()).isFalse();
+    }
+
+    @Test
     void clientsKeepFailingAfterTheRepairUntilNegativelyCachedAnswersExpire() {
         CascadeResult r = run(Algorithm.LEGACY, Recovery.THROTTLED, Velocity.ON);
         long[] t = r.timesMs();
