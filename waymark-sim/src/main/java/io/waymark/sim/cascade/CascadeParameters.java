@@ -85,7 +85,7 @@ public record CascadeParameters(
                 15 * 60 * MINUTE,
                 48 * MINUTE,
                 (3 * 60 + 25) * MINUTE,
-                2 * MINUTE,
+                MINUTE,        // one sample per incident minute
                 200, 20, 2 * MINUTE,
                 MINUTE,        // positive TTL: 60 incident seconds
                 15 * MINUTE,   // negative TTL (SOA minimum): clients recovered 02:25-02:40

@@ -1,6 +1,8 @@
 package io.waymark.sim.cascade;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A step function of answers over virtual time. This is the seam for deriving the cascade's input
@@ -32,6 +34,45 @@ public final class TimelineAnswers implements EndpointAnswers {
 
     public List<Step> steps() {
         return steps;
+    }
+
+    /**
+     * Builds a timeline from observations of the served answer, in time order, such as another
+     * simulation records after every event: repeated answers are merged; before the first observation
+     * the first observed answer is assumed. {@code toCascadeMs} maps the observer's clock onto the
+     * cascade's virtual time (e.g. line up the moment the endpoint went empty with
+     * {@link CascadeParameters#emptyAtMs()}); it must not reorder observations.
+     */
+    public static TimelineAnswers fromObservations(List<Step> observations, LongUnaryOperator toCascadeMs) {
+        if (observations.isEmpty()) throw new IllegalArgumentException("no observations");
+        List<Step> steps = new ArrayList<>();
+        long previousMs = Long.MIN_VALUE;
+        for (Step o : observations) {
+            long mapped = toCascadeMs.applyAsLong(o.fromMs());
+            if (mapped < previousMs) throw new IllegalArgumentException("observations out of order at " + o.fromMs());
+            previousMs = mapped;
+            long t = Math.max(0, mapped); // whatever happened before the cascade's start counts as its start
+            if (steps.isEmpty()) {
+                steps.add(new Step(0, o.answer()));
+            } else if (!steps.get(steps.size() - 1).answer().equals(o.answer())) {
+                if (steps.get(steps.size() - 1).fromMs() == t) steps.set(steps.size() - 1, new Step(t, o.answer()));
+                else steps.add(new Step(t, o.answer()));
+            }
+        }
+        return new TimelineAnswers(steps);
+    }
+
+    /**
+     * This timeline with an operator's manual repair at {@code repairedAtMs}: from then on the endpoint
+     * serves {@code restored}. The October 2025 replay ends with no enactor able to make progress, so the
+     * repair is the one thing the replay itself cannot produce.
+     */
+    public TimelineAnswers repairedByHand(long repairedAtMs, Answer restored) {
+        if (restored.empty()) throw new IllegalArgumentException("a repair restores addresses");
+        List<Step> kept = new ArrayList<>();
+        for (Step s : steps) if (s.fromMs() < repairedAtMs) kept.add(s);
+        kept.add(new Step(repairedAtMs, restored));
+        return new TimelineAnswers(kept);
     }
 
     @Override

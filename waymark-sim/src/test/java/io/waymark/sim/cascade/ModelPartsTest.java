@@ -34,6 +34,22 @@ class ModelPartsTest {
     }
 
     @Test
+    void aTimelineCanBeBuiltFromAnotherSimulationsObservationsAndRepairedByHand() {
+        // e.g. a replay observed in its own milliseconds: empty at its t=7, never restored by automation.
+        List<TimelineAnswers.Step> observed = List.of(
+                new TimelineAnswers.Step(3, new Answer(3, 5)), new TimelineAnswers.Step(5, new Answer(3, 5)),
+                new TimelineAnswers.Step(7, new Answer(0, 4)), new TimelineAnswers.Step(9, new Answer(0, 4)));
+        TimelineAnswers t = TimelineAnswers.fromObservations(observed, ms -> 48_000 + (ms - 7) * 10);
+        assertThat(t.steps()).containsExactly(new TimelineAnswers.Step(0, new Answer(3, 5)),
+                new TimelineAnswers.Step(48_000, new Answer(0, 4)));
+        TimelineAnswers repaired = t.repairedByHand(205_000, new Answer(3, 4));
+        assertThat(repaired.answerAt(204_999).empty()).isTrue();
+        assertThat(repaired.answerAt(205_000)).isEqualTo(new Answer(3, 4));
+        assertThatThrownBy(() -> TimelineAnswers.fromObservations(observed, ms -> -ms))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void backoffGrowsWithJitterUpToItsCap() {
         Backoff backoff = new Backoff(new SplittableRandom(7), 1_000, 30_000);
         for (int retry = 1; retry <= 40; retry++) {
