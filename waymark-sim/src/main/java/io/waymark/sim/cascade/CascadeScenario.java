@@ -91,11 +91,14 @@ public final class CascadeScenario {
                         List.of(new Series.Reference("99%", 99))),
                 new Series("leases", "Host leases held (DropletWorkflow Manager)", "% of hosts", leasesHeld, 100,
                         List.of(new Series.Reference("95%", 95))),
-                new Series("queue", "Lease work queue depth", "items", queue, p.queueBound() * 1.05,
-                        options.recovery() == CascadeOptions.Recovery.NAIVE
-                                ? List.of(new Series.Reference("bound " + p.queueBound(), p.queueBound()))
-                                : List.of(new Series.Reference("bound " + p.queueBound(), p.queueBound()),
-                                        new Series.Reference("admission " + p.admitQueueDepth(), p.admitQueueDepth()))),
+                // Naive: the queue runs into its bound, so show the bound. Throttled: admission keeps it
+                // far below, so zoom to the admission depth or the small peak would be invisible.
+                options.recovery() == CascadeOptions.Recovery.NAIVE
+                        ? new Series("queue", "Lease work queue depth", "items", queue, p.queueBound() * 1.05,
+                                List.of(new Series.Reference("bound " + p.queueBound(), p.queueBound())))
+                        : new Series("queue", "Lease work queue depth", "items (queue bound " + p.queueBound() + " off the chart)",
+                                queue, Math.max(p.admitQueueDepth() * 1.25, max(queue)),
+                                List.of(new Series.Reference("admission " + p.admitQueueDepth(), p.admitQueueDepth()))),
                 new Series("goodput", "Goodput: leases re-established", "leases per virtual second (= per incident minute)", goodput,
                         Math.max(10, niceCeiling(max(goodput))), List.of()),
                 new Series("capacity", "NLB capacity in service", "%", capacity, 100,

@@ -83,18 +83,19 @@ final class SvgChart {
             s.append(text(LEFT + plotW + 4, yy + 4, ref.label(), "start", "fill=\"#333\""));
         }
 
-        // Marked moments: dashed verticals, labels stacked so that neighbours do not overlap.
+        // Marked moments: dashed verticals first, then their labels in a strip above the plot,
+        // alternating between two rows and drawn with a white halo, so that a neighbour's line or
+        // label never runs through the text and no label hides the data.
         List<Moment> moments = first.moments();
+        for (Moment m : moments) {
+            double xx = x.applyAsDouble(m.timeMs());
+            s.append(line(xx, TOP - 28, xx, TOP + plotH, "#b00020", "3,3"));
+        }
         for (int i = 0; i < moments.size(); i++) {
             Moment m = moments.get(i);
-            double xx = x.applyAsDouble(m.timeMs());
-            s.append(line(xx, TOP, xx, TOP + plotH, "#b00020", "3,3"));
-            // Labels sit in a strip above the plot, alternating between two rows, so that they
-            // never hide the data and two close moments do not overwrite each other.
             double baseline = i % 2 == 0 ? TOP - 19 : TOP - 6;
-            s.append(line(xx, baseline - 9, xx, TOP, "#b00020", "3,3"));
-            s.append(text(xx + 3, baseline, m.label(), "start",
-                    "fill=\"#b00020\" font-size=\"10\""));
+            s.append(text(x.applyAsDouble(m.timeMs()) + 3, baseline, m.label(), "start",
+                    "fill=\"#b00020\" font-size=\"10\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\""));
         }
 
         for (int r = 0; r < runs.size(); r++) {
