@@ -82,6 +82,10 @@ public record CascadeSummary(
                 "NLB capacity: min %.0f%% in service (velocity control %s%s), propagation backlog peak %d hosts\n",
                 100 * capacityMin, velocityControl ? "on, floor " : "off", velocityControl
                         ? String.format(Locale.ROOT, "%.0f%%", 100 * capacityFloor) : "", propagationBacklogPeak));
+        if (outage() && propagationBacklogPeak == 0) {
+            b.setLength(b.length() - 1);
+            b.append(" (no host came back whose network state could lag)\n");
+        }
         if (impactStartMs.isEmpty()) {
             b.append("impact:       none\n");
         } else {
