@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 RunCommand.class,
                 ServeCommand.class,
+                SimCommand.class,
                 OperatorCommands.Status.class,
                 OperatorCommands.Plan.class,
                 OperatorCommands.Pause.class,
