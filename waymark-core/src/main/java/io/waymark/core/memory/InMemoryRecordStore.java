@@ -1,0 +1,75 @@
+package io.waymark.core.memory;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.ConditionalApply;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StampedRecords;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Record store held in memory with the exact port semantics: per-endpoint compare-and-set on the
+ * stamp, records and stamp replaced together, empty record sets refused. Synchronized so each call
+ * is one linearizable step (a batch is a sequence of independent steps, as the port says).
+ */
+public final class InMemoryRecordStore implements RecordStore {
+    private final TreeMap<Endpoint, StampedRecords> served = new TreeMap<>();
+
+    @Override
+    public synchronized StampedRecords read(Endpoint endpoint) {
+        return served.getOrDefault(endpoint, StampedRecords.ABSENT);
+    }
+
+    @Override
+    public synchronized ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
+        if (endpoint == null || expected == null || next == null) throw new IllegalArgumentException("apply parts must not be null");
+        // I1 at the last boundary: RecordSet cannot be empty by construction, but a null or a
+        // zero-weight set must never reach what is served, whoever the caller is.
+        if (records == null || records.addresses().isEmpty() || records.weightSum() <= 0) {
+            throw new IllegalArgumentException("refusing an empty record set for " + endpoint);
+        }
+        if (next.isNone()) throw new IllegalArgumentException("cannot apply the empty stamp to " + endpoint);
+        Stamp current = read(endpoint).stamp();
+        if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
+        if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
+        served.put(endpoint, new StampedRecords(next, Optional.of(records)));
+        return ApplyOutcome.APPLIED;
+    }
+
+    @Override
+    public synchronized List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
+        List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
+        for (ConditionalApply a : applies) outcomes.add(applyIfNewer(a.endpoint(), a.expected(), a.next(), a.records()));
+        assert outcomes.size() == applies.size();
+        return outcomes;
+    }
+
+    @Override
+    public synchronized Set<Endpoint> endpoints() {
+        return Collections.unmodifiableSet(new TreeSet<>(served.keySet()));
+    }
+
+    /** Everything served, as one consistent copy (status views, invariant checks, tests). */
+    public synchronized Map<Endpoint, StampedRecords> snapshot() {
+        return Collections.unmodifiableMap(new TreeMap<>(served));
+    }
+
+    /**
+     * Test and simulator hook: overwrites an endpoint's stored value without any check, to model a
+     * stamp corrupted at rest (e.g. {@code Stamp.unreadable("garbage")}) or records written by hand.
+     * Production code never calls this.
+     */
+    public synchronized void overwriteForFaultInjection(Endpoint endpoint, StampedRecords value) {
+        if (endpoint == null || value == null) throw new IllegalArgumentException("endpoint and value must not be null");
+        served.put(endpoint, value);
+    }
+}

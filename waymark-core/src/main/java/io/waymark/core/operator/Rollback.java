@@ -1,0 +1,52 @@
+package io.waymark.core.operator;
+
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.PublishOutcome;
+import io.waymark.core.port.StoreUnavailableException;
+import java.util.Optional;
+
+/**
+ * Rollback is roll-forward: an old plan's content is republished as a NEW generation, so stamps and
+ * generations keep only moving forward (I2) and every enactor applies it like any other plan.
+ *
+ * <p>The republished plan is <b>forced</b>: rolling back is a deliberate operator act, typically after
+ * a bad plan, and going back usually removes much of what is served now — exactly what the enactors'
+ * change threshold would refuse. The non-empty guard still applies (forced never skips it).
+ *
+ * <p>With {@code pin}, the plan store is pinned first, so that the planner does not publish over the
+ * rollback on its next tick; operators unpin when the fleet is healthy again.
+ */
+public final class Rollback {
+    /** Publishers racing the rollback get at most this many CAS attempts' worth of patience. */
+    public static final int PUBLISH_ATTEMPTS_MAX = 5;
+    private final PlanStore planStore;
+
+    public Rollback(PlanStore planStore) {
+        if (planStore == null) throw new IllegalArgumentException("rollback needs a plan store");
+        this.planStore = planStore;
+    }
+
+    public RollbackResult to(Generation generation, boolean pin) {
+        try {
+            Optional<Plan> old = planStore.read(generation);
+            if (old.isEmpty()) return new RollbackResult(RollbackStatus.NOT_FOUND, Optional.empty(), "plan " + generation + " is not in history");
+            if (!old.get().verifyHash()) return new RollbackResult(RollbackStatus.CORRUPT, Optional.empty(), "plan " + generation + " does not match its hash");
+            if (pin) planStore.setFlags(planStore.flags().withPinned(true));
+            PlanDraft draft = new PlanDraft(old.get().recordSets(), true);
+            for (int attempt = 0; attempt < PUBLISH_ATTEMPTS_MAX; attempt++) {
+                Generation latest = planStore.latest().map(Plan::generation).orElse(Generation.ZERO);
+                PublishOutcome outcome = planStore.publish(latest, draft);
+                if (outcome instanceof PublishOutcome.Published p) {
+                    return new RollbackResult(RollbackStatus.PUBLISHED, Optional.of(p.plan()),
+                            "republished the content of " + generation + " as " + p.plan().generation() + " (forced)" + (pin ? ", planner pinned" : ""));
+                }
+            }
+            return new RollbackResult(RollbackStatus.CONFLICT, Optional.empty(), "other publishers won " + PUBLISH_ATTEMPTS_MAX + " times; nothing published");
+        } catch (StoreUnavailableException e) {
+            return new RollbackResult(RollbackStatus.STORE_UNAVAILABLE, Optional.empty(), String.valueOf(e.getMessage()));
+        }
+    }
+}

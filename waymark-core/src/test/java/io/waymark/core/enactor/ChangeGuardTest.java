@@ -1,0 +1,57 @@
+package io.waymark.core.enactor;
+
+import static io.waymark.core.Fixtures.ep;
+import static io.waymark.core.Fixtures.rs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ChangeGuardTest {
+    static Plan plan(boolean forced, RecordSet... perEndpoint) {
+        TreeMap<Endpoint, RecordSet> m = new TreeMap<>();
+        for (int i = 0; i < perEndpoint.length; i++) m.put(ep(i), perEndpoint[i]);
+        return Plan.publish(Generation.of(2), new PlanDraft(m, forced));
+    }
+
+    @Test
+    void countsRemovedServedAddressesAcrossThePlan() {
+        ChangeGuard guard = new ChangeGuard(0.30, 0);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(rs(1, 2, 3, 4, 5)), ep(1), Optional.of(rs(1, 2, 3, 4, 5)));
+        // ep0 loses 3 of 5, ep1 nothing: 3 of 10 = 30%, not above the threshold.
+        ChangeGuard.Assessment ok = guard.assess(plan(false, rs(1, 2), rs(1, 2, 3, 4, 5)), served);
+        assertThat(ok.servedAddresses()).isEqualTo(10);
+        assertThat(ok.removedAddresses()).isEqualTo(3);
+        assertThat(ok.refusal()).isEmpty();
+        // One more removed: 40%.
+        ChangeGuard.Assessment refused = guard.assess(plan(false, rs(1), rs(1, 2, 3, 4, 5)), served);
+        assertThat(refused.removedFraction()).isEqualTo(0.4);
+        assertThat(refused.refusal().orElseThrow().reason()).isEqualTo(RefusalReason.CHANGE_THRESHOLD);
+        assertThat(guard.assess(plan(true, rs(1), rs(1, 2, 3, 4, 5)), served).refusal()).isEmpty();
+    }
+
+    @Test
+    void additionsWeightChangesAndUnservedEndpointsDoNotCount() {
+        ChangeGuard guard = new ChangeGuard(0.0, 0);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(rs(1, 2)));
+        RecordSet reweighted = RecordSet.of(30, io.waymark.core.model.WeightedAddress.of("10.0.0.1", 5), io.waymark.core.model.WeightedAddress.of("10.0.0.2", 9),
+                io.waymark.core.model.WeightedAddress.of("10.0.0.3", 1));
+        ChangeGuard.Assessment a = guard.assess(plan(false, reweighted, rs(7)), served);
+        assertThat(a.removedAddresses()).isZero();
+        assertThat(a.refusal()).isEmpty();
+    }
+
+    @Test
+    void smallFleetsAreNotJudged() {
+        ChangeGuard guard = new ChangeGuard(0.30, 10);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(rs(1, 2, 3)));
+        assertThat(guard.assess(plan(false, rs(9)), served).refusal()).isEmpty();
+    }
+}

@@ -1,0 +1,115 @@
+package io.waymark.core.history;
+
+import static io.waymark.core.Fixtures.draft;
+import static io.waymark.core.Fixtures.ep;
+import static io.waymark.core.Fixtures.rs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.core.enactor.Enactor;
+import io.waymark.core.enactor.EnactorConfig;
+import io.waymark.core.enactor.TickPlan;
+import io.waymark.core.invariant.Invariants;
+import io.waymark.core.invariant.Observation;
+import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.memory.InMemoryRecordStore;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.port.PublishOutcome;
+import io.waymark.core.port.StampedRecords;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class HistoryCleanerTest {
+    final InMemoryPlanStore plans = new InMemoryPlanStore();
+    final InMemoryRecordStore records = new InMemoryRecordStore();
+
+    Plan publish(PlanDraft d) {
+        Generation latest = plans.latest().map(Plan::generation).orElse(Generation.ZERO);
+        return ((PublishOutcome.Published) plans.publish(latest, d)).plan();
+    }
+
+    Enactor enactor() {
+        return new Enactor("e", plans, records, new SplittableRandom(3), EnactorConfig.DEFAULTS);
+    }
+
+    @Test
+    void keepsTheNewestKAndEverythingFromTheOldestServedOn() {
+        for (int i = 1; i <= 10; i++) publish(draft(2, i));
+        // ep0 serves g4 (an old plan), ep1 serves g10.
+        records.applyIfNewer(ep(0), Stamp.NONE, plans.read(Generation.of(4)).orElseThrow().stamp(), rs(4));
+        records.applyIfNewer(ep(1), Stamp.NONE, plans.latest().orElseThrow().stamp(), rs(10));
+        CleanupResult r = new HistoryCleaner(plans, records, 3, 100).clean();
+        assertThat(r.oldestServed()).isEqualTo(Generation.of(4));
+        assertThat(r.deleted()).extracting(Generation::value).containsExactly(1L, 2L, 3L);
+        assertThat(plans.history()).extracting(Generation::value).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        // Once everything serves g10, retention alone decides.
+        enactor().tick();
+        CleanupResult r2 = new HistoryCleaner(plans, records, 3, 100).clean();
+        assertThat(r2.deleted()).extracting(Generation::value).containsExactly(4L, 5L, 6L, 7L);
+        assertThat(plans.history()).extracting(Generation::value).containsExactly(8L, 9L, 10L);
+        // Idempotent.
+        assertThat(new HistoryCleaner(plans, records, 3, 100).clean().deleted()).isEmpty();
+        assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
+    }
+
+    @Test
+    void neverDeletesTheLatestEvenWithRetentionOne() {
+        for (int i = 1; i <= 3; i++) publish(draft(1, i));
+        enactor().tick();
+        new HistoryCleaner(plans, records, 1, 100).clean();
+        assertThat(plans.history()).containsExactly(Generation.of(3));
+    }
+
+    @Test
+    void boundedDeletesPerRun() {
+        for (int i = 1; i <= 10; i++) publish(draft(1, i));
+        enactor().tick();
+        assertThat(new HistoryCleaner(plans, records, 1, 4).clean().deleted()).hasSize(4);
+    }
+
+    @Test
+    void keepsAPlanWhileOneOfItsEndpointsIsUnserved() {
+        // A heal of ep1 with g1 could be in flight (enactors re-check that their plan is still the
+        // latest before healing, but a concurrent one may be between that check and its write): the
+        // cleaner keeps g1 while ep1 is unserved.
+        publish(draft(2, 1));
+        Enactor stale = enactor();
+        TickPlan held = stale.prepare(); // holds heals with g1 for ep0 and ep1, both unserved
+        for (int i = 2; i <= 6; i++) publish(draft(1, i)); // later plans cover ep0 only
+        enactor().tick(); // ep0 → g6; ep1 is in no later plan and still unserved
+        CleanupResult r = new HistoryCleaner(plans, records, 1, 100).clean();
+        assertThat(r.deleted()).doesNotContain(Generation.of(1)).contains(Generation.of(2), Generation.of(5));
+        assertThat(r.keptUnserved()).isEqualTo(1);
+        assertThat(stale.apply(held).deferred()).isEqualTo(2); // g1 is no longer the latest: no stale heal
+        assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
+    }
+
+    @Test
+    void keepsAPlanWhoseEndpointHasAnUnreadableStamp() {
+        publish(draft(1, 1));
+        enactor().tick();
+        publish(draft(1, 2));
+        publish(draft(1, 3));
+        records.overwriteForFaultInjection(ep(0), new StampedRecords(Stamp.unreadable("junk"), Optional.of(rs(1))));
+        CleanupResult r = new HistoryCleaner(plans, records, 1, 100).clean();
+        assertThat(r.deleted()).isEmpty();
+        enactor().tick(); // heals
+        assertThat(new HistoryCleaner(plans, records, 1, 100).clean().deleted()).extracting(Generation::value).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void manyCleanersInterleavedAreSafe() {
+        for (int i = 1; i <= 8; i++) publish(draft(3, i));
+        enactor().tick();
+        HistoryCleaner a = new HistoryCleaner(plans, records, 2, 100);
+        HistoryCleaner b = new HistoryCleaner(plans, records, 2, 100);
+        CleanupResult ra = a.clean();
+        CleanupResult rb = b.clean();
+        assertThat(ra.deleted()).hasSize(6);
+        assertThat(rb.deleted()).isEmpty();
+        assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
+    }
+}

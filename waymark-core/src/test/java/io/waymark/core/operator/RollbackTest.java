@@ -1,0 +1,51 @@
+package io.waymark.core.operator;
+
+import static io.waymark.core.Fixtures.draft;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.core.enactor.Enactor;
+import io.waymark.core.enactor.EnactorConfig;
+import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.memory.InMemoryRecordStore;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RollbackTest {
+    final InMemoryPlanStore plans = new InMemoryPlanStore();
+    final InMemoryRecordStore records = new InMemoryRecordStore();
+
+    @Test
+    void rollbackRepublishesOldContentForcedAsANewGeneration() {
+        plans.publish(Generation.ZERO, draft(4, 1, 2, 3));
+        Enactor e = new Enactor("e", plans, records, new SplittableRandom(1), EnactorConfig.DEFAULTS);
+        e.tick();
+        plans.publish(Generation.of(1), draft(4, 1, 2, 3, 4));
+        e.tick();
+        RollbackResult r = new Rollback(plans).to(Generation.of(1), true);
+        assertThat(r.status()).isEqualTo(RollbackStatus.PUBLISHED);
+        Plan p = r.published().orElseThrow();
+        assertThat(p.generation()).isEqualTo(Generation.of(3));
+        assertThat(p.forced()).isTrue();
+        assertThat(p.draft().sameRecordSets(plans.read(Generation.of(1)).orElseThrow().draft())).isTrue();
+        assertThat(plans.flags().pinned()).isTrue();
+        assertThat(e.tick().applied()).isEqualTo(4);
+    }
+
+    @Test
+    void rollbackToAMissingPlanSaysSo() {
+        plans.publish(Generation.ZERO, draft(1, 1));
+        assertThat(new Rollback(plans).to(Generation.of(7), false).status()).isEqualTo(RollbackStatus.NOT_FOUND);
+        assertThat(plans.history()).hasSize(1);
+    }
+
+    @Test
+    void switchesSetTheFlags() {
+        Switches s = new Switches(plans);
+        assertThat(s.pause().paused()).isTrue();
+        assertThat(s.pin().pinned()).isTrue();
+        assertThat(s.resume().paused()).isFalse();
+        assertThat(s.unpin()).isEqualTo(io.waymark.core.model.ControlFlags.NONE);
+    }
+}

@@ -1,0 +1,192 @@
+package io.waymark.core.planner;
+
+import io.waymark.core.model.HealthObservations;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Target;
+import io.waymark.core.model.WeightedAddress;
+import io.waymark.core.operator.Rollback;
+import io.waymark.core.port.PlanStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    static final Endpoint API = Endpoint.of("api.waymark.test.");
+    final InMemoryPlanStore store = new InMemoryPlanStore();
+    long now = 1_000_000;
+
+    /** Targets t1..tn at 10.0.0.1..n, capacity 10 each unless given. */
+    static Topology topology(long... capacities) {
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < capacities.length; i++) {
+            targets.add(new Target("t" + (i + 1), WeightedAddress.parseLiteral("10.0.0." + (i + 1)), "z" + (i % 3), capacities[i]));
+        }
+        return Topology.of(List.of(new EndpointSpec(API, 30, targets)));
+    }
+
+    static HealthObservations healthy(int n, int... unhealthy) {
+        Map<String, Boolean> m = new HashMap<>();
+        for (int i = 1; i <= n; i++) m.put("t" + i, true);
+        for (int u : unhealthy) m.put("t" + u, false);
+        return new HealthObservations(m);
+    }
+
+    Planner planner(SafetyPolicy policy) {
+        return new Planner(store, () -> now, policy);
+    }
+
+    RecordSet served() {
+        return store.latest().orElseThrow().recordSets().get(API);
+    }
+
+    static List<String> addresses(RecordSet rs) {
+        return rs.addresses().stream().map(a -> a.address().getHostAddress() + "*" + a.weight()).toList();
+    }
+
+    @Test
+    void weightsComeFromHealthyCapacity() {
+        PlannerResult r = planner(SafetyPolicy.DEFAULTS).tick(topology(10, 20, 30), healthy(3));
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(r.published().orElseThrow().generation()).isEqualTo(Generation.of(1));
+        assertThat(r.published().orElseThrow().forced()).isFalse();
+        assertThat(addresses(served())).containsExactly("10.0.0.1*10", "10.0.0.2*20", "10.0.0.3*30");
+        assertThat(r.safetyEvents()).isEmpty();
+    }
+
+    @Test
+    void publishesNothingWhenNothingChanged() {
+        Planner p = planner(SafetyPolicy.DEFAULTS);
+        p.tick(topology(10, 10), healthy(2));
+        PlannerResult again = p.tick(topology(10, 10), healthy(2));
+        assertThat(again.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(store.history()).hasSize(1);
+    }
+
+    @Test
+    void aForcedRollbackWithTheSameContentCountsAsUnchanged() {
+        Planner p = planner(SafetyPolicy.DEFAULTS);
+        p.tick(topology(10, 10), healthy(2));
+        new Rollback(store).to(Generation.of(1), false);
+        assertThat(store.latest().orElseThrow().forced()).isTrue();
+        assertThat(p.tick(topology(10, 10), healthy(2)).status()).isEqualTo(PlannerStatus.UNCHANGED);
+    }
+
+    @Test
+    void failOpenKeepsTheLastKnownGood() {
+        Planner p = planner(new SafetyPolicy(true, 0.0, 1.0, 1000));
+        p.tick(topology(10, 10, 10, 10), healthy(4, 4));
+        RecordSet good = served();
+        PlannerResult r = p.tick(topology(10, 10, 10, 10), healthy(4, 1, 2, 3, 4));
+        assertThat(r.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(served()).isEqualTo(good);
+        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.FAIL_OPEN);
+    }
+
+    @Test
+    void withFailOpenOffNeverEmptyStillKeepsTheLastKnownGood() {
+        Planner p = planner(SafetyPolicy.PERMISSIVE);
+        p.tick(topology(10, 10), healthy(2, 2));
+        PlannerResult r = p.tick(topology(10, 10), healthy(2, 1, 2));
+        assertThat(addresses(served())).containsExactly("10.0.0.1*10");
+        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.NEVER_EMPTY);
+    }
+
+    @Test
+    void coldStartWithNoHealthYetServesEveryTarget() {
+        PlannerResult r = planner(SafetyPolicy.DEFAULTS).tick(topology(10, 10, 10), HealthObservations.NONE);
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(served().addresses()).hasSize(3);
+        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.FAIL_OPEN);
+    }
+
+    @Test
+    void belowTheMinimumHealthyFractionNothingIsRemoved() {
+        Planner p = planner(new SafetyPolicy(true, 0.5, 1.0, 1000));
+        p.tick(topology(10, 10, 10, 10), healthy(4));
+        PlannerResult r = p.tick(topology(10, 10, 10, 10), healthy(4, 1, 2, 3)); // 25% healthy < 50%
+        assertThat(r.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(served().addresses()).hasSize(4);
+        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.MIN_HEALTHY_FRACTION);
+        // At exactly the minimum, removal happens.
+        PlannerResult half = p.tick(topology(10, 10, 10, 10), healthy(4, 1, 2));
+        assertThat(half.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(addresses(served())).containsExactly("10.0.0.3*10", "10.0.0.4*10");
+    }
+
+    @Test
+    void velocityLimitsCapacityRemovedPerWindow() {
+        // 25% of 40 = 10 per 60 s window: one target of 10 per window.
+        Planner p = planner(new SafetyPolicy(true, 0.0, 0.25, 60_000));
+        p.tick(topology(10, 10, 10, 10), healthy(4));
+        PlannerResult r1 = p.tick(topology(10, 10, 10, 10), healthy(4, 1, 2));
+        assertThat(r1.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(addresses(served())).containsExactly("10.0.0.2*10", "10.0.0.3*10", "10.0.0.4*10");
+        assertThat(r1.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.VELOCITY);
+        assertThat(r1.safetyEvents().get(0).detail()).contains("t2");
+        now += 30_000;
+        PlannerResult r2 = p.tick(topology(10, 10, 10, 10), healthy(4, 1, 2));
+        assertThat(r2.status()).isEqualTo(PlannerStatus.UNCHANGED); // budget still spent
+        assertThat(r2.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.VELOCITY);
+        now += 30_001;
+        PlannerResult r3 = p.tick(topology(10, 10, 10, 10), healthy(4, 1, 2));
+        assertThat(r3.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(addresses(served())).containsExactly("10.0.0.3*10", "10.0.0.4*10");
+        assertThat(r3.safetyEvents()).isEmpty();
+        // Recovered targets come back at once: adding capacity is never rate-limited.
+        assertThat(p.tick(topology(10, 10, 10, 10), healthy(4)).status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(served().addresses()).hasSize(4);
+    }
+
+    @Test
+    void pinnedPublishesNothing() {
+        store.setFlags(store.flags().withPinned(true));
+        PlannerResult r = planner(SafetyPolicy.DEFAULTS).tick(topology(10), healthy(1));
+        assertThat(r.status()).isEqualTo(PlannerStatus.PINNED);
+        assertThat(store.latest()).isEmpty();
+    }
+
+    @Test
+    void twoPlannersNeverBothPublishTheSameGeneration() {
+        InMemoryPlanStore inner = new InMemoryPlanStore();
+        boolean[] raced = {false};
+        PlanStore racing = new PlanStore() {
+            @Override
+            public io.waymark.core.port.PublishOutcome publish(Generation expectedLatest, io.waymark.core.model.PlanDraft draft) {
+                if (!raced[0]) { // another planner publishes between our read and our write
+                    raced[0] = true;
+                    inner.publish(expectedLatest, draft.asForced());
+                }
+                return inner.publish(expectedLatest, draft);
+            }
+
+            @Override public java.util.Optional<Plan> latest() { return inner.latest(); }
+            @Override public java.util.Optional<Plan> read(Generation g) { return inner.read(g); }
+            @Override public List<Generation> history() { return inner.history(); }
+            @Override public boolean delete(Generation g) { return inner.delete(g); }
+            @Override public io.waymark.core.model.ControlFlags flags() { return inner.flags(); }
+            @Override public void setFlags(io.waymark.core.model.ControlFlags f) { inner.setFlags(f); }
+        };
+        PlannerResult r = new Planner(racing, () -> now, SafetyPolicy.DEFAULTS).tick(topology(10), healthy(1));
+        assertThat(r.status()).isEqualTo(PlannerStatus.CONFLICT);
+        assertThat(racing.history()).containsExactly(Generation.of(1));
+    }
+
+    @Test
+    void aCorruptLatestPlanIsReplacedNotTrusted() {
+        Planner p = planner(SafetyPolicy.DEFAULTS);
+        p.tick(topology(10, 10), healthy(2));
+        Plan good = store.latest().orElseThrow();
+        store.corruptForFaultInjection(good.generation(), new Plan(good.generation(), good.hash(), io.waymark.core.Fixtures.draft(1, 9)));
+        PlannerResult r = p.tick(topology(10, 10), healthy(2));
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(store.latest().orElseThrow().verifyHash()).isTrue();
+    }
+}
