@@ -53,23 +53,34 @@ public final class RandomRun {
     private Observation observation = Observation.NONE;
     private int published = 0;
 
-    private RandomRun(long seed, boolean faults) {
+    private final io.waymark.core.port.RecordStore enactorRecords;
+
+    private RandomRun(long seed, boolean faults, java.util.function.UnaryOperator<io.waymark.core.port.RecordStore> decorate) {
         sim = new Simulation(seed);
         random = sim.random();
         recordFaults = faults ? new StoreFaults(0.05, 0.05, 1, 20, 5_000) : new StoreFaults(0, 0, 1, 20, 0);
         planFaults = faults ? new StoreFaults(0.03, 0.03, 1, 10, 5_000) : new StoreFaults(0, 0, 1, 10, 0);
         plans = new SimPlanStore(sim, planFaults);
         records = new SimRecordStore(sim, recordFaults);
+        enactorRecords = decorate.apply(records);
     }
 
     public static Result run(long seed, boolean faults) {
-        return new RandomRun(seed, faults).go();
+        return new RandomRun(seed, faults, java.util.function.UnaryOperator.identity()).go();
+    }
+
+    /**
+     * Same, with the record store the enactors write through replaced by {@code decorate(store)}: how
+     * tests show that the run catches a broken store (e.g. one whose write is not conditional).
+     */
+    public static Result run(long seed, boolean faults, java.util.function.UnaryOperator<io.waymark.core.port.RecordStore> decorate) {
+        return new RandomRun(seed, faults, decorate).go();
     }
 
     private Result go() {
         EnactorConfig config = new EnactorConfig(100, 64, 3, 1.0, 10, 8);
         for (String id : List.of("enactor-A", "enactor-B", "enactor-C")) {
-            Enactor e = new Enactor(id, plans, records, sim.split(), config);
+            Enactor e = new Enactor(id, plans, enactorRecords, sim.split(), config);
             sim.at(random.nextLong(0, 5_000), id, () -> enactorPrepare(e));
         }
         HistoryCleaner cleaner = new HistoryCleaner(plans, records, 3, 100);
