@@ -25,8 +25,9 @@ import java.util.TreeMap;
 
 /**
  * One randomised schedule of Waymark's core code (planner bursts, three enactors that stall between
- * reading and writing, a history cleaner that stalls between scan and delete, stores with latency,
- * slowness and errors), everything drawn from one seed. I1–I4 are checked after every event with
+ * reading and writing, crash and restart with lost state, get partitioned from the stores; a history
+ * cleaner that stalls between scan and delete; stores with latency, slowness and errors), everything
+ * drawn from one seed. I1–I4 are checked after every event with
  * core's checker on the fault-free view; once faults stop, L1 (every endpoint serves the latest plan
  * within {@link #CONVERGE_MS}). The foundation the schedule explorer builds on.
  */
@@ -52,11 +53,13 @@ public final class RandomRun {
     private final List<String> violations = new ArrayList<>();
     private Observation observation = Observation.NONE;
     private int published = 0;
+    private final boolean faults;
 
     private final io.waymark.core.port.RecordStore enactorRecords;
 
     private RandomRun(long seed, boolean faults, java.util.function.UnaryOperator<io.waymark.core.port.RecordStore> decorate) {
         sim = new Simulation(seed);
+        this.faults = faults;
         random = sim.random();
         recordFaults = faults ? new StoreFaults(0.05, 0.05, 1, 20, 5_000) : new StoreFaults(0, 0, 1, 20, 0);
         planFaults = faults ? new StoreFaults(0.03, 0.03, 1, 10, 5_000) : new StoreFaults(0, 0, 1, 10, 0);
@@ -78,10 +81,10 @@ public final class RandomRun {
     }
 
     private Result go() {
-        EnactorConfig config = new EnactorConfig(100, 64, 3, 1.0, 10, 8);
         for (String id : List.of("enactor-A", "enactor-B", "enactor-C")) {
-            Enactor e = new Enactor(id, plans, enactorRecords, sim.split(), config);
-            sim.at(random.nextLong(0, 5_000), id, () -> enactorPrepare(e));
+            Partition partition = new Partition(sim, id);
+            java.util.function.Supplier<Enactor> start = () -> new Enactor(id, partition.plans(plans), partition.records(enactorRecords), sim.split(), CONFIG);
+            sim.at(random.nextLong(0, 5_000), id, () -> enactorPrepare(start.get(), start, partition));
         }
         HistoryCleaner cleaner = new HistoryCleaner(plans, records, 3, 100);
         sim.at(random.nextLong(5_000, 20_000), "cleaner", () -> cleanerScan(cleaner));
@@ -134,16 +137,31 @@ public final class RandomRun {
         return PlanDraft.of(m);
     }
 
-    private void enactorPrepare(Enactor e) {
+    static final EnactorConfig CONFIG = new EnactorConfig(100, 64, 3, 1.0, 10, 8);
+
+    private boolean faultsOn() {
+        return faults && sim.nowMillis() < FAULTS_UNTIL_MS;
+    }
+
+    private void enactorPrepare(Enactor e, java.util.function.Supplier<Enactor> restart, Partition partition) {
+        if (faultsOn() && random.nextInt(40) == 0) partition.cut(random.nextLong(5_000, 60_000));
         TickPlan p = e.prepare();
         sim.log(e.id(), "prepared " + (p instanceof TickPlan.Writes w ? w.plan().generation() + " with " + w.applies().size() + " write(s)" : p.toString()));
+        if (faultsOn() && random.nextInt(30) == 0) {
+            // Crash between read and write: the decision and all in-memory state are lost; a fresh
+            // process starts later.
+            long down = random.nextLong(1_000, 30_000);
+            sim.log(e.id(), "crashed; restarts in " + down + " ms");
+            sim.after(plans.latency().takeCharged() + records.latency().takeCharged() + down, e.id(), () -> enactorPrepare(restart.get(), restart, partition));
+            return;
+        }
         // Stalls between read and write: GC pause, lost CPU, a partition -- up to a minute.
         long stall = random.nextInt(5) == 0 ? random.nextLong(0, 60_000) : 0;
         long latency = plans.latency().takeCharged() + records.latency().takeCharged();
         sim.after(latency + stall, e.id(), () -> {
             sim.log(e.id(), e.apply(p).toString());
             long next = plans.latency().takeCharged() + records.latency().takeCharged() + random.nextLong(1_000, 5_000);
-            sim.after(next, e.id(), () -> enactorPrepare(e));
+            sim.after(next, e.id(), () -> enactorPrepare(e, restart, partition));
         });
     }
 
