@@ -1,0 +1,75 @@
+package io.waymark.sim;
+
+import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.model.ControlFlags;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.PublishOutcome;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A plan store with latency, slowness and injected errors, over core's in-memory store. The fault is
+ * drawn before the operation, so a failed call had no effect. {@link #truth()} is the fault-free view
+ * the invariant checker reads.
+ */
+public final class SimPlanStore implements PlanStore {
+    private final InMemoryPlanStore truth = new InMemoryPlanStore();
+    private final StoreLatency latency;
+
+    public SimPlanStore(Simulation sim, StoreFaults faults) {
+        this.latency = new StoreLatency(sim, "plan-store", faults);
+    }
+
+    public InMemoryPlanStore truth() {
+        return truth;
+    }
+
+    public StoreLatency latency() {
+        return latency;
+    }
+
+    @Override
+    public PublishOutcome publish(Generation expectedLatest, PlanDraft draft) {
+        latency.call("publish");
+        return truth.publish(expectedLatest, draft);
+    }
+
+    @Override
+    public Optional<Plan> latest() {
+        latency.call("latest");
+        return truth.latest();
+    }
+
+    @Override
+    public Optional<Plan> read(Generation generation) {
+        latency.call("read " + generation);
+        return truth.read(generation);
+    }
+
+    @Override
+    public List<Generation> history() {
+        latency.call("history");
+        return truth.history();
+    }
+
+    @Override
+    public boolean delete(Generation generation) {
+        latency.call("delete " + generation);
+        return truth.delete(generation);
+    }
+
+    @Override
+    public ControlFlags flags() {
+        latency.call("flags");
+        return truth.flags();
+    }
+
+    @Override
+    public void setFlags(ControlFlags flags) {
+        latency.call("setFlags");
+        truth.setFlags(flags);
+    }
+}

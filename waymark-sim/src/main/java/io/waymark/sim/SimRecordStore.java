@@ -1,0 +1,49 @@
+package io.waymark.sim;
+
+import io.waymark.core.memory.InMemoryRecordStore;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StampedRecords;
+import java.util.Set;
+
+/**
+ * A record store with latency, slowness and injected errors, over core's in-memory store (whose
+ * applyIfNewer is the linearizable compare-and-set). {@link #truth()} is the fault-free view.
+ */
+public final class SimRecordStore implements RecordStore {
+    private final InMemoryRecordStore truth = new InMemoryRecordStore();
+    private final StoreLatency latency;
+
+    public SimRecordStore(Simulation sim, StoreFaults faults) {
+        this.latency = new StoreLatency(sim, "record-store", faults);
+    }
+
+    public InMemoryRecordStore truth() {
+        return truth;
+    }
+
+    public StoreLatency latency() {
+        return latency;
+    }
+
+    @Override
+    public StampedRecords read(Endpoint endpoint) {
+        latency.call("read " + endpoint);
+        return truth.read(endpoint);
+    }
+
+    @Override
+    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
+        latency.call("applyIfNewer " + endpoint);
+        return truth.applyIfNewer(endpoint, expected, next, records);
+    }
+
+    @Override
+    public Set<Endpoint> endpoints() {
+        latency.call("endpoints");
+        return truth.endpoints();
+    }
+}
