@@ -86,6 +86,9 @@ class DemoRunE2ETest {
                 }
             });
             try {
+                // One first, so that the transition includes a real removal, then all the others at once.
+                assertThat(demo.post("/api/targets/use1-az2-a/fail")).isEqualTo(200);
+                await().atMost(FOLLOWS).untilAsserted(() -> assertThat(demo.answer()).isEqualTo(RunningDemo.without("127.0.0.13")));
                 for (var t : demo.fleet.targets()) assertThat(demo.post("/api/targets/" + t.id() + "/fail")).isEqualTo(200);
                 await().atMost(FOLLOWS).until(() -> demo.daemon.targets().stream().noneMatch(t -> t.healthy()));
                 // The planner now sees every target down: fail open keeps the last known good set.
@@ -106,6 +109,7 @@ class DemoRunE2ETest {
                 assertThat(bad).as("bad answers among %d samples", samples[0]).isEmpty();
                 assertThat(samples[0]).as("samples taken").isGreaterThan(200);
             }
+            assertThat(distinct).as("answers went through the removal and back").contains(RunningDemo.without("127.0.0.13"), RunningDemo.ALL);
             assertThat(demo.latestGeneration()).as("the planner published while targets failed and recovered").isGreaterThan(before);
         }
     }
