@@ -40,6 +40,8 @@ public final class PlanConvergenceBench {
             byte[][] queries = new byte[n][];
             for (int i = 0; i < n; i++) queries[i] = UdpQuerier.query(BenchFleet.name(i), 0);
             int[] all = IntStream.range(0, n).toArray();
+            io.waymark.core.model.Endpoint[] endpoints = new io.waymark.core.model.Endpoint[n];
+            for (int i = 0; i < n; i++) endpoints[i] = BenchFleet.endpoint(i);
 
             long[] converged = new long[rounds * 2];
             for (int round = 0; round <= rounds * 2; round++) {
@@ -49,7 +51,7 @@ public final class PlanConvergenceBench {
                 PublishOutcome o = d.planStore().publish(Generation.of(version - 1), BenchFleet.draft(BenchFleet.recordSets(n, version), true));
                 if (!(o instanceof PublishOutcome.Published p)) throw new IllegalStateException("publish: " + o);
                 long published = System.nanoTime();
-                long served = wireTimed ? awaitByWire(udp, queries, all, version) : awaitByRead(d.recordStore(), n, version);
+                long served = wireTimed ? awaitByWire(udp, queries, all, version) : awaitByRead(d.recordStore(), endpoints, version);
                 long done = System.nanoTime();
                 int[] wrong = udp.stillDifferent(queries, all, i -> BenchFleet.address(i, version));
                 long verified = System.nanoTime();
@@ -70,7 +72,8 @@ public final class PlanConvergenceBench {
     }
 
     /** Polls the endpoints still pending until every one reads {@code version}'s generation. */
-    private static long awaitByRead(RecordStore store, int n, long generation) throws InterruptedException {
+    private static long awaitByRead(RecordStore store, io.waymark.core.model.Endpoint[] endpoints, long generation) throws InterruptedException {
+        int n = endpoints.length;
         int[] pending = IntStream.range(0, n).toArray();
         int count = n;
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
@@ -79,7 +82,7 @@ public final class PlanConvergenceBench {
             int kept = 0;
             for (int k = 0; k < count; k++) {
                 int i = pending[k];
-                if (store.read(BenchFleet.endpoint(i)).stamp().generation().value() != generation) pending[kept++] = i;
+                if (store.read(endpoints[i]).stamp().generation().value() != generation) pending[kept++] = i;
             }
             count = kept;
             if (count > 0) Thread.sleep(1);

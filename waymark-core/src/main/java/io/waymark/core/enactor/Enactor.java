@@ -43,7 +43,9 @@ public final class Enactor {
     private final ChangeGuard changeGuard;
 
     private Stamp orderFor = Stamp.NONE;
-    private List<Endpoint> order = List.of();
+    // Entries, not names: looking each record set up again in the plan's sorted map cost more than the
+    // stamp read itself (a string-compared tree walk per endpoint per tick).
+    private List<Map.Entry<Endpoint, RecordSet>> order = List.of();
     private int cursor = 0;
 
     private Stamp verdictFor = Stamp.NONE;
@@ -116,16 +118,18 @@ public final class Enactor {
         if (refusal.isPresent()) return finished(TickStatus.REFUSED, latest.generation(), refusal, 0, details);
 
         if (!orderFor.equals(latest.stamp())) {
-            order = shuffled(new ArrayList<>(latest.recordSets().keySet()));
+            order = shuffled(new ArrayList<>(latest.recordSets().entrySet()));
             orderFor = latest.stamp();
             cursor = 0;
         }
         int share = Math.min(config.endpointsPerTickMax(), order.size());
+        Stamp next = latest.stamp();
         List<ConditionalApply> applies = new ArrayList<>();
         List<ConditionalApply> heals = new ArrayList<>();
         int visited = 0, skipped = 0, deferred = 0, failed = 0, errors = 0;
         for (int i = 0; i < share; i++) {
-            Endpoint endpoint = order.get(cursor);
+            Map.Entry<Endpoint, RecordSet> entry = order.get(cursor);
+            Endpoint endpoint = entry.getKey();
             Stamp served;
             try {
                 served = recordStore.read(endpoint).stamp();
@@ -139,13 +143,12 @@ public final class Enactor {
             }
             visited++;
             cursor = (cursor + 1) % order.size();
-            ConditionalApply apply = new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint));
             if (served.generation().isAtLeast(latest.generation())) {
                 skipped++; // something at least as new is already served
             } else if (served.isNone()) {
-                heals.add(apply);
+                heals.add(new ConditionalApply(endpoint, served, next, entry.getValue()));
             } else {
-                applies.add(apply);
+                applies.add(new ConditionalApply(endpoint, served, next, entry.getValue()));
             }
         }
         if (!heals.isEmpty()) {
@@ -289,10 +292,10 @@ public final class Enactor {
     }
 
     /** Fisher–Yates with the injected generator: each enactor walks endpoints in its own order. */
-    private List<Endpoint> shuffled(List<Endpoint> list) {
+    private <T> List<T> shuffled(List<T> list) {
         for (int i = list.size() - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            Endpoint t = list.get(i);
+            T t = list.get(i);
             list.set(i, list.get(j));
             list.set(j, t);
         }
