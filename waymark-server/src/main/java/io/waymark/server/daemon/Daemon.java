@@ -233,13 +233,14 @@ public final class Daemon implements Operations, AutoCloseable {
         long tickMs = config.enactors().tickMs();
         AtomicBoolean running = new AtomicBoolean(true);
         // Its own thread, ticking at least every tickMs and at once when a plan is published here. A
-        // tick that did work is followed at once by another (work per tick is bounded, so a large plan
-        // takes several); an idle one waits for the next signal or interval.
+        // tick that met writes is followed at once by another (work per tick is bounded, so a large
+        // plan takes several); a tick that found its share applied waits for a signal or the interval.
         Thread thread = Thread.ofPlatform().daemon().name(id).start(() -> {
             while (running.get()) {
                 long seen = planStore.version();
                 TickResult r = tickOnce(enactor, loop, id);
-                boolean more = r != null && r.status() == TickStatus.WORKED && r.applied() > 0;
+                // Writes seen (its own or, superseded, another enactor's): the plan is being applied now.
+                boolean more = r != null && r.status() == TickStatus.WORKED && r.applied() + r.superseded() > 0;
                 try {
                     planStore.awaitChangeAfter(seen, more ? 0 : tickMs);
                 } catch (InterruptedException e) {
