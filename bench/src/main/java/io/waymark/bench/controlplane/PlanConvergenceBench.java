@@ -49,8 +49,9 @@ public final class PlanConvergenceBench {
             for (int round = 0; round <= rounds * 2; round++) {
                 long version = round + 1;
                 boolean wireTimed = round > rounds;
+                var draft = BenchFleet.draft(BenchFleet.recordSets(n, version), true);
                 long t0 = System.nanoTime();
-                PublishOutcome o = d.planStore().publish(Generation.of(version - 1), BenchFleet.draft(BenchFleet.recordSets(n, version), true));
+                PublishOutcome o = d.planStore().publish(Generation.of(version - 1), draft);
                 if (!(o instanceof PublishOutcome.Published p)) throw new IllegalStateException("publish: " + o);
                 long published = System.nanoTime();
                 long served = wireTimed ? awaitByWire(udp, queries, all, version) : awaitByRead(d.recordStore(), endpoints, version);

@@ -62,10 +62,13 @@ final class UdpQuerier implements AutoCloseable {
         channel.write(ByteBuffer.wrap(query));
     }
 
-    /** The next response, or null after {@code timeoutMs}. Busy-polls first: latency matters here. */
+    /**
+     * The next response, or null after {@code timeoutMs}. Blocks in select rather than spinning: on two
+     * cores a spinning client takes the CPU the daemon needs to answer it.
+     */
     byte[] receive(long timeoutMs) throws IOException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        long spinUntil = System.nanoTime() + 2_000_000;
+        long spinUntil = System.nanoTime();
         while (true) {
             in.clear();
             if (channel.read(in) > 0) {
