@@ -43,20 +43,11 @@ public final class Enactor {
     private final ChangeGuard changeGuard;
 
     private Stamp orderFor = Stamp.NONE;
-    // Entries, not names: looking each record set up again in the plan's sorted map cost more than the
-    // stamp read itself (a string-compared tree walk per endpoint per tick).
-    private List<Map.Entry<Endpoint, RecordSet>> order = List.of();
+    private List<Endpoint> order = List.of();
     private int cursor = 0;
 
     private Stamp verdictFor = Stamp.NONE;
     private Optional<Refusal> verdict = Optional.empty();
-
-    // The structural verdict (hash, non-empty) on the last plan object checked. A Plan is immutable, so
-    // the same object cannot have changed since: re-hashing it every tick cost a full SHA-256 over the
-    // plan per enactor per tick (about 100 ms for 100,000 endpoints, burning the CPU the applies need).
-    // A store handing out a new object (re-read, corrupted in transit) is checked again.
-    private Plan structurallyChecked;
-    private Optional<Refusal> structuralVerdict = Optional.empty();
 
     public Enactor(String id, PlanStore planStore, RecordStore recordStore, RandomGenerator random, EnactorConfig config) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("enactor id must not be empty");
@@ -98,11 +89,7 @@ public final class Enactor {
         if (maybeLatest.isEmpty()) return finished(TickStatus.NO_PLAN, Generation.ZERO, Optional.empty(), 0, details);
         Plan latest = maybeLatest.get();
 
-        if (latest != structurallyChecked) {
-            structuralVerdict = structuralRefusal(latest);
-            structurallyChecked = latest;
-        }
-        Optional<Refusal> refusal = structuralVerdict;
+        Optional<Refusal> refusal = structuralRefusal(latest);
         if (refusal.isEmpty() && !latest.forced()) {
             if (!verdictFor.equals(latest.stamp())) {
                 try {
@@ -118,18 +105,16 @@ public final class Enactor {
         if (refusal.isPresent()) return finished(TickStatus.REFUSED, latest.generation(), refusal, 0, details);
 
         if (!orderFor.equals(latest.stamp())) {
-            order = shuffled(new ArrayList<>(latest.recordSets().entrySet()));
+            order = shuffled(new ArrayList<>(latest.recordSets().keySet()));
             orderFor = latest.stamp();
             cursor = 0;
         }
         int share = Math.min(config.endpointsPerTickMax(), order.size());
-        Stamp next = latest.stamp();
         List<ConditionalApply> applies = new ArrayList<>();
         List<ConditionalApply> heals = new ArrayList<>();
         int visited = 0, skipped = 0, deferred = 0, failed = 0, errors = 0;
         for (int i = 0; i < share; i++) {
-            Map.Entry<Endpoint, RecordSet> entry = order.get(cursor);
-            Endpoint endpoint = entry.getKey();
+            Endpoint endpoint = order.get(cursor);
             Stamp served;
             try {
                 served = recordStore.read(endpoint).stamp();
@@ -143,12 +128,13 @@ public final class Enactor {
             }
             visited++;
             cursor = (cursor + 1) % order.size();
+            ConditionalApply apply = new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint));
             if (served.generation().isAtLeast(latest.generation())) {
                 skipped++; // something at least as new is already served
             } else if (served.isNone()) {
-                heals.add(new ConditionalApply(endpoint, served, next, entry.getValue()));
+                heals.add(apply);
             } else {
-                applies.add(new ConditionalApply(endpoint, served, next, entry.getValue()));
+                applies.add(apply);
             }
         }
         if (!heals.isEmpty()) {
@@ -292,10 +278,10 @@ public final class Enactor {
     }
 
     /** Fisher–Yates with the injected generator: each enactor walks endpoints in its own order. */
-    private <T> List<T> shuffled(List<T> list) {
+    private List<Endpoint> shuffled(List<Endpoint> list) {
         for (int i = list.size() - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            T t = list.get(i);
+            Endpoint t = list.get(i);
             list.set(i, list.get(j));
             list.set(j, t);
         }
