@@ -191,8 +191,11 @@ public final class Daemon implements Operations, AutoCloseable {
             return t;
         });
         closeOnExit.add(() -> {
-            s.shutdownNow();
-            s.awaitTermination(5, TimeUnit.SECONDS);
+            // shutdown, not shutdownNow: an interrupt landing in FileChannel.force (the planner's
+            // publish or clean-up) closes the plan store's channel with ClosedByInterruptException and
+            // poisons the store mid-write. Periodic ticks are cancelled; a running one finishes.
+            s.shutdown();
+            if (!s.awaitTermination(30, TimeUnit.SECONDS)) s.shutdownNow();
         });
         return s;
     }
