@@ -21,10 +21,11 @@ import java.util.stream.IntStream;
  * 100,000 questions on the same two cores, so it is an upper bound; (a) is the figure. Every round is
  * then verified by querying all 100,000 endpoints over UDP.
  *
- * <p>Usage: PlanConvergenceBench [endpoints=100000] [rounds=3] [enactorTickMs=100] [endpointsPerTickMax=10000]
+ * <p>Usage: PlanConvergenceBench [endpoints=100000] [rounds=3] [enactorTickMs=100] [endpointsPerTickMax=10000] [udpTimedRounds=rounds]
  */
 public final class PlanConvergenceBench {
     private static final long TIMEOUT_MS = 120_000;
+    private static final long CHECK_PAUSE_MS = 20;
 
     private PlanConvergenceBench() {}
 
@@ -34,6 +35,7 @@ public final class PlanConvergenceBench {
         long tickMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
         // The configuration default (waymark.yaml enactors.endpointsPerTickMax): bounded work per tick.
         int perTick = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
+        int wireRounds = args.length > 4 ? Integer.parseInt(args[4]) : rounds;
         Path data = Files.createTempDirectory("waymark-bench-converge");
         BenchFleet.pin(data);
         System.out.printf("plan convergence: %d endpoints, 3 enactors (tick %d ms, up to %d endpoints per tick), data in %s%n", n, tickMs, perTick, data);
@@ -45,8 +47,8 @@ public final class PlanConvergenceBench {
             io.waymark.core.model.Endpoint[] endpoints = new io.waymark.core.model.Endpoint[n];
             for (int i = 0; i < n; i++) endpoints[i] = BenchFleet.endpoint(i);
 
-            long[] converged = new long[rounds * 2];
-            for (int round = 0; round <= rounds * 2; round++) {
+            long[] converged = new long[rounds + wireRounds];
+            for (int round = 0; round <= rounds + wireRounds; round++) {
                 long version = round + 1;
                 boolean wireTimed = round > rounds;
                 var draft = BenchFleet.draft(BenchFleet.recordSets(n, version), true);
@@ -89,8 +91,8 @@ public final class PlanConvergenceBench {
             }
             count = kept;
             // Every pass reads all pending stamps: pause between passes so the checker does not take
-            // the CPU the enactors need (5 ms resolution against a 2 s target).
-            if (count > 0) Thread.sleep(5);
+            // the CPU the enactors need (the figure is late by at most this pause plus one pass).
+            if (count > 0) Thread.sleep(CHECK_PAUSE_MS);
         }
         return System.nanoTime();
     }
