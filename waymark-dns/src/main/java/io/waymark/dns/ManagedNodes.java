@@ -17,21 +17,26 @@ import org.xbill.DNS.Type;
 final class ManagedNodes {
     private ManagedNodes() {}
 
+    /** The nodes to upsert, and how many endpoints were not managed before. */
+    record Upserts(List<NameNode> nodes, int newlyManaged) {}
+
     /** Throws IllegalArgumentException (before anything is published) if an endpoint cannot be served. */
-    static List<NameNode> build(NameTable table, Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
+    static Upserts build(NameTable table, Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
         Map<Key, NameNode> upserts = new HashMap<>(changes.size() * 2);
+        int newlyManaged = 0;
         for (Map.Entry<Endpoint, RecordSet> change : changes.entrySet()) {
             Endpoint endpoint = change.getKey();
             RecordSet records = change.getValue();
             if (endpoint == null || records == null) throw new IllegalArgumentException("managed changes need an endpoint and a record set");
             byte[] key = WireNames.key(endpoint.name());
-            NameNode existing = lookup(table, upserts, key);
+            Key endpointKey = new Key(key);
+            NameNode existing = lookup(table, upserts, endpointKey);
             NameNode enclosing = existing;
             int ancestorOffset = 0;
             while (enclosing == null) {
                 ancestorOffset = WireNames.parentOffset(key, ancestorOffset);
                 if (ancestorOffset < 0) throw new IllegalArgumentException("endpoint " + endpoint + " lies outside every served zone");
-                enclosing = lookup(table, upserts, WireNames.suffix(key, ancestorOffset));
+                enclosing = lookup(table, upserts, new Key(WireNames.suffix(key, ancestorOffset)));
             }
             if (enclosing.kind() == NameNode.Kind.DELEGATED) throw new IllegalArgumentException("endpoint " + endpoint + " lies at or below a delegation");
             if (existing != null && existing.cname() != null) throw new IllegalArgumentException("endpoint " + endpoint + " is a CNAME in its zone");
@@ -41,14 +46,15 @@ final class ManagedNodes {
                 byte[] ancestor = WireNames.suffix(key, at);
                 upserts.putIfAbsent(new Key(ancestor), NameNode.emptyNonTerminal(ancestor, zone, NameNode.Kind.AUTHORITATIVE, null));
             }
-            upserts.put(new Key(key), node(key, existing, zone, records, variantTables));
+            if (existing == null || existing.managed() == null) newlyManaged++;
+            upserts.put(endpointKey, node(key, existing, zone, records, variantTables));
         }
-        return new ArrayList<>(upserts.values());
+        return new Upserts(new ArrayList<>(upserts.values()), newlyManaged);
     }
 
-    private static NameNode lookup(NameTable table, Map<Key, NameNode> upserts, byte[] key) {
-        NameNode pending = upserts.get(new Key(key));
-        return pending != null ? pending : table.find(key);
+    private static NameNode lookup(NameTable table, Map<Key, NameNode> upserts, Key key) {
+        NameNode pending = upserts.get(key);
+        return pending != null ? pending : table.find(key.bytes(), key.hash());
     }
 
     private static NameNode node(byte[] key, NameNode existing, ZoneServing zone, RecordSet records, VariantTables variantTables) {
@@ -96,7 +102,12 @@ final class ManagedNodes {
         return new RRsetWire(type, data, offsets, variantTables.forWeights(weights));
     }
 
-    private record Key(byte[] bytes) {
+    /** A name key with its hash computed once: hashing dominated the cost of large changes. */
+    private record Key(byte[] bytes, int hash) {
+        Key(byte[] bytes) {
+            this(bytes, WireNames.hash(bytes));
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Key other && java.util.Arrays.equals(bytes, other.bytes);
@@ -104,7 +115,7 @@ final class ManagedNodes {
 
         @Override
         public int hashCode() {
-            return WireNames.hash(bytes);
+            return hash;
         }
     }
 }

@@ -7,7 +7,7 @@ import io.waymark.core.model.RecordSet;
  * a handful of types), so a linear scan beats a map. {@code managed} is the record set an enactor
  * published for this name, if any, kept so it can be read back.
  */
-record NameNode(byte[] key, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, Referral referral, RecordSet managed) {
+record NameNode(byte[] key, int hash, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, Referral referral, RecordSet managed) {
     enum Kind {
         /** Inside the zone's authority: answer, NODATA or CNAME. */
         AUTHORITATIVE,
@@ -22,6 +22,11 @@ record NameNode(byte[] key, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byt
         if (zone == null || kind == null) throw new IllegalArgumentException("a name belongs to a zone and has a kind");
         if (kind == Kind.DELEGATED && referral == null) throw new IllegalArgumentException("a delegated name needs its referral");
         if (rrsets == null) rrsets = NO_RRSETS;
+        hash = WireNames.hash(key); // derived, never trusted from the caller; computed once per node
+    }
+
+    NameNode(byte[] key, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, Referral referral, RecordSet managed) {
+        this(key, 0, zone, kind, rrsets, cnameTarget, referral, managed);
     }
 
     static NameNode emptyNonTerminal(byte[] key, ZoneServing zone, Kind kind, Referral referral) {

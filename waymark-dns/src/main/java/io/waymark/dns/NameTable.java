@@ -35,7 +35,10 @@ final class NameTable {
     }
 
     NameNode find(byte[] key) {
-        int h = WireNames.hash(key);
+        return find(key, WireNames.hash(key));
+    }
+
+    NameNode find(byte[] key, int h) {
         Shard s = shards[h >>> (32 - SHARD_BITS)];
         int mask = s.nodes.length - 1;
         for (int i = h & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
@@ -77,7 +80,7 @@ final class NameTable {
         @SuppressWarnings("unchecked")
         List<NameNode>[] byShard = new List[SHARD_COUNT];
         for (NameNode n : upserts) {
-            int shard = WireNames.hash(n.key()) >>> (32 - SHARD_BITS);
+            int shard = n.hash() >>> (32 - SHARD_BITS);
             if (byShard[shard] == null) byShard[shard] = new ArrayList<>();
             byShard[shard].add(n);
         }
@@ -102,7 +105,7 @@ final class NameTable {
             NameNode[] n = new NameNode[capacity];
             int c = 0;
             // Upserts first, so an old node with the same key is skipped when re-inserted.
-            for (NameNode node : upserts) c += insert(h, n, WireNames.hash(node.key()), node, true);
+            for (NameNode node : upserts) c += insert(h, n, node.hash(), node, true);
             for (int i = 0; i < nodes.length; i++) if (nodes[i] != null) c += insert(h, n, hashes[i], nodes[i], false);
             return new Shard(h, n, c);
         }

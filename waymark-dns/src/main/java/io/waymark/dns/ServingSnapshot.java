@@ -52,13 +52,8 @@ public final class ServingSnapshot {
 
     /** A snapshot in which each endpoint answers its record set; everything else is shared. */
     ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
-        List<NameNode> upserts = ManagedNodes.build(table, changes, variantTables);
-        long added = 0;
-        for (NameNode n : upserts) {
-            NameNode old = table.find(n.key());
-            if (n.managed() != null && (old == null || old.managed() == null)) added++;
-        }
-        return new ServingSnapshot(zones, table.with(upserts), options, managedCount + added);
+        ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, variantTables);
+        return new ServingSnapshot(zones, table.with(upserts.nodes()), options, managedCount + upserts.newlyManaged());
     }
 
     public Optional<RecordSet> managed(Endpoint endpoint) {

@@ -46,6 +46,14 @@ record VariantTable(int addressCount, int width, int rows, short[] indices) {
         int[] firsts = apportion(weights, total, rows);
         SplittableRandom random = new SplittableRandom(SEED ^ (31L * Arrays.hashCode(weights) + width));
         shuffle(firsts, random);
+        // Latin hypercube: column c of row r draws from stratum strata[c][r] of [0, 1), every stratum
+        // used once per column, so the table's appearance shares sit far closer to their expectation
+        // than independent draws would (a 1,024-row table then errs by well under a percentage point).
+        int[][] strata = new int[width][rows];
+        for (int col = 1; col < width; col++) {
+            for (int r = 0; r < rows; r++) strata[col][r] = r;
+            shuffle(strata[col], random);
+        }
         short[] indices = new short[rows * width];
         boolean[] taken = new boolean[k];
         for (int row = 0; row < rows; row++) {
@@ -55,7 +63,8 @@ record VariantTable(int addressCount, int width, int rows, short[] indices) {
             indices[row * width] = (short) first;
             long remaining = total - weights[first];
             for (int col = 1; col < width; col++) {
-                int pick = draw(weights, taken, remaining, random);
+                double u = (strata[col][row] + random.nextDouble()) / rows;
+                int pick = draw(weights, taken, remaining, u);
                 taken[pick] = true;
                 remaining -= weights[pick];
                 indices[row * width + col] = (short) pick;
@@ -97,8 +106,9 @@ record VariantTable(int addressCount, int width, int rows, short[] indices) {
         }
     }
 
-    private static int draw(int[] weights, boolean[] taken, long remaining, SplittableRandom random) {
-        long target = random.nextLong(remaining);
+    /** The address whose cumulative weight among the untaken ones covers {@code u × remaining}. */
+    private static int draw(int[] weights, boolean[] taken, long remaining, double u) {
+        long target = Math.min(remaining - 1, (long) (u * remaining));
         for (int i = 0; i < weights.length; i++) {
             if (taken[i]) continue;
             target -= weights[i];
