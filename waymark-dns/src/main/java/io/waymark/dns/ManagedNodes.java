@@ -4,6 +4,7 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.WeightedAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class ManagedNodes {
     static Upserts build(NameTable table, Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
         Map<Key, NameNode> upserts = new HashMap<>(changes.size() * 2);
         int newlyManaged = 0;
+        NameNode lastParent = null;
         for (Map.Entry<Endpoint, RecordSet> change : changes.entrySet()) {
             Endpoint endpoint = change.getKey();
             RecordSet records = change.getValue();
@@ -36,7 +38,13 @@ final class ManagedNodes {
             while (enclosing == null) {
                 ancestorOffset = WireNames.parentOffset(key, ancestorOffset);
                 if (ancestorOffset < 0) throw new IllegalArgumentException("endpoint " + endpoint + " lies outside every served zone");
-                enclosing = lookup(table, upserts, new Key(WireNames.suffix(key, ancestorOffset)));
+                // Endpoints of a batch mostly share their parent: reuse the last parent found.
+                if (lastParent != null && Arrays.equals(lastParent.key(), 0, lastParent.key().length, key, ancestorOffset, key.length)) {
+                    enclosing = lastParent;
+                } else {
+                    enclosing = lookup(table, upserts, new Key(WireNames.suffix(key, ancestorOffset)));
+                    if (enclosing != null) lastParent = enclosing;
+                }
             }
             if (enclosing.kind() == NameNode.Kind.DELEGATED) throw new IllegalArgumentException("endpoint " + endpoint + " lies at or below a delegation");
             if (existing != null && existing.cname() != null) throw new IllegalArgumentException("endpoint " + endpoint + " is a CNAME in its zone");

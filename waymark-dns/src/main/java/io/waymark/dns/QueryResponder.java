@@ -53,6 +53,8 @@ public final class QueryResponder {
     private int rcode;
     private boolean authoritative;
     private int replyStart;
+    /** The snapshot this reply is answered from: read once, so one reply never mixes two snapshots. */
+    private ServingSnapshot snapshot;
 
     public QueryResponder(Authority authority) {
         this(authority, (int) System.nanoTime());
@@ -127,6 +129,7 @@ public final class QueryResponder {
             p = next;
         }
 
+        snapshot = authority.current();
         answerCount = 0;
         authorityCount = 0;
         additionalCount = 0;
@@ -151,7 +154,7 @@ public final class QueryResponder {
         }
 
         int limit = transport == Transport.TCP ? TCP_MESSAGE_MAX
-                : edns ? Math.min(Math.max(advertised, ServingOptions.UDP_PAYLOAD_CLASSIC), authority.current().options().udpPayloadMax())
+                : edns ? Math.min(Math.max(advertised, ServingOptions.UDP_PAYLOAD_CLASSIC), snapshot.options().udpPayloadMax())
                 : ServingOptions.UDP_PAYLOAD_CLASSIC;
         boolean truncated = false;
         int optLength = edns ? 11 : 0;
@@ -171,11 +174,12 @@ public final class QueryResponder {
         reply.setShort(replyStart + 6, answerCount);
         reply.setShort(replyStart + 8, authorityCount);
         reply.setShort(replyStart + 10, additionalCount);
+        snapshot = null; // do not pin an old snapshot between queries
         return true;
     }
 
     private void lookUp(ByteBuf query, int qname, int qnameLength, int qtype, ByteBuf reply) {
-        NameTable table = authority.current().table();
+        NameTable table = snapshot.table();
         NameNode node = table.find(query, qname, qnameLength, WireNames.hash(query, qname, qnameLength));
         if (node == null) {
             // Closest existing ancestor (the closest encloser): it tells referral, NXDOMAIN or REFUSED.
@@ -290,7 +294,7 @@ public final class QueryResponder {
     private void writeOpt(ByteBuf reply) {
         reply.writeByte(0); // root owner
         reply.writeShort(TYPE_OPT);
-        reply.writeShort(authority.current().options().udpPayloadMax());
+        reply.writeShort(snapshot.options().udpPayloadMax());
         reply.writeInt((rcode >>> 4) << 24); // extended rcode high bits, version 0, no flags
         reply.writeShort(0);
         additionalCount++;

@@ -54,6 +54,15 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        // A client that pipelines but does not read would make replies pile up: stop reading its
+        // queries until its replies drain (bounded memory per connection).
+        if (!ctx.channel().isWritable()) ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -37,6 +37,15 @@ public record Zone(Name origin, List<org.xbill.DNS.Record> records, String sourc
         return new Zone(origin, List.of(soa, nsRecord), "default zone " + origin);
     }
 
+    /** {@link #withDefaults(Name)} for an origin given as text, e.g. {@code "waymark.test."}. */
+    public static Zone withDefaults(String origin) {
+        try {
+            return withDefaults(Name.fromString(origin.endsWith(".") ? origin : origin + "."));
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("not a zone origin: " + origin, e);
+        }
+    }
+
     public SOARecord soa() {
         for (org.xbill.DNS.Record r : records) if (r.getType() == Type.SOA) return (SOARecord) r;
         throw new IllegalStateException("zone without SOA passed validation: " + origin);

@@ -104,7 +104,7 @@ class ServeCommandTest {
             String digOut = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(digOut).contains("alias.example.test.", "www.example.test.", "192.0.2.1", "192.0.2.2");
 
-            process.destroy(); // SIGTERM
+            process.toHandle().destroy(); // SIGTERM, keeping our end of its output open
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
             for (String line = lines.readLine(); line != null && output.size() < 400; line = lines.readLine()) output.add(line);
             assertThat(output).contains("stopping");
