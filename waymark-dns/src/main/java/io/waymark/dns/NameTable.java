@@ -1,6 +1,5 @@
 package io.waymark.dns;
 
-import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -9,7 +8,7 @@ import java.util.List;
 /**
  * Immutable map from name key to {@link NameNode}, split into shards so that a change copies only
  * the shards it touches: applying k changes costs O(k + shards touched × shard size), not the size
- * of the zone. Lookups work on a byte array or straight on a query buffer (no copy, no allocation).
+ * of the zone. Lookups work on a range of a byte array, so the query path allocates nothing.
  */
 final class NameTable {
     private static final int SHARD_BITS = 12;
@@ -49,27 +48,27 @@ final class NameTable {
         return null;
     }
 
-    /** Finds the name at {@code buf[offset, offset+length)} compared case-insensitively; {@code h} from {@link WireNames#hash(ByteBuf, int, int)}. */
-    NameNode find(ByteBuf buf, int offset, int length, int h) {
+    /** Finds the lower-cased name at {@code a[offset, offset+length)}; {@code h} from {@link WireNames#hash(byte[], int, int)}. */
+    NameNode find(byte[] a, int offset, int length, int h) {
         Shard s = shards[h >>> (32 - SHARD_BITS)];
         int mask = s.nodes.length - 1;
         for (int i = h & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
             NameNode n = s.nodes[i];
             if (n == null) return null;
-            if (s.hashes[i] == h && WireNames.equalsIgnoreCase(n.key(), buf, offset, length)) return n;
+            if (s.hashes[i] == h && WireNames.equalsLowered(n.key(), 0, a, offset, length)) return n;
         }
         return null;
     }
 
-    /** Finds {@code *.<name at buf[offset, offset+length)>}; {@code h} hashes the two wildcard label bytes then the name. */
-    NameNode findWildcard(ByteBuf buf, int offset, int length, int h) {
+    /** Finds {@code *.<lower-cased name at a[offset, offset+length)>}; {@code h} hashes the two wildcard label bytes then the name. */
+    NameNode findWildcard(byte[] a, int offset, int length, int h) {
         Shard s = shards[h >>> (32 - SHARD_BITS)];
         int mask = s.nodes.length - 1;
         for (int i = h & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
             NameNode n = s.nodes[i];
             if (n == null) return null;
             byte[] k = n.key();
-            if (s.hashes[i] == h && k.length == length + 2 && k[0] == 1 && k[1] == '*' && WireNames.equalsIgnoreCase(k, 2, buf, offset, length)) return n;
+            if (s.hashes[i] == h && k.length == length + 2 && k[0] == 1 && k[1] == '*' && WireNames.equalsLowered(k, 2, a, offset, length)) return n;
         }
         return null;
     }

@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * The packet handler: one DNS query in, one reply (or nothing) out, straight on Netty buffers.
  * It parses the header, the question and the OPT record, looks the name up in the current
- * snapshot and copies prepared wire bytes; it allocates nothing on the way.
+ * snapshot and copies prepared wire bytes; it allocates nothing on the way (the rare dangling-CNAME
+ * path aside).
  *
  * <p>Not thread-safe (it keeps per-reply scratch state and a random generator for weighted
  * answers): give each event loop or thread its own instance. Instances are cheap.
@@ -55,6 +56,8 @@ public final class QueryResponder {
     private int replyStart;
     /** The snapshot this reply is answered from: read once, so one reply never mixes two snapshots. */
     private ServingSnapshot snapshot;
+    /** The query name, copied once and lower-cased: hashing and comparing a byte array beats buffer accessors. */
+    private final byte[] qname = new byte[WireNames.NAME_LENGTH_MAX];
 
     public QueryResponder(Authority authority) {
         this(authority, (int) System.nanoTime());
@@ -178,18 +181,20 @@ public final class QueryResponder {
         return true;
     }
 
-    private void lookUp(ByteBuf query, int qname, int qnameLength, int qtype, ByteBuf reply) {
+    private void lookUp(ByteBuf query, int qnameOffset, int qnameLength, int qtype, ByteBuf reply) {
         NameTable table = snapshot.table();
-        NameNode node = table.find(query, qname, qnameLength, WireNames.hash(query, qname, qnameLength));
+        query.getBytes(qnameOffset, qname, 0, qnameLength);
+        WireNames.lowerInPlace(qname, 0, qnameLength);
+        NameNode node = table.find(qname, 0, qnameLength, WireNames.hash(qname, 0, qnameLength));
         if (node == null) {
             // Closest existing ancestor (the closest encloser): it tells referral, NXDOMAIN or REFUSED.
             NameNode encloser = null;
             int suffix = 0;
             for (int labels = 0; labels < LABELS_MAX && encloser == null; labels++) {
-                int len = query.getUnsignedByte(qname + suffix);
+                int len = qname[suffix] & 0xff;
                 if (len == 0) break;
                 suffix += len + 1;
-                encloser = table.find(query, qname + suffix, qnameLength - suffix, WireNames.hash(query, qname + suffix, qnameLength - suffix));
+                encloser = table.find(qname, suffix, qnameLength - suffix, WireNames.hash(qname, suffix, qnameLength - suffix));
             }
             if (encloser == null) {
                 rcode = RCODE_REFUSED; // not ours: we are no resolver
@@ -199,7 +204,7 @@ public final class QueryResponder {
                 writeReferral(encloser.referral(), reply, HEADER_LENGTH, qnameLength);
                 return;
             }
-            NameNode wildcard = findWildcard(table, query, qname + suffix, qnameLength - suffix);
+            NameNode wildcard = findWildcard(table, qname, suffix, qnameLength - suffix);
             if (wildcard == null || wildcard.kind() != NameNode.Kind.AUTHORITATIVE) {
                 authoritative = true;
                 rcode = RCODE_NXDOMAIN;
@@ -257,12 +262,12 @@ public final class QueryResponder {
     }
 
     /** The wildcard {@code *.<encloser>} if it exists; compares in place, no key is built. */
-    private static NameNode findWildcard(NameTable table, ByteBuf query, int encloser, int encloserLength) {
+    private static NameNode findWildcard(NameTable table, byte[] name, int encloser, int encloserLength) {
         if (encloserLength + 2 > WireNames.NAME_LENGTH_MAX) return null;
         int h = WireNames.hashStep(WireNames.hashStep(WireNames.hashStart(), (byte) 1), (byte) '*');
-        for (int i = 0; i < encloserLength; i++) h = WireNames.hashStep(h, query.getByte(encloser + i));
+        for (int i = 0; i < encloserLength; i++) h = WireNames.hashStep(h, name[encloser + i]);
         h = WireNames.hashFinish(h);
-        return table.findWildcard(query, encloser, encloserLength, h);
+        return table.findWildcard(name, encloser, encloserLength, h);
     }
 
     private static NameNode closestEncloser(NameTable table, byte[] key) {

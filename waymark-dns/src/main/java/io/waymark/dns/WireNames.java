@@ -1,6 +1,5 @@
 package io.waymark.dns;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -43,27 +42,20 @@ final class WireNames {
         return hashFinish(h);
     }
 
-    static int hash(ByteBuf buf, int offset, int length) {
+    /** Hash of {@code a[offset, offset+length)}; equal to {@link #hash(byte[])} of the same name in any case. */
+    static int hash(byte[] a, int offset, int length) {
         int h = hashStart();
-        for (int i = 0; i < length; i++) h = hashStep(h, buf.getByte(offset + i));
+        for (int i = 0; i < length; i++) h = hashStep(h, a[offset + i]);
         return hashFinish(h);
     }
 
-    static boolean equalsIgnoreCase(byte[] key, ByteBuf buf, int offset, int length) {
-        if (key.length != length) return false;
-        for (int i = 0; i < length; i++) {
-            if (key[i] != lower(buf.getByte(offset + i))) return false;
-        }
-        return true;
+    /** Whether {@code key[from..]} equals {@code a[offset, offset+length)}, which must already be lower-case. */
+    static boolean equalsLowered(byte[] key, int from, byte[] a, int offset, int length) {
+        return key.length - from == length && java.util.Arrays.equals(key, from, key.length, a, offset, offset + length);
     }
 
-    /** Compares {@code key[from..]} with the buffer region, case-insensitively. */
-    static boolean equalsIgnoreCase(byte[] key, int from, ByteBuf buf, int offset, int length) {
-        if (key.length - from != length) return false;
-        for (int i = 0; i < length; i++) {
-            if (key[from + i] != lower(buf.getByte(offset + i))) return false;
-        }
-        return true;
+    static void lowerInPlace(byte[] a, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) a[i] = lower(a[i]);
     }
 
     static byte[] key(Name name) {

@@ -20,8 +20,8 @@ public record Zone(Name origin, List<org.xbill.DNS.Record> records, String sourc
     public Zone {
         if (origin == null || !origin.isAbsolute()) throw new IllegalArgumentException("zone origin must be an absolute name: " + origin);
         records = List.copyOf(records);
-        String problem = ZoneRules.check(origin, records);
-        if (problem != null) throw new IllegalArgumentException(source + ": " + problem);
+        ZoneRules.Problem problem = ZoneRules.check(origin, records);
+        if (problem != null) throw new IllegalArgumentException(source + ": " + problem.reason());
     }
 
     /**

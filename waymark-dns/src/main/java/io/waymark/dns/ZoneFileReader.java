@@ -46,13 +46,47 @@ public final class ZoneFileReader {
             throw new ZoneLoadException(file, 0, String.valueOf(e.getMessage()), e);
         }
         Name zoneOrigin = origin != null ? origin : soaOwner(file, records);
-        try {
-            return new Zone(zoneOrigin, records, file.toString());
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            String prefix = file + ": ";
-            throw new ZoneLoadException(file, 0, message.startsWith(prefix) ? message.substring(prefix.length()) : message, e);
+        ZoneRules.Problem problem = ZoneRules.check(zoneOrigin, records);
+        if (problem != null) {
+            int line = problem.recordIndex() < 0 ? 0 : lineOfRecord(file, origin, problem.recordIndex());
+            throw new ZoneLoadException(file, line, problem.reason(), null);
         }
+        return new Zone(zoneOrigin, records, file.toString());
+    }
+
+    /**
+     * The line on which record {@code index} ends, found (on the error path only) by parsing ever
+     * longer prefixes of the file: the first prefix that yields index+1 records ends on that line.
+     * 0 when it cannot be told (e.g. the record came from an $INCLUDE).
+     */
+    private static int lineOfRecord(Path file, Name origin, int index) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            int low = 1;
+            int high = lines.size();
+            if (recordsIn(lines, high, origin) <= index) return 0;
+            while (low < high) { // binary search: at most log2(lines) parses
+                int mid = (low + high) >>> 1;
+                if (recordsIn(lines, mid, origin) > index) high = mid;
+                else low = mid + 1;
+            }
+            return low;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Records parsed from the first {@code lineCount} lines (a cut record or a parse error ends the count). */
+    private static int recordsIn(List<String> lines, int lineCount, Name origin) {
+        String text = String.join("\n", lines.subList(0, lineCount)) + "\n";
+        int count = 0;
+        try (Master master = new Master(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), origin)) {
+            master.disableIncludes(true);
+            while (master.nextRecord() != null && count <= RECORDS_MAX) count++;
+        } catch (IOException | RuntimeException e) {
+            // a prefix may end inside a parenthesised record: count what parsed before it
+        }
+        return count;
     }
 
     private static Name soaOwner(Path file, List<org.xbill.DNS.Record> records) throws ZoneLoadException {

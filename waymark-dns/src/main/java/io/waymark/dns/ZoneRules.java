@@ -1,10 +1,8 @@
 package io.waymark.dns;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
@@ -13,28 +11,33 @@ import org.xbill.DNS.Type;
 final class ZoneRules {
     private ZoneRules() {}
 
+    /** A broken rule, and the index of the record that breaks it (-1 when no single record does). */
+    record Problem(String reason, int recordIndex) {}
+
     /** Returns null when the zone is servable, else the first problem found. */
-    static String check(Name origin, List<org.xbill.DNS.Record> records) {
-        int soaCount = 0;
+    static Problem check(Name origin, List<org.xbill.DNS.Record> records) {
+        int soaIndex = -1;
         boolean apexNs = false;
-        Map<Name, Set<Integer>> typesByName = new HashMap<>();
-        for (org.xbill.DNS.Record r : records) {
-            if (r.getDClass() != DClass.IN) return "record " + r + " is not class IN";
-            if (!r.getName().subdomain(origin)) return "record " + r.getName() + " lies outside the zone origin " + origin;
+        // Per owner: index of its first CNAME and of its first other record, to catch CNAME-and-other-data.
+        Map<Name, int[]> cnameAndOther = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            org.xbill.DNS.Record r = records.get(i);
+            if (r.getDClass() != DClass.IN) return new Problem("record " + r.getName() + " is not class IN", i);
+            if (!r.getName().subdomain(origin)) return new Problem("record " + r.getName() + " lies outside the zone origin " + origin, i);
             if (r.getType() == Type.SOA) {
-                if (!r.getName().equals(origin)) return "SOA record at " + r.getName() + " is not at the zone apex " + origin;
-                soaCount++;
+                if (!r.getName().equals(origin)) return new Problem("SOA record at " + r.getName() + " is not at the zone apex " + origin, i);
+                if (soaIndex >= 0) return new Problem("a second SOA record at the zone apex " + origin, i);
+                soaIndex = i;
             }
             if (r.getType() == Type.NS && r.getName().equals(origin)) apexNs = true;
-            typesByName.computeIfAbsent(r.getName(), n -> new HashSet<>()).add(r.getType());
+            int[] seen = cnameAndOther.computeIfAbsent(r.getName(), n -> new int[] {-1, -1});
+            int slot = r.getType() == Type.CNAME ? 0 : 1;
+            if (seen[slot] < 0) seen[slot] = i;
+            // RFC 1034 §3.6.2: a CNAME owner has no other data (DNSSEC types aside, which we do not serve).
+            if (seen[0] >= 0 && seen[1] >= 0) return new Problem("CNAME at " + r.getName() + " has other data beside it", i);
         }
-        if (soaCount == 0) return "no SOA record at the zone apex " + origin;
-        if (soaCount > 1) return "more than one SOA record at the zone apex " + origin;
-        if (!apexNs) return "no NS record at the zone apex " + origin;
-        for (Map.Entry<Name, Set<Integer>> e : typesByName.entrySet()) {
-            // RFC 1034 3.6.2: a CNAME owner has no other data (DNSSEC types aside, which we do not serve).
-            if (e.getValue().contains(Type.CNAME) && e.getValue().size() > 1) return "CNAME at " + e.getKey() + " has other data beside it";
-        }
+        if (soaIndex < 0) return new Problem("no SOA record at the zone apex " + origin, -1);
+        if (!apexNs) return new Problem("no NS record at the zone apex " + origin, -1);
         return null;
     }
 }

@@ -61,6 +61,18 @@ class ZoneFileReaderTest {
     }
 
     @Test
+    void a_record_breaking_a_rule_is_refused_with_its_line() throws Exception {
+        Path outside = write(HEAD + "www A 192.0.2.2\n\n; comment\nwww.other.test. A 192.0.2.2\n");
+        ZoneLoadException e = catchThrowableOfType(ZoneLoadException.class, () -> ZoneFileReader.read(outside));
+        assertThat(e.line()).isEqualTo(8);
+        assertThat(e.getMessage()).startsWith(outside + ":8: record www.other.test. lies outside");
+        Path cname = write(HEAD + "x CNAME www\nwww A 192.0.2.2\nx (\n  A\n  192.0.2.3 )\n");
+        assertThat(catchThrowableOfType(ZoneLoadException.class, () -> ZoneFileReader.read(cname)).line()).isEqualTo(9);
+        Path secondSoa = write(HEAD + "@ SOA ns hostmaster 2 2 3 4 5\n");
+        assertThat(catchThrowableOfType(ZoneLoadException.class, () -> ZoneFileReader.read(secondSoa)).line()).isEqualTo(5);
+    }
+
+    @Test
     void a_default_zone_has_soa_and_ns_at_its_apex() throws Exception {
         Zone zone = Zone.withDefaults(Name.fromString("waymark.test."));
         assertThat(zone.records()).extracting(org.xbill.DNS.Record::getType).containsExactlyInAnyOrder(Type.SOA, Type.NS);
