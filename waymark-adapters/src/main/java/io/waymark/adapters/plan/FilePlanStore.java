@@ -1,0 +1,263 @@
+package io.waymark.adapters.plan;
+
+import io.waymark.adapters.log.AppendLog;
+import io.waymark.core.model.ControlFlags;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.PublishOutcome;
+import io.waymark.core.port.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded plan store: plan history, the latest pointer and the control flags in one
+ * {@link AppendLog}. Every change (publish, delete, flags) is fsynced before the method returns.
+ *
+ * <p>Writers serialize on one lock (publishes are rare; the compare-and-set on the latest generation
+ * needs them serialized anyway). Readers never lock: they read an immutable {@link State} that a
+ * writer swaps in only after its entry is durable, so a reader never sees a plan a crash could take
+ * back.
+ *
+ * <p>Plan hashes are checked on load. A plan whose content does not match its hash is kept as stored
+ * (with a warning), not dropped: enactors verify hashes themselves and refuse it, and the next
+ * publish supersedes it, whereas silently dropping it could move the latest pointer backwards.
+ *
+ * <p>On an I/O failure the store refuses all further calls ({@link StoreUnavailableException}) until
+ * reopened: after a failed fsync the durable state is unknown until the log is scanned again.
+ */
+public final class FilePlanStore implements PlanStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FilePlanStore.class);
+    public static final String LOG_FILE = "plans.log";
+    static final int ENTRY_BYTES_MAX = 256 << 20;
+    /** Compaction only pays once deleted plans take this much space, and more than live ones. */
+    static final long COMPACTION_DEAD_BYTES_MIN = 4L << 20;
+
+    /** Everything readers see, swapped atomically. */
+    private record State(NavigableMap<Generation, Plan> plans, Generation latest, ControlFlags flags) {}
+
+    private final PlanCodec codec = new PlanCodec();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AppendLog log;
+    private volatile State state;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    // Writer-only bookkeeping for compaction, guarded by writeLock.
+    private final Map<Generation, Integer> entryBytes = new HashMap<>();
+    private final long compactionDeadBytesMin;
+
+    private FilePlanStore(AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin) {
+        this.log = log;
+        this.compactionDeadBytesMin = compactionDeadBytesMin;
+        this.state = state;
+        this.entryBytes.putAll(entryBytes);
+    }
+
+    /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn or corrupt tail. */
+    public static FilePlanStore open(Path dir) throws IOException {
+        return open(dir, COMPACTION_DEAD_BYTES_MIN);
+    }
+
+    /** As {@link #open(Path)}, with a compaction threshold tests can make small. */
+    static FilePlanStore open(Path dir, long compactionDeadBytesMin) throws IOException {
+        PlanCodec codec = new PlanCodec();
+        TreeMap<Generation, Plan> plans = new TreeMap<>();
+        Map<Generation, Integer> sizes = new HashMap<>();
+        Generation[] latest = {Generation.ZERO};
+        ControlFlags[] flags = {ControlFlags.NONE};
+        long[] index = {0};
+        AppendLog log = AppendLog.open(dir.resolve(LOG_FILE), ENTRY_BYTES_MAX, buffer -> {
+            index[0]++;
+            byte[] bytes = toArray(buffer);
+            PlanCodec.Entry entry;
+            try {
+                entry = codec.decode(bytes);
+            } catch (IOException | RuntimeException e) {
+                // The CRC matched, so these are the bytes we wrote: a decoding failure is a bug or a
+                // format change, and guessing would risk serving the wrong plan. Refuse to start.
+                throw new IllegalStateException("plan log entry " + index[0] + " passed its checksum but cannot be decoded", e);
+            }
+            switch (entry) {
+                case PlanCodec.Entry.Publish p -> {
+                    Plan plan = p.plan();
+                    if (!plan.generation().isAfter(latest[0])) {
+                        throw new IllegalStateException("plan log entry " + index[0] + " publishes " + plan.generation() + " after " + latest[0]);
+                    }
+                    if (!plan.verifyHash()) {
+                        LOG.warn("plan {} does not match its stored hash {}; enactors will refuse it until a newer plan is published", plan.generation(), plan.hash());
+                    }
+                    plans.put(plan.generation(), plan);
+                    sizes.put(plan.generation(), bytes.length);
+                    latest[0] = plan.generation();
+                }
+                case PlanCodec.Entry.Delete d -> {
+                    plans.remove(d.generation());
+                    sizes.remove(d.generation());
+                }
+                case PlanCodec.Entry.Flags f -> flags[0] = f.flags();
+            }
+        });
+        if (!latest[0].equals(Generation.ZERO) && !plans.containsKey(latest[0])) {
+            log.close();
+            throw new IllegalStateException("plan log deletes its latest plan " + latest[0]);
+        }
+        LOG.info("plan store {}: {} plans, latest {}, flags {}", dir, plans.size(), latest[0], flags[0]);
+        return new FilePlanStore(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes, compactionDeadBytesMin);
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.get(b);
+        return b;
+    }
+
+    @Override
+    public PublishOutcome publish(Generation expectedLatest, PlanDraft draft) {
+        if (expectedLatest == null || draft == null) throw new IllegalArgumentException("expectedLatest and draft must not be null");
+        writeLock.lock();
+        try {
+            State s = usable();
+            if (!s.latest().equals(expectedLatest)) return new PublishOutcome.Conflict(s.latest());
+            Plan plan = Plan.publish(s.latest().next(), draft);
+            byte[] bytes = codec.publish(plan);
+            if (bytes.length > ENTRY_BYTES_MAX) throw new IllegalArgumentException("plan of " + bytes.length + " bytes exceeds the plan store's limit of " + ENTRY_BYTES_MAX);
+            durably(bytes);
+            TreeMap<Generation, Plan> plans = new TreeMap<>(s.plans());
+            plans.put(plan.generation(), plan);
+            entryBytes.put(plan.generation(), bytes.length);
+            state = new State(Collections.unmodifiableNavigableMap(plans), plan.generation(), s.flags());
+            if (!state.latest().isAfter(s.latest())) throw new IllegalStateException("latest generation did not advance");
+            return new PublishOutcome.Published(plan);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Plan> latest() {
+        State s = usable();
+        return Optional.ofNullable(s.plans().get(s.latest()));
+    }
+
+    @Override
+    public Optional<Plan> read(Generation generation) {
+        if (generation == null) throw new IllegalArgumentException("generation must not be null");
+        return Optional.ofNullable(usable().plans().get(generation));
+    }
+
+    @Override
+    public List<Generation> history() {
+        return List.copyOf(usable().plans().keySet());
+    }
+
+    @Override
+    public boolean delete(Generation generation) {
+        if (generation == null) throw new IllegalArgumentException("generation must not be null");
+        writeLock.lock();
+        try {
+            State s = usable();
+            if (generation.equals(s.latest())) throw new IllegalArgumentException("refusing to delete the latest plan " + generation);
+            if (!s.plans().containsKey(generation)) return false;
+            durably(codec.delete(generation));
+            TreeMap<Generation, Plan> plans = new TreeMap<>(s.plans());
+            plans.remove(generation);
+            entryBytes.remove(generation);
+            state = new State(Collections.unmodifiableNavigableMap(plans), s.latest(), s.flags());
+            compactIfWorthwhile();
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public ControlFlags flags() {
+        return usable().flags();
+    }
+
+    @Override
+    public void setFlags(ControlFlags flags) {
+        if (flags == null) throw new IllegalArgumentException("flags must not be null");
+        writeLock.lock();
+        try {
+            State s = usable();
+            if (s.flags().equals(flags)) return; // already durable as asked
+            durably(codec.flags(flags));
+            state = new State(s.plans(), s.latest(), flags);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Appends one entry with its fsync; on failure poisons the store (durable state unknown). */
+    private void durably(byte[] entry) {
+        try {
+            log.append(List.of(entry));
+        } catch (IOException e) {
+            failure = e;
+            LOG.error("plan store write failed; refusing further work until reopened", e);
+            throw new StoreUnavailableException("plan store write failed; outcome unknown, re-read after reopen", e);
+        }
+    }
+
+    /**
+     * Rewrites the log with only the live plans and the flags once deleted plans dominate it, so that
+     * a long-running planner does not grow the file forever.
+     */
+    private void compactIfWorthwhile() {
+        long live = 0;
+        for (int b : entryBytes.values()) live += b;
+        long dead = log.sizeBytes() - live;
+        if (dead < compactionDeadBytesMin || dead < live) return;
+        State s = state;
+        List<byte[]> entries = new ArrayList<>(s.plans().size() + 1);
+        entries.add(codec.flags(s.flags()));
+        for (Plan p : s.plans().values()) entries.add(codec.publish(p));
+        try {
+            log.rewrite(entries);
+        } catch (IOException e) {
+            // The rename is atomic: on failure the old log is still complete and current, but the
+            // channel may be in doubt, so fail safe like any other write failure.
+            failure = e;
+            LOG.error("plan store compaction failed; refusing further work until reopened", e);
+            throw new StoreUnavailableException("plan store compaction failed", e);
+        }
+    }
+
+    private State usable() {
+        Throwable f = failure;
+        if (f != null) throw new StoreUnavailableException("plan store failed; reopen it to recover the durable state", f);
+        if (closed) throw new StoreUnavailableException("plan store is closed");
+        return state;
+    }
+
+    /** Bytes in the log file now (for status views and compaction tests). */
+    public long logSizeBytes() {
+        return log.sizeBytes();
+    }
+
+    @Override
+    public void close() throws IOException {
+        writeLock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            log.close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}

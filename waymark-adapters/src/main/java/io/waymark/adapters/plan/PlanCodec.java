@@ -1,0 +1,101 @@
+package io.waymark.adapters.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.waymark.core.model.ControlFlags;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.PlanHash;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.WeightedAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON form of plan store log entries. JSON because plans are published rarely and operators may
+ * want to read the log with jq; the log's CRC guards the bytes, the plan hash guards the content.
+ * <pre>
+ * {"op":"publish","generation":7,"hash":"…","forced":false,
+ *  "recordSets":{"api.example.test.":{"ttl":30,"addresses":{"192.0.2.1":10,"192.0.2.2":5}}}}
+ * {"op":"delete","generation":3}
+ * {"op":"flags","paused":false,"pinned":true}
+ * </pre>
+ */
+final class PlanCodec {
+    private final ObjectMapper json = new ObjectMapper();
+
+    byte[] publish(Plan plan) {
+        ObjectNode root = json.createObjectNode();
+        root.put("op", "publish").put("generation", plan.generation().value()).put("hash", plan.hash().hex()).put("forced", plan.forced());
+        ObjectNode sets = root.putObject("recordSets");
+        for (Map.Entry<Endpoint, RecordSet> e : plan.recordSets().entrySet()) {
+            ObjectNode rs = sets.putObject(e.getKey().name());
+            rs.put("ttl", e.getValue().ttlSeconds());
+            ObjectNode addrs = rs.putObject("addresses");
+            for (WeightedAddress a : e.getValue().addresses()) addrs.put(a.address().getHostAddress(), a.weight());
+        }
+        return bytes(root);
+    }
+
+    byte[] delete(Generation generation) {
+        return bytes(json.createObjectNode().put("op", "delete").put("generation", generation.value()));
+    }
+
+    byte[] flags(ControlFlags flags) {
+        return bytes(json.createObjectNode().put("op", "flags").put("paused", flags.paused()).put("pinned", flags.pinned()));
+    }
+
+    private byte[] bytes(ObjectNode node) {
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode plan store entry", e);
+        }
+    }
+
+    /** One decoded entry. */
+    sealed interface Entry {
+        record Publish(Plan plan) implements Entry {}
+
+        record Delete(Generation generation) implements Entry {}
+
+        record Flags(ControlFlags flags) implements Entry {}
+    }
+
+    Entry decode(byte[] bytes) throws IOException {
+        JsonNode root = json.readTree(bytes);
+        String op = required(root, "op").asText();
+        return switch (op) {
+            case "publish" -> {
+                Generation g = Generation.of(required(root, "generation").asLong());
+                PlanHash hash = new PlanHash(required(root, "hash").asText());
+                boolean forced = required(root, "forced").asBoolean();
+                TreeMap<Endpoint, RecordSet> sets = new TreeMap<>();
+                for (Map.Entry<String, JsonNode> e : required(root, "recordSets").properties()) {
+                    List<WeightedAddress> addresses = new ArrayList<>();
+                    for (Map.Entry<String, JsonNode> a : required(e.getValue(), "addresses").properties()) {
+                        addresses.add(WeightedAddress.of(a.getKey(), a.getValue().asInt()));
+                    }
+                    sets.put(new Endpoint(e.getKey()), new RecordSet(addresses, required(e.getValue(), "ttl").asInt()));
+                }
+                yield new Entry.Publish(new Plan(g, hash, new PlanDraft(sets, forced)));
+            }
+            case "delete" -> new Entry.Delete(Generation.of(required(root, "generation").asLong()));
+            case "flags" -> new Entry.Flags(new ControlFlags(required(root, "paused").asBoolean(), required(root, "pinned").asBoolean()));
+            default -> throw new IOException("unknown plan store entry op '" + op + "'");
+        };
+    }
+
+    private static JsonNode required(JsonNode node, String field) throws IOException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) throw new IOException("plan store entry lacks '" + field + "'");
+        return v;
+    }
+}

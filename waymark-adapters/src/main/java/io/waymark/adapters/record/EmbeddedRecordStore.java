@@ -1,0 +1,297 @@
+package io.waymark.adapters.record;
+
+import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.Recovery;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.ConditionalApply;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StampedRecords;
+import io.waymark.core.port.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded record store: per endpoint a stamp and a record set, made durable in an
+ * {@link AppendLog} and handed to a {@link ServingSink} (the DNS server) after every durable commit.
+ * An apply returns only when it is durable AND served: acknowledged ⇒ durable ⇒ served.
+ *
+ * <p><b>Group commit.</b> A call evaluates its compare-and-sets under a short lock against the newest
+ * state (including changes that are queued but not yet durable), queues its changes, and then waits
+ * until they are durable. The first waiter becomes the flusher: it takes every queued change, writes
+ * them as one log entry with ONE fsync, publishes them to the sink in ONE call, and wakes everyone it
+ * covered. Callers that arrive while an fsync is running share the next one. The queue holds at most
+ * one group per waiting caller, so it is bounded by the number of caller threads.
+ *
+ * <p><b>Reads</b> see only durable, served state, so a read never reports something a crash could
+ * take back. Compare-and-sets evaluate against the newest state, so commits happen in exactly the
+ * order they were decided; a read linearizes before any still-queued write, which has not returned yet.
+ *
+ * <p><b>Failure.</b> If the log cannot be written or fsynced, or the sink refuses a commit, durable
+ * state and memory may disagree: the store then fails every further call with
+ * {@link StoreUnavailableException} until it is reopened, which recovers exactly the durable prefix.
+ * (This is PostgreSQL's lesson about retrying fsync: a failed fsync cannot be retried.)
+ */
+public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRecordStore.class);
+    public static final String LOG_FILE = "records.log";
+    /** One request may carry a whole plan's worth of applies, and no more. */
+    public static final int BATCH_APPLIES_MAX = PlanDraft.ENDPOINTS_MAX;
+    static final int ENTRY_BYTES_MAX = 64 << 20;
+    /** Compaction threshold: the log may grow to twice the live state plus this much before it is rewritten. */
+    static final long COMPACTION_SLACK_BYTES = 32L << 20;
+
+    private final ServingSink sink;
+
+    // Decision state, guarded by decideLock.
+    private final Object decideLock = new Object();
+    private final Map<Endpoint, StampedRecords> newest = new HashMap<>();
+    private final ArrayDeque<Group> queued = new ArrayDeque<>();
+    private long decidedSeq;
+
+    // Commit state, guarded by commitLock.
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final Condition committedChanged = commitLock.newCondition();
+    private long durableSeq;
+    private boolean flushing;
+    // Volatile so that reads can check them without taking the commit lock; written under it.
+    private volatile boolean closed;
+    private volatile Throwable failure;
+
+    // Touched only by the single flusher (or during open/close): the log and the durable, served state.
+    private final AppendLog log;
+    private final ConcurrentHashMap<Endpoint, StampedRecords> durable = new ConcurrentHashMap<>();
+    private final long compactionSlackBytes;
+    private long liveBytesAtCompaction;
+
+    /** Changes decided by one call, with their commit sequence number. */
+    private record Group(long seq, List<EndpointChange> changes) {}
+
+    private EmbeddedRecordStore(AppendLog log, ServingSink sink, long compactionSlackBytes) {
+        this.log = log;
+        this.sink = sink;
+        this.compactionSlackBytes = compactionSlackBytes;
+    }
+
+    /**
+     * Opens (or creates) the store in {@code dir}: replays the log (cutting a torn tail, see
+     * {@link AppendLog}), publishes the full replayed state to {@code sink} once, and only then
+     * returns a store that accepts writes.
+     */
+    public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
+        return open(dir, sink, COMPACTION_SLACK_BYTES);
+    }
+
+    /** As {@link #open(Path, ServingSink)}, with a compaction threshold tests can make small. */
+    static EmbeddedRecordStore open(Path dir, ServingSink sink, long compactionSlackBytes) throws IOException {
+        if (compactionSlackBytes < 0) throw new IllegalArgumentException("compactionSlackBytes must be >= 0");
+        if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
+        Map<Endpoint, StampedRecords> replayed = new HashMap<>();
+        long[] entry = {0};
+        AppendLog log = AppendLog.open(dir.resolve(LOG_FILE), ENTRY_BYTES_MAX, bytes -> {
+            entry[0]++;
+            for (EndpointChange c : ChangeCodec.decode(bytes)) {
+                StampedRecords before = replayed.get(c.endpoint());
+                // I2 at rest: the log only ever records applies that moved an endpoint forward.
+                if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
+                    throw new IllegalStateException("record log entry " + entry[0] + " moves " + c.endpoint() + " from " + before.stamp() + " back to " + c.stamp());
+                }
+                replayed.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+            }
+        });
+        EmbeddedRecordStore store = new EmbeddedRecordStore(log, sink, compactionSlackBytes);
+        try {
+            store.newest.putAll(replayed);
+            store.durable.putAll(replayed);
+            Recovery r = log.recovery();
+            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir, replayed.size(), r.entriesKept(), r.bytesKept(),
+                    r.cut() ? ", cut " + r.bytesCut() + " bytes: " + r.reason() : "");
+            // The live size is unknown until the next compaction measures it; counting from the
+            // current size bounds growth to 2x + slack without encoding the whole state at start.
+            store.liveBytesAtCompaction = log.sizeBytes();
+            Map<Endpoint, RecordSet> full = new HashMap<>(replayed.size() * 2);
+            replayed.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
+            sink.publish(full);
+            return store;
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public StampedRecords read(Endpoint endpoint) {
+        if (endpoint == null) throw new IllegalArgumentException("endpoint must not be null");
+        checkUsable();
+        return durable.getOrDefault(endpoint, StampedRecords.ABSENT);
+    }
+
+    @Override
+    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
+        if (records == null) throw new IllegalArgumentException("refusing to apply an empty record set to " + endpoint);
+        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
+    }
+
+    @Override
+    public List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
+        if (applies == null) throw new IllegalArgumentException("applies must not be null");
+        if (applies.size() > BATCH_APPLIES_MAX) throw new IllegalArgumentException("at most " + BATCH_APPLIES_MAX + " applies per call, got " + applies.size());
+        for (ConditionalApply a : applies) {
+            // Validate the whole request before deciding anything: a refused request writes nothing.
+            if (a == null) throw new IllegalArgumentException("null apply in batch");
+            if (a.records().addresses().isEmpty()) throw new IllegalArgumentException("refusing to apply an empty record set to " + a.endpoint());
+        }
+        List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
+        long waitFor;
+        synchronized (decideLock) {
+            checkUsable();
+            List<EndpointChange> changes = new ArrayList<>();
+            for (ConditionalApply a : applies) {
+                StampedRecords current = newest.getOrDefault(a.endpoint(), StampedRecords.ABSENT);
+                ApplyOutcome outcome = decide(current.stamp(), a.expected(), a.next());
+                if (outcome == ApplyOutcome.APPLIED) {
+                    newest.put(a.endpoint(), new StampedRecords(a.next(), Optional.of(a.records())));
+                    changes.add(new EndpointChange(a.endpoint(), a.next(), a.records()));
+                }
+                outcomes.add(outcome);
+            }
+            if (!changes.isEmpty()) queued.addLast(new Group(++decidedSeq, changes));
+            // Even a call that wrote nothing waits for what it observed to be durable: a SUPERSEDED
+            // answer must not rest on a change a crash could still take back.
+            waitFor = decidedSeq;
+        }
+        awaitDurable(waitFor);
+        return outcomes;
+    }
+
+    /** The compare-and-set rule of {@link RecordStore#applyIfNewer}, on stamps only. */
+    static ApplyOutcome decide(Stamp current, Stamp expected, Stamp next) {
+        if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
+        if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
+        return ApplyOutcome.APPLIED;
+    }
+
+    private void awaitDurable(long seq) {
+        commitLock.lock();
+        try {
+            // Bounded: after at most one wait for a running flush, this caller flushes itself, and
+            // its own flush covers seq (its group was queued before it got here).
+            while (true) {
+                if (failure != null) throw new StoreUnavailableException("record store failed; reopen it to recover the durable state", failure);
+                if (durableSeq >= seq) return;
+                if (closed) throw new StoreUnavailableException("record store closed before the write was durable; re-read to learn its outcome");
+                if (!flushing) break;
+                committedChanged.awaitUninterruptibly();
+            }
+            flushing = true;
+        } finally {
+            commitLock.unlock();
+        }
+        long flushedSeq = -1;
+        Throwable failed = null;
+        try {
+            flushedSeq = flushQueued();
+        } catch (IOException | RuntimeException | Error e) {
+            failed = e;
+            LOG.error("record store commit failed; refusing further work until reopened", e);
+        }
+        commitLock.lock();
+        try {
+            flushing = false;
+            if (failed != null) failure = failed;
+            else durableSeq = flushedSeq;
+            committedChanged.signalAll();
+            if (failure != null) throw new StoreUnavailableException("record store commit failed; outcome unknown, re-read after reopen", failure);
+            if (durableSeq < seq) throw new IllegalStateException("flush covered " + durableSeq + " but caller needs " + seq);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Runs as the only flusher: one log append, one fsync, one sink publish for all queued groups. */
+    private long flushQueued() throws IOException {
+        List<Group> groups;
+        long upTo;
+        synchronized (decideLock) {
+            groups = new ArrayList<>(queued);
+            queued.clear();
+            upTo = decidedSeq;
+        }
+        if (groups.isEmpty()) return upTo;
+        List<EndpointChange> all = new ArrayList<>();
+        for (Group g : groups) all.addAll(g.changes());
+        log.append(ChangeCodec.encode(all, ENTRY_BYTES_MAX));
+        // Later changes to the same endpoint win: the map keeps the last one, in commit order.
+        Map<Endpoint, RecordSet> served = new LinkedHashMap<>(all.size() * 2);
+        for (EndpointChange c : all) served.put(c.endpoint(), c.records());
+        sink.publish(served);
+        // Reads switch only after serving: read() never reports what DNS does not answer yet.
+        for (EndpointChange c : all) durable.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+        compactIfWorthwhile();
+        return upTo;
+    }
+
+    private void compactIfWorthwhile() throws IOException {
+        if (log.sizeBytes() <= 2 * liveBytesAtCompaction + compactionSlackBytes) return;
+        List<EndpointChange> live = new ArrayList<>(durable.size());
+        durable.forEach((e, s) -> live.add(new EndpointChange(e, s.stamp(), s.records().orElseThrow())));
+        log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+        liveBytesAtCompaction = log.sizeBytes();
+    }
+
+    @Override
+    public Set<Endpoint> endpoints() {
+        checkUsable();
+        return Set.copyOf(durable.keySet());
+    }
+
+    /** Groups decided but not yet durable (tests use it to line callers up behind a running commit). */
+    int queuedGroups() {
+        synchronized (decideLock) {
+            return queued.size();
+        }
+    }
+
+    /** Bytes in the log file now (for status views and tests of compaction). */
+    public long logSizeBytes() {
+        return log.sizeBytes();
+    }
+
+    private void checkUsable() {
+        Throwable f = failure;
+        if (f != null) throw new StoreUnavailableException("record store failed; reopen it to recover the durable state", f);
+        if (closed) throw new StoreUnavailableException("record store is closed");
+    }
+
+    /** Waits for a running commit to finish, then closes the log. Later calls fail with StoreUnavailableException. */
+    @Override
+    public void close() throws IOException {
+        commitLock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            // Bounded by one flush: a flusher always finishes (success or failure) and signals.
+            while (flushing) committedChanged.awaitUninterruptibly();
+            committedChanged.signalAll();
+        } finally {
+            commitLock.unlock();
+        }
+        log.close();
+    }
+}

@@ -1,0 +1,193 @@
+package io.waymark.adapters.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waymark.adapters.LogCapture;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppendLogTest {
+    private static final int MAX = 1 << 20;
+    @TempDir Path dir;
+
+    private Path file() {
+        return dir.resolve("test.log");
+    }
+
+    private static byte[] entry(int i) {
+        return ("entry-" + i + "-" + "x".repeat(i % 37)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<String> reopen() throws IOException {
+        List<String> seen = new ArrayList<>();
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> seen.add(StandardCharsets.UTF_8.decode(b).toString()))) {
+            assertThat(log.entries()).isEqualTo(seen.size());
+            assertThat(log.sizeBytes()).isEqualTo(Files.size(file()));
+        }
+        return seen;
+    }
+
+    private long writeEntries(int n) throws IOException {
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> {})) {
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 0; i < n; i++) batch.add(entry(i));
+            log.append(batch.subList(0, n / 2));
+            log.append(batch.subList(n / 2, n));
+            return log.sizeBytes();
+        }
+    }
+
+    private static List<String> expected(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(new String(entry(i), StandardCharsets.UTF_8));
+        return out;
+    }
+
+    @Test
+    void entriesSurviveReopenInOrder() throws IOException {
+        writeEntries(100);
+        assertThat(reopen()).isEqualTo(expected(100));
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> {})) {
+            assertThat(log.recovery().cut()).isFalse();
+        }
+    }
+
+    @Test
+    void tornTailIsCutAtTheLastGoodEntryAndReported() throws IOException {
+        long size = writeEntries(10);
+        long lastEntryStart = size - (AppendLog.FRAME_OVERHEAD_BYTES + entry(9).length);
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            ch.truncate(size - 3); // a crash in the middle of writing entry 9
+        }
+        try (LogCapture logs = new LogCapture(AppendLog.class)) {
+            assertThat(reopen()).isEqualTo(expected(9));
+            assertThat(logs.messages()).anySatisfy(m -> assertThat(m)
+                    .startsWith("WARN").contains("cut " + (size - 3 - lastEntryStart) + " bytes")
+                    .contains("offset " + lastEntryStart).contains("after 9 good entries").contains("torn entry"));
+        }
+        assertThat(Files.size(file())).isEqualTo(lastEntryStart);
+        // The cut log takes appends again and keeps them.
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> {})) {
+            log.append(List.of(entry(9)));
+        }
+        assertThat(reopen()).isEqualTo(expected(10));
+    }
+
+    @Test
+    void tornFrameHeaderIsCut() throws IOException {
+        long size = writeEntries(4);
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0}), size); // 3 bytes of a next frame header
+        }
+        assertThat(reopen()).isEqualTo(expected(4));
+        assertThat(Files.size(file())).isEqualTo(size);
+    }
+
+    @Test
+    void flippedByteInAPayloadCutsFromThatEntryOn() throws IOException {
+        writeEntries(10);
+        long offset = offsetOf(6) + AppendLog.FRAME_OVERHEAD_BYTES + 2;
+        flip(offset);
+        try (LogCapture logs = new LogCapture(AppendLog.class)) {
+            assertThat(reopen()).isEqualTo(expected(6));
+            assertThat(logs.messages()).anySatisfy(m -> assertThat(m).contains("checksum mismatch").contains("offset " + offsetOf(6)).contains("after 6 good entries"));
+        }
+    }
+
+    @Test
+    void flippedByteInALengthIsCaughtByTheChecksum() throws IOException {
+        writeEntries(10);
+        flip(offsetOf(3) + 3); // low byte of entry 3's length: still a plausible length
+        assertThat(reopen()).isEqualTo(expected(3));
+    }
+
+    @Test
+    void impossibleLengthIsCut() throws IOException {
+        writeEntries(5);
+        flip(offsetOf(4)); // high byte of the length: far beyond the entry limit
+        assertThat(reopen()).isEqualTo(expected(4));
+    }
+
+    @Test
+    void tornHeaderStartsAnEmptyLog() throws IOException {
+        Files.write(file(), new byte[] {'W', 'M'});
+        assertThat(reopen()).isEmpty();
+        assertThat(Files.size(file())).isEqualTo(AppendLog.HEADER.length);
+    }
+
+    @Test
+    void foreignFileIsRefusedNotTruncated() throws IOException {
+        Files.writeString(file(), "this is somebody else's file");
+        assertThatThrownBy(() -> AppendLog.open(file(), MAX, b -> {})).isInstanceOf(LogCorruptException.class);
+        assertThat(Files.readString(file())).isEqualTo("this is somebody else's file");
+    }
+
+    @Test
+    void oversizedAndEmptyEntriesAreRefusedBeforeWriting() throws IOException {
+        try (AppendLog log = AppendLog.open(file(), 16, b -> {})) {
+            assertThatThrownBy(() -> log.append(List.of(entry(1), new byte[17]))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> log.append(List.of(new byte[0]))).isInstanceOf(IllegalArgumentException.class);
+            assertThat(log.entries()).isZero();
+        }
+        assertThat(reopen()).isEmpty();
+    }
+
+    @Test
+    void largeBatchesSpanSeveralWriteChunks() throws IOException {
+        byte[] big = new byte[900_000];
+        for (int i = 0; i < big.length; i++) big[i] = (byte) i;
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < 40; i++) batch.add(big); // 36 MB: more than one 16 MB write chunk
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> {})) {
+            log.append(batch);
+        }
+        int[] count = {0};
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> {
+            byte[] got = new byte[b.remaining()];
+            b.get(got);
+            assertThat(got).isEqualTo(big);
+            count[0]++;
+        })) {
+            assertThat(log.recovery().cut()).isFalse();
+        }
+        assertThat(count[0]).isEqualTo(40);
+    }
+
+    @Test
+    void rewriteReplacesTheLogAtomically() throws IOException {
+        writeEntries(50);
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> {})) {
+            log.rewrite(List.of(entry(1), entry(2)));
+            assertThat(log.entries()).isEqualTo(2);
+            log.append(List.of(entry(3)));
+        }
+        assertThat(reopen()).isEqualTo(List.of(expected(4).get(1), expected(4).get(2), expected(4).get(3)));
+        assertThat(Files.exists(dir.resolve("test.log.compact"))).isFalse();
+    }
+
+    private long offsetOf(int index) {
+        long off = AppendLog.HEADER.length;
+        for (int i = 0; i < index; i++) off += AppendLog.FRAME_OVERHEAD_BYTES + entry(i).length;
+        return off;
+    }
+
+    private void flip(long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file().toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x40);
+        }
+    }
+}

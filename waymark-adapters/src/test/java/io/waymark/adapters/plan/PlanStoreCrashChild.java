@@ -1,0 +1,27 @@
+package io.waymark.adapters.plan;
+
+import io.waymark.core.model.Generation;
+import io.waymark.core.port.PublishOutcome;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Child JVM for the kill -9 test: runs plan store steps (publish, delete, flags), printing "ACK s" after each. */
+public final class PlanStoreCrashChild {
+    private static final long STEPS_MAX = 1_000_000;
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+        try (FilePlanStore store = FilePlanStore.open(Path.of(args[0]))) {
+            for (long s = 1; s <= STEPS_MAX; s++) {
+                PublishOutcome o = store.publish(Generation.of(s - 1), PlanWorkload.draft(s));
+                if (!(o instanceof PublishOutcome.Published p) || p.plan().generation().value() != s) throw new IllegalStateException("step " + s + ": " + o);
+                Generation d = PlanWorkload.deletedAt(s);
+                if (d != null && !store.delete(d)) throw new IllegalStateException("step " + s + ": nothing to delete at " + d);
+                store.setFlags(PlanWorkload.flags(s));
+                out.println("ACK " + s);
+            }
+        }
+    }
+}

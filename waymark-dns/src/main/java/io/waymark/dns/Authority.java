@@ -1,0 +1,60 @@
+package io.waymark.dns;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Holds the snapshot being served. Readers (the query path) take {@link #current()} once per query
+ * without locking; writers are serialized and publish each change as one new snapshot, so a reader
+ * never sees half of a change.
+ */
+public final class Authority {
+    private final AtomicReference<ServingSnapshot> current;
+    private final Object writerLock = new Object();
+    private final VariantTables variantTables;
+
+    public Authority(ServingSnapshot initial) {
+        if (initial == null) throw new IllegalArgumentException("an authority starts from a snapshot");
+        this.current = new AtomicReference<>(initial);
+        this.variantTables = new VariantTables(initial.options().answerAddressesMax());
+    }
+
+    public static Authority of(List<Zone> zones, ServingOptions options) {
+        return new Authority(ServingSnapshot.of(zones, options));
+    }
+
+    public ServingSnapshot current() {
+        return current.get();
+    }
+
+    /** Serves {@code next} from now on (e.g. reloaded zones); managed names are the caller's to re-apply. */
+    public void replace(ServingSnapshot next) {
+        if (next == null) throw new IllegalArgumentException("cannot serve a null snapshot");
+        synchronized (writerLock) {
+            current.set(next);
+        }
+    }
+
+    /**
+     * Publishes one snapshot in which every given endpoint answers its record set (A for IPv4, AAAA
+     * for IPv6, the record set's TTL, addresses drawn by weight). All or nothing: an endpoint outside
+     * every served zone, at or below a delegation, or on a CNAME throws IllegalArgumentException and
+     * nothing is published.
+     */
+    public void applyManaged(Map<Endpoint, RecordSet> changes) {
+        if (changes == null) throw new IllegalArgumentException("changes must not be null");
+        if (changes.isEmpty()) return;
+        synchronized (writerLock) {
+            ServingSnapshot next = current.get().withManaged(changes, variantTables);
+            current.set(next);
+        }
+    }
+
+    public Optional<RecordSet> managed(Endpoint endpoint) {
+        return current.get().managed(endpoint);
+    }
+}

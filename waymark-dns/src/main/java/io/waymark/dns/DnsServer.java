@@ -1,0 +1,182 @@
+package io.waymark.dns;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authoritative server on the wire: UDP and TCP on one address and port, answering from an
+ * {@link Authority}. Native epoll when available (recvmmsg/sendmmsg on one event loop), NIO otherwise.
+ * UDP gets its own single-thread loop: on a small machine more threads cost more than they give
+ * (BENCHMARKS.md); TCP, far lighter, has another.
+ */
+public final class DnsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+    /** Largest query datagram we read whole; larger ones arrive cut and are answered FORMERR. */
+    private static final int QUERY_DATAGRAM_MAX = 1232;
+    /** Datagrams per recvmmsg: the receive buffer holds this many query-sized slots. */
+    private static final int DATAGRAMS_PER_READ = 64;
+    /** Netty counts each datagram as a message: this lets one wake-up do a few full recvmmsg calls. */
+    private static final int READS_PER_LOOP_MAX = 256;
+    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final int TCP_MESSAGE_MAX = 65_535;
+    private static final int EPHEMERAL_BIND_ATTEMPTS = 8;
+
+    private final Authority authority;
+    private final DnsServerConfig config;
+    private final boolean nativeTransport = Epoll.isAvailable();
+    private final TcpConnectionLimit connectionLimit;
+    private EventLoopGroup udpGroup;
+    private EventLoopGroup tcpGroup;
+    private Channel udpChannel;
+    private Channel tcpChannel;
+
+    public DnsServer(Authority authority, DnsServerConfig config) {
+        if (authority == null || config == null) throw new IllegalArgumentException("a server needs an authority and a config");
+        this.authority = authority;
+        this.config = config;
+        this.connectionLimit = new TcpConnectionLimit(config.tcpConnectionsMax());
+    }
+
+    /** Binds UDP and TCP; on failure nothing is left open. */
+    public synchronized void start() throws IOException {
+        if (udpGroup != null) throw new IllegalStateException("already started");
+        udpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        tcpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        try {
+            for (int attempt = 1; ; attempt++) {
+                udpChannel = bindUdp(config.port());
+                int port = ((InetSocketAddress) udpChannel.localAddress()).getPort();
+                try {
+                    tcpChannel = bindTcp(port);
+                    break;
+                } catch (IOException e) {
+                    udpChannel.close().syncUninterruptibly();
+                    // An ephemeral UDP port may be taken for TCP: pick another, a bounded number of times.
+                    if (config.port() != 0 || attempt >= EPHEMERAL_BIND_ATTEMPTS) throw e;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("serving DNS on {} (UDP+TCP, {})", udpChannel.localAddress(), nativeTransport ? "epoll" : "nio");
+    }
+
+    private SocketProtocolFamily family() {
+        // Netty's epoll sockets are dual-stack IPv6 unless told: an IPv4 socket is measurably faster.
+        return config.listen() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+    }
+
+    private Channel bindUdp(int port) throws IOException {
+        SocketProtocolFamily family = family();
+        Bootstrap b = new Bootstrap()
+                .group(udpGroup)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(QUERY_DATAGRAM_MAX * DATAGRAMS_PER_READ).maxMessagesPerRead(READS_PER_LOOP_MAX))
+                .handler(new UdpQueryHandler(new QueryResponder(authority)));
+        if (nativeTransport) {
+            // Both settings together turn on recvmmsg in Netty's epoll datagram channel.
+            b.channelFactory(() -> new EpollDatagramChannel(family))
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, QUERY_DATAGRAM_MAX);
+        } else {
+            b.channelFactory(() -> new NioDatagramChannel(family));
+        }
+        return await(b.bind(config.listen(), port), "UDP", port);
+    }
+
+    private Channel bindTcp(int port) throws IOException {
+        SocketProtocolFamily family = family();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(tcpGroup)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                connectionLimit,
+                                new IdleStateHandler(0, 0, config.tcpIdleTimeoutMs(), TimeUnit.MILLISECONDS),
+                                new LengthFieldBasedFrameDecoder(TCP_MESSAGE_MAX + 2, 0, 2, 0, 2),
+                                new TcpQueryHandler(new QueryResponder(authority)));
+                    }
+                });
+        if (nativeTransport) b.channelFactory(() -> new EpollServerSocketChannel(family));
+        else b.channelFactory(() -> new NioServerSocketChannel(null, family));
+        return await(b.bind(config.listen(), port), "TCP", port);
+    }
+
+    private static Channel await(io.netty.channel.ChannelFuture future, String what, int port) throws IOException {
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) throw new IOException("cannot bind " + what + " port " + port + ": " + future.cause().getMessage(), future.cause());
+        return future.channel();
+    }
+
+    public synchronized InetSocketAddress udpAddress() {
+        if (udpChannel == null) throw new IllegalStateException("not started");
+        return (InetSocketAddress) udpChannel.localAddress();
+    }
+
+    public synchronized InetSocketAddress tcpAddress() {
+        if (tcpChannel == null) throw new IllegalStateException("not started");
+        return (InetSocketAddress) tcpChannel.localAddress();
+    }
+
+    /** The port UDP and TCP both listen on. */
+    public int port() {
+        return udpAddress().getPort();
+    }
+
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
+    public Authority authority() {
+        return authority;
+    }
+
+    /** Stops listening and releases the event loops; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (udpChannel != null) udpChannel.close().syncUninterruptibly();
+        if (tcpChannel != null) tcpChannel.close().syncUninterruptibly();
+        if (udpGroup != null) udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (tcpGroup != null) tcpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        udpChannel = null;
+        tcpChannel = null;
+        udpGroup = null;
+        tcpGroup = null;
+    }
+}

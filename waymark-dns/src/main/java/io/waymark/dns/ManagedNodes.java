@@ -1,0 +1,129 @@
+package io.waymark.dns;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.WeightedAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns managed endpoint changes into node upserts against a snapshot's table. Work is proportional
+ * to the change: one lookup per endpoint and per missing ancestor, and the endpoint's own records.
+ */
+final class ManagedNodes {
+    private ManagedNodes() {}
+
+    /** The nodes to upsert, and how many endpoints were not managed before. */
+    record Upserts(List<NameNode> nodes, int newlyManaged) {}
+
+    /** Throws IllegalArgumentException (before anything is published) if an endpoint cannot be served. */
+    static Upserts build(NameTable table, Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
+        Map<Key, NameNode> upserts = new HashMap<>(changes.size() * 2);
+        int newlyManaged = 0;
+        NameNode lastParent = null;
+        for (Map.Entry<Endpoint, RecordSet> change : changes.entrySet()) {
+            Endpoint endpoint = change.getKey();
+            RecordSet records = change.getValue();
+            if (endpoint == null || records == null) throw new IllegalArgumentException("managed changes need an endpoint and a record set");
+            byte[] key = WireNames.key(endpoint.name());
+            Key endpointKey = new Key(key);
+            NameNode existing = lookup(table, upserts, endpointKey);
+            NameNode enclosing = existing;
+            int ancestorOffset = 0;
+            while (enclosing == null) {
+                ancestorOffset = WireNames.parentOffset(key, ancestorOffset);
+                if (ancestorOffset < 0) throw new IllegalArgumentException("endpoint " + endpoint + " lies outside every served zone");
+                // Endpoints of a batch mostly share their parent: reuse the last parent found.
+                if (lastParent != null && Arrays.equals(lastParent.key(), 0, lastParent.key().length, key, ancestorOffset, key.length)) {
+                    enclosing = lastParent;
+                } else {
+                    enclosing = lookup(table, upserts, new Key(WireNames.suffix(key, ancestorOffset)));
+                    if (enclosing != null) lastParent = enclosing;
+                }
+            }
+            if (enclosing.kind() == NameNode.Kind.DELEGATED) throw new IllegalArgumentException("endpoint " + endpoint + " lies at or below a delegation");
+            if (existing != null && existing.cname() != null) throw new IllegalArgumentException("endpoint " + endpoint + " is a CNAME in its zone");
+            ZoneServing zone = enclosing.zone();
+            // Missing ancestors become empty non-terminals so their NODATA is not mistaken for NXDOMAIN.
+            for (int at = WireNames.parentOffset(key, 0); at > 0 && at < ancestorOffset; at = WireNames.parentOffset(key, at)) {
+                byte[] ancestor = WireNames.suffix(key, at);
+                upserts.putIfAbsent(new Key(ancestor), NameNode.emptyNonTerminal(ancestor, zone, NameNode.Kind.AUTHORITATIVE, null));
+            }
+            if (existing == null || existing.managed() == null) newlyManaged++;
+            upserts.put(endpointKey, node(key, existing, zone, records, variantTables));
+        }
+        return new Upserts(new ArrayList<>(upserts.values()), newlyManaged);
+    }
+
+    private static NameNode lookup(NameTable table, Map<Key, NameNode> upserts, Key key) {
+        NameNode pending = upserts.get(key);
+        return pending != null ? pending : table.find(key.bytes(), key.hash());
+    }
+
+    private static NameNode node(byte[] key, NameNode existing, ZoneServing zone, RecordSet records, VariantTables variantTables) {
+        List<RRsetWire> rrsets = new ArrayList<>(4);
+        if (existing != null) {
+            for (RRsetWire r : existing.rrsets()) if (r.type() != Type.A && r.type() != Type.AAAA) rrsets.add(r);
+        }
+        RRsetWire a = addresses(Type.A, records, true, variantTables);
+        RRsetWire aaaa = addresses(Type.AAAA, records, false, variantTables);
+        if (a != null) rrsets.add(a);
+        if (aaaa != null) rrsets.add(aaaa);
+        return new NameNode(key, zone, NameNode.Kind.AUTHORITATIVE, rrsets.toArray(new RRsetWire[0]), null, null, records);
+    }
+
+    /** The A (or AAAA) RRset of a record set's IPv4 (or IPv6) addresses, written without dnsjava for speed. */
+    private static RRsetWire addresses(int type, RecordSet records, boolean ipv4, VariantTables variantTables) {
+        List<WeightedAddress> family = new ArrayList<>(records.addresses().size());
+        for (WeightedAddress a : records.addresses()) if (a.isIpv4() == ipv4) family.add(a);
+        if (family.isEmpty()) return null;
+        int addressLength = ipv4 ? 4 : 16;
+        int recordLength = 10 + addressLength;
+        byte[] data = new byte[family.size() * recordLength];
+        int[] offsets = new int[family.size() + 1];
+        int[] weights = new int[family.size()];
+        long ttl = records.ttlSeconds();
+        for (int i = 0; i < family.size(); i++) {
+            int at = i * recordLength;
+            offsets[i] = at;
+            data[at] = (byte) (type >>> 8);
+            data[at + 1] = (byte) type;
+            data[at + 2] = 0;
+            data[at + 3] = (byte) DClass.IN;
+            data[at + 4] = (byte) (ttl >>> 24);
+            data[at + 5] = (byte) (ttl >>> 16);
+            data[at + 6] = (byte) (ttl >>> 8);
+            data[at + 7] = (byte) ttl;
+            data[at + 8] = 0;
+            data[at + 9] = (byte) addressLength;
+            byte[] address = family.get(i).address().getAddress();
+            if (address.length != addressLength) throw new IllegalStateException("address of the wrong family: " + family.get(i));
+            System.arraycopy(address, 0, data, at + 10, addressLength);
+            weights[i] = family.get(i).weight();
+        }
+        offsets[family.size()] = data.length;
+        return new RRsetWire(type, data, offsets, variantTables.forWeights(weights));
+    }
+
+    /** A name key with its hash computed once: hashing dominated the cost of large changes. */
+    private record Key(byte[] bytes, int hash) {
+        Key(byte[] bytes) {
+            this(bytes, WireNames.hash(bytes));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key other && java.util.Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

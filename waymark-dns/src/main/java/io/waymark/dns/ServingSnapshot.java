@@ -1,0 +1,88 @@
+package io.waymark.dns;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.xbill.DNS.Name;
+
+/**
+ * Everything the server answers from, immutable: the zones and a name table of prepared wire-format
+ * answers. A new snapshot is derived, never edited; {@link Authority} swaps them atomically so a
+ * query sees one snapshot from start to end.
+ */
+public final class ServingSnapshot {
+    private final List<Zone> zones;
+    private final NameTable table;
+    private final ServingOptions options;
+    private final long managedCount;
+
+    private ServingSnapshot(List<Zone> zones, NameTable table, ServingOptions options, long managedCount) {
+        this.zones = zones;
+        this.table = table;
+        this.options = options;
+        this.managedCount = managedCount;
+    }
+
+    /** Serves these zones (no managed names yet). Zone origins must be distinct. */
+    public static ServingSnapshot of(List<Zone> zones, ServingOptions options) {
+        if (zones.isEmpty()) throw new IllegalArgumentException("serve at least one zone");
+        List<Name> origins = new ArrayList<>();
+        for (Zone z : zones) {
+            if (origins.contains(z.origin())) throw new IllegalArgumentException("zone " + z.origin() + " given twice");
+            origins.add(z.origin());
+        }
+        List<NameNode> nodes = new ArrayList<>();
+        for (Zone z : zones) {
+            // A name under a deeper zone we also serve is that zone's: the child is authoritative.
+            nodes.addAll(ZoneNodes.build(z, name -> ownedByDeeperZone(name, z.origin(), origins)));
+        }
+        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(nodes), options, 0);
+    }
+
+    private static boolean ownedByDeeperZone(Name name, Name zone, List<Name> origins) {
+        for (Name other : origins) {
+            if (other.labels() > zone.labels() && other.subdomain(zone) && name.subdomain(other)) return true;
+        }
+        return false;
+    }
+
+    /** A snapshot in which each endpoint answers its record set; everything else is shared. */
+    ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
+        ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, variantTables);
+        return new ServingSnapshot(zones, table.with(upserts.nodes()), options, managedCount + upserts.newlyManaged());
+    }
+
+    public Optional<RecordSet> managed(Endpoint endpoint) {
+        NameNode node = table.find(WireNames.key(endpoint.name()));
+        return node == null ? Optional.empty() : Optional.ofNullable(node.managed());
+    }
+
+    public List<Zone> zones() {
+        return zones;
+    }
+
+    public List<Name> origins() {
+        return zones.stream().map(Zone::origin).sorted(Comparator.comparing(Name::toString)).toList();
+    }
+
+    /** Names in the table, empty non-terminals included. */
+    public int nameCount() {
+        return table.size();
+    }
+
+    public long managedCount() {
+        return managedCount;
+    }
+
+    public ServingOptions options() {
+        return options;
+    }
+
+    NameTable table() {
+        return table;
+    }
+}

@@ -1,0 +1,60 @@
+package io.waymark.dns;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers UDP queries. Replies are written as they are made and flushed once per read burst, so that
+ * epoll sends a whole burst with one sendmmsg: system calls per query decide the throughput.
+ */
+final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(UdpQueryHandler.class);
+    /** Most replies fit here; a larger one grows its (pooled) buffer. */
+    private static final int REPLY_CAPACITY_INITIAL = 512;
+
+    private final QueryResponder responder;
+
+    UdpQueryHandler(QueryResponder responder) {
+        this.responder = responder;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            // When the socket cannot keep up, drop instead of queueing without bound: UDP clients retry.
+            if (!ctx.channel().isWritable()) return;
+            ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);
+            boolean send;
+            try {
+                send = responder.respond(packet.content(), reply, Transport.UDP);
+            } catch (RuntimeException e) {
+                reply.release();
+                log.warn("query handler failed (bug): {}", e.toString());
+                return;
+            }
+            if (send) ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
+            else reply.release();
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A UDP socket error concerns one packet; the channel keeps serving.
+        log.debug("UDP channel error: {}", cause.toString());
+    }
+}

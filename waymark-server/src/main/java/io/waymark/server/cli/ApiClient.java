@@ -1,0 +1,74 @@
+package io.waymark.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * What the operator verbs use to talk to a running daemon's HTTP API. Failures become
+ * {@link ApiException} with a sentence an operator can act on, never a stack trace.
+ */
+final class ApiClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    ApiClient(String baseUrl) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    }
+
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    JsonNode post(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ApiException("no Waymark daemon answers at " + base + " (start one with ./waymark run, or pass --api URL)");
+        } catch (IOException e) {
+            throw new ApiException("talking to " + base + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("interrupted");
+        }
+        JsonNode body;
+        try {
+            body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new ApiException("daemon answered HTTP " + response.statusCode() + " with a body that is not JSON");
+        }
+        if (response.statusCode() >= 400) {
+            String error = body.path("error").asText("HTTP " + response.statusCode());
+            throw new ApiException(error);
+        }
+        return body;
+    }
+
+    static String pretty(JsonNode node) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (IOException e) {
+            return node.toString();
+        }
+    }
+
+    static final class ApiException extends RuntimeException {
+        ApiException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.waymark.server.cli;
+
+import io.waymark.dns.Authority;
+import io.waymark.dns.DnsServer;
+import io.waymark.dns.DnsServerConfig;
+import io.waymark.dns.ServingOptions;
+import io.waymark.dns.ServingSnapshot;
+import io.waymark.dns.Zone;
+import io.waymark.dns.ZoneFileReader;
+import io.waymark.dns.ZoneLoadException;
+import io.waymark.server.config.ConfigException;
+import io.waymark.server.config.ConfigLoader;
+import io.waymark.server.config.WaymarkConfig;
+import io.waymark.server.daemon.Daemon;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code waymark serve}: loads zone files (all or nothing), serves them authoritatively over UDP and
+ * TCP, and runs until SIGTERM or SIGINT. Exit codes: 2 when a zone file or an option is refused
+ * (nothing is served), 1 when the port cannot be bound.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve zones authoritatively over UDP and TCP until stopped (SIGTERM/SIGINT).")
+public class ServeCommand implements Callable<Integer> {
+    static final int EXIT_REFUSED = 2;
+    static final int EXIT_CANNOT_BIND = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "waymark.yaml: zones, endpoints, targets and checks, safety thresholds, enactors, data directory. "
+                    + "Runs every role (stores, planner, enactors, DNS, HTTP API); without it, serve only answers --zone files.")
+    Path configFile;
+
+    @Option(names = "--zone", paramLabel = "FILE", description = "RFC 1035 zone file to serve (repeatable).")
+    List<Path> zoneFiles = new ArrayList<>();
+
+    @Option(names = "--listen", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--dns-port", paramLabel = "PORT", description = "UDP and TCP port; 0 picks a free one. Required without --config; with it, overrides dns.port.")
+    Integer dnsPort;
+
+    @Option(names = "--answer-addresses-max", paramLabel = "N", defaultValue = "" + ServingOptions.ANSWER_ADDRESSES_MAX_DEFAULT,
+            description = "Addresses per weighted answer (default: ${DEFAULT-VALUE}).")
+    int answerAddressesMax;
+
+    @Option(names = "--tcp-connections-max", paramLabel = "N", defaultValue = "" + DnsServerConfig.TCP_CONNECTIONS_MAX_DEFAULT,
+            description = "Open TCP connections beyond this are closed (default: ${DEFAULT-VALUE}).")
+    int tcpConnectionsMax;
+
+    @Option(names = "--tcp-idle-timeout-ms", paramLabel = "MS", defaultValue = "" + DnsServerConfig.TCP_IDLE_TIMEOUT_MS_DEFAULT,
+            description = "Idle TCP connections are closed after this (default: ${DEFAULT-VALUE}).")
+    int tcpIdleTimeoutMs;
+
+    private static final long SHUTDOWN_WAIT_MS = 10_000;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (configFile != null) return serveConfig(out, err);
+        if (dnsPort == null) {
+            err.println("waymark serve: --dns-port is required (or give --config waymark.yaml)");
+            err.flush();
+            return EXIT_REFUSED;
+        }
+        List<Zone> zones;
+        ServingOptions options;
+        DnsServerConfig config;
+        try {
+            zones = loadZones();
+            options = new ServingOptions(answerAddressesMax, ServingOptions.UDP_PAYLOAD_MAX_DEFAULT);
+            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs);
+        } catch (ZoneLoadException e) {
+            err.println("waymark serve: " + e.getMessage());
+            err.flush();
+            return EXIT_REFUSED;
+        } catch (IllegalArgumentException e) {
+            err.println("waymark serve: " + e.getMessage());
+            err.flush();
+            return EXIT_REFUSED;
+        }
+        Authority authority = new Authority(ServingSnapshot.of(zones, options));
+        try (DnsServer server = new DnsServer(authority, config)) {
+            onAuthority(authority);
+            try {
+                server.start();
+            } catch (IOException e) {
+                err.println("waymark serve: " + e.getMessage());
+                err.flush();
+                return EXIT_CANNOT_BIND;
+            }
+            describe(out, zones, authority.current(), server);
+            // On SIGTERM/SIGINT the hook wakes us and waits (bounded) until the server is closed:
+            // the JVM halts as soon as its hooks return.
+            Thread hook = new Thread(() -> {
+                stop();
+                await(closed, SHUTDOWN_WAIT_MS);
+            }, "waymark-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            await(stopRequested, Long.MAX_VALUE);
+            out.println("stopping");
+            out.flush();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for `closed` below
+            }
+        } finally {
+            closed.countDown();
+        }
+        out.println("stopped");
+        out.flush();
+        return 0;
+    }
+
+    /** Every role from waymark.yaml; a refused configuration names key, value and expectation, exit 2. */
+    private int serveConfig(PrintWriter out, PrintWriter err) {
+        if (!zoneFiles.isEmpty()) {
+            err.println("waymark serve: --zone and --config do not mix: list zone files under 'zones' in the config");
+            err.flush();
+            return EXIT_REFUSED;
+        }
+        Daemon daemon;
+        try {
+            WaymarkConfig config = ConfigLoader.load(configFile);
+            if (dnsPort != null) config = config.withDnsPort(dnsPort);
+            daemon = Daemon.start(config, Optional.empty());
+        } catch (ConfigException e) {
+            err.println("waymark serve: " + configFile + ": " + e.getMessage());
+            err.flush();
+            return EXIT_REFUSED;
+        } catch (IOException e) {
+            err.println("waymark serve: " + e.getMessage());
+            err.flush();
+            return EXIT_CANNOT_BIND;
+        }
+        WaymarkConfig c = daemon.config();
+        out.printf("waymark: serving %d endpoint(s) in %d zone(s) on DNS 127.0.0.1:%d, HTTP API :%d, %d enactors, data in %s%n",
+                c.endpoints().size(), c.zones().size(), daemon.dnsPort(), daemon.httpPort(), c.enactors().count(), c.dataDir());
+        out.flush();
+        try {
+            return Foreground.untilStopped(daemon);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            daemon.close();
+            return 0;
+        }
+    }
+
+    /** Zones to serve; every file is read before anything is served. Extension point for other sources. */
+    protected List<Zone> loadZones() throws ZoneLoadException {
+        if (zoneFiles.isEmpty()) throw new IllegalArgumentException("nothing to serve: give at least one --zone FILE");
+        List<Zone> zones = new ArrayList<>();
+        for (Path file : zoneFiles) zones.add(ZoneFileReader.read(file));
+        return zones;
+    }
+
+    private InetAddress listenAddress() {
+        try {
+            // A literal only: a host name here would need a lookup, and the address must be exact.
+            if (!listen.matches("[0-9a-fA-F:.]+")) throw new IllegalArgumentException("--listen takes an IP address, got " + listen);
+            return InetAddress.getByName(listen);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--listen takes an IP address, got " + listen, e);
+        }
+    }
+
+    private static void describe(PrintWriter out, List<Zone> zones, ServingSnapshot snapshot, DnsServer server) {
+        for (Zone z : zones) out.printf("zone %s: %d records from %s%n", z.origin(), z.records().size(), z.source());
+        out.printf("names served: %d%n", snapshot.nameCount());
+        out.printf("listening on %s:%d (UDP+TCP, %s)%n", server.udpAddress().getAddress().getHostAddress(), server.port(),
+                server.nativeTransport() ? "epoll" : "nio");
+        out.flush();
+    }
+
+    /** Asks a running {@code serve} to stop (the shutdown hook does this on SIGTERM/SIGINT). */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Called once the authority exists, before serving: a hook for roles that publish into it. */
+    protected void onAuthority(Authority authority) {
+        // nothing by default
+    }
+
+    private static void await(CountDownLatch latch, long timeoutMs) {
+        try {
+            latch.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
