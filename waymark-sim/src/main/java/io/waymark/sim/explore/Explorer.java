@@ -26,11 +26,26 @@ public final class Explorer {
 
     /** One schedule of {@code algorithm}. */
     public static Outcome run(Algorithm algorithm, Schedule schedule, boolean tracing) {
+        return run(algorithm, schedule, tracing, "");
+    }
+
+    /** One schedule, run until {@code target} (an invariant's name, e.g. {@code I1_NEVER_EMPTY}; empty = any) breaks. */
+    public static Outcome run(Algorithm algorithm, Schedule schedule, boolean tracing, String target) {
         return switch (algorithm) {
-            case LEGACY -> LegacyRandomRun.run(schedule, tracing);
-            case WAYMARK -> RandomRun.run(schedule, tracing);
+            case LEGACY -> LegacyRandomRun.run(schedule, tracing, target);
+            case WAYMARK -> RandomRun.run(schedule, tracing, target);
         };
     }
+
+    /** The invariant names a target may be: {@code I1} or {@code I1_NEVER_EMPTY} etc.; empty or "any" = any. */
+    public static String target(String text) {
+        String t = text.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        if (t.isEmpty() || t.equals("ANY")) return "";
+        for (String name : INVARIANTS) if (name.equals(t) || name.startsWith(t + "_")) return name;
+        throw new IllegalArgumentException("unknown invariant '" + text + "'; expected any or one of " + INVARIANTS);
+    }
+
+    public static final List<String> INVARIANTS = List.of("I1_NEVER_EMPTY", "I2_MONOTONIC", "I3_INTEGRITY", "I4_NO_LIVE_DELETION", "L1_CONVERGENCE", "L2_NO_STUCK_STATE");
 
     /** Called from the exploring thread about every {@value #PROGRESS_EVERY_MS} ms and once at the end. */
     public interface Progress {
@@ -40,13 +55,14 @@ public final class Explorer {
     }
 
     /** A violation, its unshrunk and shrunk outcomes (both traced), and how to replay it. */
-    public record Finding(Algorithm algorithm, long seed, Set<Fault> faults, Outcome original, Outcome shrunk, int shrinkRuns) {
+    public record Finding(Algorithm algorithm, long seed, Set<Fault> faults, String target, Outcome original, Outcome shrunk, int shrinkRuns) {
         public String invariant() {
             return original.invariant();
         }
 
         public String replayCommand() {
-            return "./waymark sim replay " + seed + " --algorithm " + algorithm.name().toLowerCase(java.util.Locale.ROOT) + " --faults " + Fault.render(faults);
+            return "./waymark sim replay " + seed + " --algorithm " + algorithm.name().toLowerCase(java.util.Locale.ROOT) + " --faults " + Fault.render(faults)
+                    + (target.isEmpty() ? "" : " --invariant " + target);
         }
 
         /** Header, the shrunk schedule, one line per event, the violations. */
@@ -86,6 +102,11 @@ public final class Explorer {
      * {@link Finding}.
      */
     public static Report explore(Algorithm algorithm, long startSeed, long seeds, Set<Fault> faults, int threads, boolean keepGoing, boolean shrink, Progress progress) {
+        return explore(algorithm, startSeed, seeds, faults, "", threads, keepGoing, shrink, progress);
+    }
+
+    /** Same, looking for {@code target} (empty = any invariant). */
+    public static Report explore(Algorithm algorithm, long startSeed, long seeds, Set<Fault> faults, String target, int threads, boolean keepGoing, boolean shrink, Progress progress) {
         if (seeds < 0 || threads < 1 || threads > 64) throw new IllegalArgumentException("seeds >= 0, threads in 1..64");
         AtomicLong next = new AtomicLong(0);
         AtomicLong done = new AtomicLong(0);
@@ -96,8 +117,8 @@ public final class Explorer {
             while (true) {
                 long i = next.getAndIncrement();
                 if (i >= stopAt.get()) return;
-                Outcome o = run(algorithm, Schedule.of(startSeed + i, faults), false);
-                if (!o.ok()) {
+                Outcome o = run(algorithm, Schedule.of(startSeed + i, faults), false, target);
+                if (o.found(target)) {
                     violating.add(i);
                     if (!keepGoing) stopAt.accumulateAndGet(i + 1, Math::min);
                 }
@@ -120,7 +141,7 @@ public final class Explorer {
         long elapsed = System.nanoTime() - started;
         progress.update(done.get(), Math.min(seeds, stopAt.get()), violating.size(), elapsed);
         List<Long> seedsViolating = violating.stream().map(i -> startSeed + i).toList();
-        Optional<Finding> finding = shrink && !seedsViolating.isEmpty() ? Optional.of(replay(algorithm, seedsViolating.get(0), faults)) : Optional.empty();
+        Optional<Finding> finding = shrink && !seedsViolating.isEmpty() ? Optional.of(replay(algorithm, seedsViolating.get(0), faults, target)) : Optional.empty();
         return new Report(algorithm, faults, startSeed, done.get(), seedsViolating, elapsed, finding);
     }
 
@@ -130,9 +151,13 @@ public final class Explorer {
      * as {@code seedsMax} (so the mean is then a lower bound).
      */
     public static double meanSeedsToFirstViolation(Algorithm algorithm, Set<Fault> faults, int searches, long seedsMax) {
+        return meanSeedsToFirstViolation(algorithm, faults, "", searches, seedsMax);
+    }
+
+    public static double meanSeedsToFirstViolation(Algorithm algorithm, Set<Fault> faults, String target, int searches, long seedsMax) {
         long total = 0;
         for (int k = 0; k < searches; k++) {
-            Report r = explore(algorithm, k * 1_000_003L, seedsMax, faults, 1, false, false, Progress.NONE);
+            Report r = explore(algorithm, k * 1_000_003L, seedsMax, faults, target, 1, false, false, Progress.NONE);
             total += r.seedsToFirstViolation().orElse(seedsMax);
         }
         return (double) total / searches;
@@ -144,10 +169,21 @@ public final class Explorer {
      * When the seed does not violate, original = shrunk = the traced full schedule.
      */
     public static Finding replay(Algorithm algorithm, long seed, Set<Fault> faults) {
+        return replay(algorithm, seed, faults, "");
+    }
+
+    /** Same, for a search that looked for {@code target} (empty = any invariant). */
+    public static Finding replay(Algorithm algorithm, long seed, Set<Fault> faults, String target) {
         Schedule full = Schedule.of(seed, faults);
-        Outcome original = run(algorithm, full, true);
-        if (original.ok()) return new Finding(algorithm, seed, faults, original, original, 0);
-        Shrinker.Shrunk s = Shrinker.shrink(algorithm, original, SHRINK_RUNS_MAX);
-        return new Finding(algorithm, seed, faults, original, run(algorithm, s.schedule(), true), s.runs());
+        Outcome original = run(algorithm, full, true, target);
+        if (!original.found(target)) return new Finding(algorithm, seed, faults, target, original, original, 0);
+        // Shrink towards the invariant found, and stop every candidate run there.
+        String goal = original.invariant();
+        Shrinker.Shrunk s = Shrinker.shrink(algorithm, original, goal, SHRINK_RUNS_MAX);
+        Outcome shrunk = run(algorithm, s.schedule(), true, goal);
+        // Fewer events can still log more lines (e.g. a slow call logged where a fault was dropped): never
+        // hand back a longer trace than the one we started from.
+        if (shrunk.trace().size() > original.trace().size()) shrunk = original;
+        return new Finding(algorithm, seed, faults, target, original, shrunk, s.runs());
     }
 }

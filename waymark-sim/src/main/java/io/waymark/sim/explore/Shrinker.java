@@ -21,16 +21,17 @@ public final class Shrinker {
     private Outcome best;
     private int runs = 0;
 
-    private Shrinker(Algorithm algorithm, Outcome failing, int runsMax) {
+    private Shrinker(Algorithm algorithm, Outcome failing, String invariant, int runsMax) {
         this.algorithm = algorithm;
-        this.invariant = failing.invariant();
+        this.invariant = invariant;
         this.runsMax = runsMax;
         this.best = failing;
     }
 
-    public static Shrunk shrink(Algorithm algorithm, Outcome failing, int runsMax) {
-        if (failing.ok()) throw new IllegalArgumentException("nothing to shrink: the schedule violates nothing");
-        Shrinker s = new Shrinker(algorithm, failing, runsMax);
+    /** {@code invariant}: the one to keep violating (candidate runs stop when it breaks). */
+    public static Shrunk shrink(Algorithm algorithm, Outcome failing, String invariant, int runsMax) {
+        if (!failing.violates(invariant)) throw new IllegalArgumentException("nothing to shrink: the schedule does not violate " + invariant);
+        Shrinker s = new Shrinker(algorithm, failing, invariant, runsMax);
         for (int pass = 0; pass < 3; pass++) {
             Schedule before = s.best.schedule();
             s.pass();
@@ -43,7 +44,7 @@ public final class Shrinker {
     private boolean attempt(Schedule candidate) {
         if (runs >= runsMax || candidate.equals(best.schedule())) return false;
         runs++;
-        Outcome o = Explorer.run(algorithm, candidate, false);
+        Outcome o = Explorer.run(algorithm, candidate, false, invariant);
         if (o.violates(invariant) && o.events() <= best.events()) {
             best = o;
             return true;

@@ -40,12 +40,14 @@ public final class LegacyRandomRun {
     static final long FAULTS_UNTIL_MS = 300_000;
     static final long END_MS = 360_000;
     static final long EVENTS_MAX = 50_000;
+    static final int VIOLATION_LINES_MAX = 100;
     static final int CLEANUP_AGE_GENERATIONS = 3;
     static final long LOCK_LEASE_MS = 30_000;
     static final long SKEW_MS_MAX = 30_000;
     static final List<Endpoint> ENDPOINTS = List.of(Endpoint.of("api.example.test."), Endpoint.of("api6.example.test."), Endpoint.of("fips.example.test."));
     static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
-    private static final String[] LB_ADDRESSES = {"", "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"};
+    // Parsed once: parsing address literals per draft was a tenth of a schedule's cost.
+    private static final java.net.InetAddress[] LB_ADDRESSES = {null, WeightedAddress.of("192.0.2.1", 1).address(), WeightedAddress.of("192.0.2.2", 1).address(), WeightedAddress.of("192.0.2.3", 1).address(), WeightedAddress.of("192.0.2.4", 1).address()};
 
     /** One enactor process: the legacy enactor object (replaced on a crash), its clock skew and partition. */
     private final class Process {
@@ -85,7 +87,8 @@ public final class LegacyRandomRun {
     private final List<String> violations = new ArrayList<>();
     private final Map<Endpoint, Generation> highestServed = new HashMap<>();
     private final Set<String> reported = new LinkedHashSet<>();
-    private String firstInvariant = "";
+    private final List<String> broken = new ArrayList<>();
+    private String target = "";
     private int published = 0;
 
     private LegacyRandomRun(Schedule schedule, boolean tracing) {
@@ -99,9 +102,15 @@ public final class LegacyRandomRun {
 
     /** One schedule, stopped after the event that first broke an invariant; traced only when asked. */
     public static Outcome run(Schedule schedule, boolean tracing) {
+        return run(schedule, tracing, "");
+    }
+
+    /** Same, stopped when {@code target} (an invariant's name; empty = any) is first broken. */
+    public static Outcome run(Schedule schedule, boolean tracing, String target) {
         LegacyRandomRun r = new LegacyRandomRun(schedule, tracing);
+        r.target = target;
         r.go();
-        return new Outcome(schedule, r.violations, r.firstInvariant, r.sim.trace().lines(), r.sim.executed(), r.dice.events());
+        return Outcome.of(schedule, r.violations, r.broken, r.target, r.sim.trace().lines(), r.sim.executed(), r.dice.events());
     }
 
     private void go() {
@@ -157,7 +166,7 @@ public final class LegacyRandomRun {
         Map<Endpoint, RecordSet> m = new TreeMap<>();
         for (Endpoint e : endpoints) {
             List<WeightedAddress> lbs = new ArrayList<>();
-            for (int i = 1; i <= 4; i++) if (i == 1 || random.nextInt(4) != 0) lbs.add(WeightedAddress.of(LB_ADDRESSES[i], 1 + random.nextInt(100)));
+            for (int i = 1; i <= 4; i++) if (i == 1 || random.nextInt(4) != 0) lbs.add(new WeightedAddress(LB_ADDRESSES[i], 1 + random.nextInt(100)));
             m.put(e, new RecordSet(lbs, 5));
         }
         return PlanDraft.of(m);
@@ -297,8 +306,8 @@ public final class LegacyRandomRun {
     }
 
     private void violate(String invariant, String line) {
-        if (firstInvariant.isEmpty()) firstInvariant = invariant;
-        violations.add(line);
+        if (!broken.contains(invariant)) broken.add(invariant);
+        if (violations.size() < VIOLATION_LINES_MAX) violations.add(line);
         sim.log("invariants", "VIOLATION " + line);
     }
 
@@ -326,6 +335,6 @@ public final class LegacyRandomRun {
                 violate("L2_NO_STUCK_STATE", "t=" + sim.nowMillis() + "ms L2_NO_STUCK_STATE: " + p.id + " cannot proceed: " + p.enactor.stuckReason());
             }
         }
-        if (!violations.isEmpty()) sim.stop();
+        if (target.isEmpty() ? !violations.isEmpty() : broken.contains(target)) sim.stop();
     }
 }
