@@ -123,10 +123,13 @@ public final class RandomRun {
     }
 
     private void go() {
-        for (String id : ENACTOR_IDS.subList(0, schedule.enactors())) {
+        // Draws for every possible enactor, so that a schedule shrunk to fewer keeps the others' chances.
+        for (int i = 0; i < ENACTOR_IDS.size(); i++) {
+            String id = ENACTOR_IDS.get(i);
             Partition partition = new Partition(sim, id);
             Supplier<Enactor> start = () -> new Enactor(id, partition.plans(plans), partition.records(enactorRecords), sim.split(), CONFIG);
-            sim.at(random.nextLong(0, 5_000), id, () -> enactorPrepare(start.get(), start, partition));
+            long at = random.nextLong(0, 5_000);
+            if (i < schedule.enactors()) sim.at(at, id, () -> enactorPrepare(start.get(), start, partition));
         }
         HistoryCleaner cleaner = new HistoryCleaner(plans, records, 3, 100);
         sim.at(random.nextLong(5_000, 20_000), "cleaner", () -> cleanerScan(cleaner));
@@ -154,7 +157,9 @@ public final class RandomRun {
     }
 
     private void planner() {
-        if (published >= schedule.plansMax()) return;
+        // The planner falls quiet with the faults: L1 is convergence to the latest plan once the world is
+        // quiet. (A plan published 1 s before the check is no convergence failure -- seed 244660 found it.)
+        if (published >= schedule.plansMax() || !faultsOn()) return;
         // Bursts: sometimes several plans in quick succession.
         boolean burstCameUp = random.nextInt(10) == 0;
         int burstSize = 1 + random.nextInt(4);
@@ -178,10 +183,11 @@ public final class RandomRun {
 
     private PlanDraft draft() {
         Map<Endpoint, RecordSet> m = new TreeMap<>();
-        for (Endpoint e : endpoints) {
+        // Draws for every possible endpoint, so that a schedule shrunk to fewer keeps the same chances.
+        for (int k = 0; k < ENDPOINTS.size(); k++) {
             List<WeightedAddress> lbs = new ArrayList<>();
             for (int i = 1; i <= 4; i++) if (i == 1 || random.nextInt(4) != 0) lbs.add(new WeightedAddress(LB_ADDRESSES[i], 1 + random.nextInt(100)));
-            m.put(e, new RecordSet(lbs, 5));
+            if (k < endpoints.size()) m.put(ENDPOINTS.get(k), new RecordSet(lbs, 5));
         }
         return PlanDraft.of(m);
     }

@@ -114,12 +114,16 @@ public final class LegacyRandomRun {
     }
 
     private void go() {
-        for (String id : ENACTOR_IDS.subList(0, schedule.enactors())) {
+        // Draws for every possible enactor, so that a schedule shrunk to fewer keeps the others' chances.
+        for (int i = 0; i < ENACTOR_IDS.size(); i++) {
+            String id = ENACTOR_IDS.get(i);
             long drawnSkew = random.nextLong(-SKEW_MS_MAX, SKEW_MS_MAX + 1);
             Process p = new Process(id, dice.enabled(Fault.SKEW) ? drawnSkew : 0);
+            long at = random.nextLong(0, 5_000);
+            if (i >= schedule.enactors()) continue;
             processes.add(p);
             if (p.skewMillis != 0) sim.log(id, "clock off by " + p.skewMillis + " ms");
-            sim.at(random.nextLong(0, 5_000), id, () -> pickUp(p));
+            sim.at(at, id, () -> pickUp(p));
         }
         sim.at(0, "planner", this::planner);
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
@@ -143,7 +147,8 @@ public final class LegacyRandomRun {
     }
 
     private void planner() {
-        if (published >= schedule.plansMax()) return;
+        // The planner falls quiet with the faults: L1 is convergence once the world is quiet.
+        if (published >= schedule.plansMax() || !faultsOn()) return;
         boolean burstCameUp = random.nextInt(10) == 0;
         int burstSize = 1 + random.nextInt(4);
         int burst = dice.fires(Fault.BURSTS, burstCameUp) ? burstSize : 1;
@@ -164,10 +169,11 @@ public final class LegacyRandomRun {
 
     private PlanDraft draft() {
         Map<Endpoint, RecordSet> m = new TreeMap<>();
-        for (Endpoint e : endpoints) {
+        // Draws for every possible endpoint, so that a schedule shrunk to fewer keeps the same chances.
+        for (int k = 0; k < ENDPOINTS.size(); k++) {
             List<WeightedAddress> lbs = new ArrayList<>();
             for (int i = 1; i <= 4; i++) if (i == 1 || random.nextInt(4) != 0) lbs.add(new WeightedAddress(LB_ADDRESSES[i], 1 + random.nextInt(100)));
-            m.put(e, new RecordSet(lbs, 5));
+            if (k < endpoints.size()) m.put(ENDPOINTS.get(k), new RecordSet(lbs, 5));
         }
         return PlanDraft.of(m);
     }
