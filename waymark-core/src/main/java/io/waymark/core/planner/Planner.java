@@ -33,6 +33,10 @@ public final class Planner {
     private final Clock clock;
     private final SafetyRules rules;
     private VelocityLedger ledger;
+    // Hash verdict on the last plan object seen. Plans are immutable, so the same object cannot change;
+    // re-hashing it twice per tick cost two SHA-256 passes over the whole plan on every planner tick.
+    private Plan hashChecked;
+    private boolean hashOk;
 
     public Planner(PlanStore planStore, Clock clock, SafetyPolicy policy) {
         this(planStore, clock, policy, VelocityLedger.EMPTY);
@@ -58,7 +62,7 @@ public final class Planner {
      * from {@code latest} (ignored when its hash does not verify: corrupt content is no "good").
      */
     public Computation compute(Topology topology, HealthObservations health, Optional<Plan> latest, long nowMillis) {
-        Optional<Plan> good = latest.filter(Plan::verifyHash);
+        Optional<Plan> good = latest.filter(this::verified);
         TreeMap<Endpoint, RecordSet> recordSets = new TreeMap<>();
         Map<Endpoint, Long> removed = new HashMap<>();
         List<SafetyEvent> events = new ArrayList<>();
@@ -73,6 +77,14 @@ public final class Planner {
         return new Computation(new PlanDraft(recordSets, false), removed, events);
     }
 
+    private boolean verified(Plan plan) {
+        if (plan != hashChecked) {
+            hashOk = plan.verifyHash();
+            hashChecked = plan;
+        }
+        return hashOk;
+    }
+
     public PlannerResult tick(Topology topology, HealthObservations health) {
         Generation latestBefore = Generation.ZERO;
         try {
@@ -81,7 +93,7 @@ public final class Planner {
             latestBefore = latest.map(Plan::generation).orElse(Generation.ZERO);
             long now = clock.nowMillis();
             Computation c = compute(topology, health, latest, now);
-            if (latest.isPresent() && latest.get().verifyHash() && latest.get().draft().sameRecordSets(c.draft())) {
+            if (latest.isPresent() && verified(latest.get()) && latest.get().draft().sameRecordSets(c.draft())) {
                 return new PlannerResult(PlannerStatus.UNCHANGED, latestBefore, Optional.empty(), c.safetyEvents(), Optional.empty());
             }
             PublishOutcome outcome = planStore.publish(latestBefore, c.draft());

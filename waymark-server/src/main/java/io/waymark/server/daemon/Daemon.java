@@ -58,6 +58,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public final class Daemon implements Operations, AutoCloseable {
     private final Topology topology;
     private final List<Endpoint> endpoints;
 
-    private FilePlanStore planStore;
+    private PlanSignal planStore;
     private EmbeddedRecordStore recordStore;
     private DnsServer dns;
     private HealthMonitor health;
@@ -117,8 +118,10 @@ public final class Daemon implements Operations, AutoCloseable {
     private void startRoles() throws IOException {
         Authority authority = Authority.of(zones(config), ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
         Files.createDirectories(config.dataDir());
-        planStore = FilePlanStore.open(config.dataDir());
-        closeOnExit.add(planStore);
+        FilePlanStore planFile = FilePlanStore.open(config.dataDir());
+        closeOnExit.add(planFile);
+        // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
+        planStore = new PlanSignal(planFile);
         recordStore = EmbeddedRecordStore.open(config.dataDir(), authority::applyManaged);
         closeOnExit.add(recordStore);
 
@@ -188,8 +191,11 @@ public final class Daemon implements Operations, AutoCloseable {
             return t;
         });
         closeOnExit.add(() -> {
-            s.shutdownNow();
-            s.awaitTermination(5, TimeUnit.SECONDS);
+            // shutdown, not shutdownNow: an interrupt landing in FileChannel.force (the planner's
+            // publish or clean-up) closes the plan store's channel with ClosedByInterruptException and
+            // poisons the store mid-write. Periodic ticks are cancelled; a running one finishes.
+            s.shutdown();
+            if (!s.awaitTermination(30, TimeUnit.SECONDS)) s.shutdownNow();
         });
         return s;
     }
@@ -227,20 +233,48 @@ public final class Daemon implements Operations, AutoCloseable {
         Enactor enactor = new Enactor(id, planStore, recordStore, new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config));
         EnactorLoop loop = new EnactorLoop(id);
         enactors.add(loop);
-        thread(id).scheduleWithFixedDelay(() -> {
-            try {
-                TickResult r = enactor.tick();
-                loop.record(r);
-                metrics.counter("waymark_enactor_ticks_total", "enactor", id, "status", r.status().name()).increment();
-                metrics.counter("waymark_enactor_applied_total", "enactor", id).increment(r.applied());
-                metrics.counter("waymark_enactor_conflicts_total", "enactor", id).increment(r.conflicts());
-                r.refusal().ifPresent(f -> metrics.counter("waymark_enactor_refusals_total", "enactor", id, "reason", f.reason().name()).increment());
-                if (r.applied() > 0) LOG.info("{}", r);
-                else if (r.status() == TickStatus.REFUSED || r.errors() > 0) LOG.warn("{}", r);
-            } catch (RuntimeException e) {
-                LOG.error("{} tick failed", id, e);
+        long tickMs = config.enactors().tickMs();
+        AtomicBoolean running = new AtomicBoolean(true);
+        // Its own thread, ticking at least every tickMs and at once when a plan is published here. A
+        // tick that met writes is followed at once by another (work per tick is bounded, so a large
+        // plan takes several); a tick that found its share applied waits for a signal or the interval.
+        Thread thread = Thread.ofPlatform().daemon().name(id).start(() -> {
+            while (running.get()) {
+                long seen = planStore.version();
+                TickResult r = tickOnce(enactor, loop, id);
+                // Writes seen (its own or, superseded, another enactor's): the plan is being applied now.
+                boolean more = r != null && r.status() == TickStatus.WORKED && r.applied() + r.superseded() > 0;
+                try {
+                    planStore.awaitChangeAfter(seen, more ? 0 : tickMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-        }, 0, config.enactors().tickMs(), TimeUnit.MILLISECONDS);
+        });
+        closeOnExit.add(() -> {
+            // No interrupt: interrupting a thread inside FileChannel.force closes the record store's log.
+            running.set(false);
+            planStore.signal();
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        });
+    }
+
+    private TickResult tickOnce(Enactor enactor, EnactorLoop loop, String id) {
+        try {
+            TickResult r = enactor.tick();
+            loop.record(r);
+            metrics.counter("waymark_enactor_ticks_total", "enactor", id, "status", r.status().name()).increment();
+            metrics.counter("waymark_enactor_applied_total", "enactor", id).increment(r.applied());
+            metrics.counter("waymark_enactor_conflicts_total", "enactor", id).increment(r.conflicts());
+            r.refusal().ifPresent(f -> metrics.counter("waymark_enactor_refusals_total", "enactor", id, "reason", f.reason().name()).increment());
+            if (r.applied() > 0) LOG.info("{}", r);
+            else if (r.status() == TickStatus.REFUSED || r.errors() > 0) LOG.warn("{}", r);
+            return r;
+        } catch (RuntimeException e) {
+            // A bug must not silently stop enacting forever: log it and try again next interval.
+            LOG.error("{} tick failed", id, e);
+            return null;
+        }
     }
 
     /** Last tick of one enactor, for the status view. */

@@ -41,8 +41,13 @@ final class Roles {
     }
 
     static EnactorConfig enactor(WaymarkConfig config) {
+        int perTick = config.enactors().endpointsPerTickMax();
         return EnactorConfig.DEFAULTS
-                .withEndpointsPerTickMax(config.enactors().endpointsPerTickMax())
+                .withEndpointsPerTickMax(perTick)
+                // One apply call per tick: the embedded store turns it into one fsync and one snapshot
+                // swap, and a swap of a few thousand random endpoints already copies most of the name
+                // table's shards, so fewer, larger swaps converge a large plan sooner.
+                .withApplyBatchSize(Math.min(perTick, EnactorConfig.DEFAULTS.applyBatchSize() * 4))
                 .withChangeThreshold(config.safety().changeThresholdFraction(), CHANGE_GUARD_MIN_SERVED);
     }
 

@@ -1,5 +1,8 @@
 package io.waymark.sim.cascade;
 
+import io.waymark.sim.scenario.Algorithm;
+import io.waymark.sim.scenario.Oct2025;
+import io.waymark.sim.scenario.Oct2025Result;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -21,11 +24,30 @@ public final class CascadeScenario {
         return run(options, CascadeParameters.defaults());
     }
 
+    /**
+     * The input is not assumed: the October 2025 replay runs first on the chosen algorithm's code
+     * (legacy enactors, or core's real Enactor and HistoryCleaner) with the same seed, and what its
+     * endpoint did decides the cascade's DNS answers — see {@link #answersFrom}.
+     */
     public static CascadeResult run(CascadeOptions options, CascadeParameters p) {
-        EndpointAnswers answers = options.algorithm() == CascadeOptions.Algorithm.LEGACY
-                ? EndpointAnswers.legacy(p.emptyAtMs(), p.repairedAtMs())
-                : EndpointAnswers.waymark(p.emptyAtMs());
-        return run(options, p, answers);
+        Algorithm algorithm = options.algorithm() == CascadeOptions.Algorithm.LEGACY ? Algorithm.LEGACY : Algorithm.WAYMARK;
+        return run(options, p, answersFrom(Oct2025.run(algorithm, options.seed()), p));
+    }
+
+    /**
+     * Maps the replay onto incident time. The replay runs minutes, not hours, so only its facts carry
+     * over: whether the endpoint went empty (lined up with 23:48), and whether any enactor could fix it
+     * afterwards. When none could (the legacy system is stuck), only the operators' hand repair at
+     * {@link CascadeParameters#repairedAtMs()} ends the outage; when the endpoint never went empty,
+     * newer plans keep landing and the answer never empties.
+     */
+    static EndpointAnswers answersFrom(Oct2025Result replay, CascadeParameters p) {
+        if (!replay.endpointWentEmpty()) return EndpointAnswers.waymark(p.emptyAtMs());
+        if (replay.laterPlanApplied()) {
+            throw new IllegalStateException("the replay emptied the endpoint and then recovered by itself: no hand repair to model ("
+                    + replay.algorithm() + ", seed " + replay.seed() + ")");
+        }
+        return EndpointAnswers.legacy(p.emptyAtMs(), p.repairedAtMs());
     }
 
     /** Runs the cascade on any input, e.g. a {@link TimelineAnswers} taken from another simulation. */

@@ -1,0 +1,58 @@
+package io.waymark.server.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/** Queries a DNS server on 127.0.0.1 over UDP with dnsjava: real packets on the wire. */
+final class Dns {
+    private final SimpleResolver resolver;
+
+    /** What one query returned: the response code and the A addresses in the answer section. */
+    record Answer(int rcode, Set<String> addresses) {
+        boolean nonEmpty() {
+            return rcode == Rcode.NOERROR && !addresses.isEmpty();
+        }
+    }
+
+    Dns(int port) {
+        resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+        resolver.setPort(port);
+        resolver.setTimeout(Duration.ofSeconds(2));
+    }
+
+    Answer query(String name) throws IOException {
+        Name qname;
+        try {
+            qname = Name.fromString(name);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+        Message response = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(qname, Type.A, DClass.IN)));
+        Set<String> addresses = new TreeSet<>();
+        for (org.xbill.DNS.Record r : response.getSection(Section.ANSWER)) {
+            if (r instanceof ARecord a) addresses.add(a.getAddress().getHostAddress());
+        }
+        return new Answer(response.getRcode(), addresses);
+    }
+
+    /** The A addresses of {@code name}; an I/O failure is an AssertionError (Awaitility retries assertions). */
+    Set<String> addresses(String name) {
+        try {
+            return query(name).addresses();
+        } catch (IOException e) {
+            throw new AssertionError("no DNS answer for " + name + ": " + e, e);
+        }
+    }
+}
