@@ -31,11 +31,19 @@ public final class Explorer {
 
     /** One schedule, run until {@code target} (an invariant's name, e.g. {@code I1_NEVER_EMPTY}; empty = any) breaks. */
     public static Outcome run(Algorithm algorithm, Schedule schedule, boolean tracing, String target) {
-        return switch (algorithm) {
-            case LEGACY -> LegacyRandomRun.run(schedule, tracing, target);
-            case WAYMARK -> RandomRun.run(schedule, tracing, target);
-        };
+        try {
+            return switch (algorithm) {
+                case LEGACY -> LegacyRandomRun.run(schedule, tracing, target);
+                case WAYMARK -> RandomRun.run(schedule, tracing, target);
+            };
+        } catch (RuntimeException | AssertionError e) {
+            // Code under test asserts its invariants by throwing: an exception escaping a schedule is a finding too.
+            return Outcome.of(schedule, List.of("EXCEPTION: " + e), List.of(EXCEPTION), target, List.of("uncaught " + e), 0, 0);
+        }
     }
+
+    /** What a schedule "violates" when the code under test threw out of it. */
+    public static final String EXCEPTION = "EXCEPTION";
 
     /** The invariant names a target may be: {@code I1} or {@code I1_NEVER_EMPTY} etc.; empty or "any" = any. */
     public static String target(String text) {

@@ -33,6 +33,6 @@ public record Outcome(Schedule schedule, List<String> violations, String invaria
 
     /** Whether the run found what it looked for: {@code target} broken, or any invariant when no target. */
     public boolean found(String target) {
-        return target.isEmpty() ? !ok() : violates(target);
+        return target.isEmpty() ? !ok() : violates(target) || violates(Explorer.EXCEPTION);
     }
 }
