@@ -31,9 +31,17 @@ public final class SimPlanStore implements PlanStore {
         return latency;
     }
 
+    private long writes = 0;
+
+    /** Writes that reached the store so far (publish, delete, setFlags). */
+    public long writes() {
+        return writes;
+    }
+
     @Override
     public PublishOutcome publish(Generation expectedLatest, PlanDraft draft) {
         latency.call("publish");
+        writes++;
         return truth.publish(expectedLatest, draft);
     }
 
@@ -45,7 +53,7 @@ public final class SimPlanStore implements PlanStore {
 
     @Override
     public Optional<Plan> read(Generation generation) {
-        latency.call("read " + generation);
+        latency.call("read ", generation);
         return truth.read(generation);
     }
 
@@ -57,7 +65,8 @@ public final class SimPlanStore implements PlanStore {
 
     @Override
     public boolean delete(Generation generation) {
-        latency.call("delete " + generation);
+        latency.call("delete ", generation);
+        writes++;
         return truth.delete(generation);
     }
 
@@ -70,6 +79,7 @@ public final class SimPlanStore implements PlanStore {
     @Override
     public void setFlags(ControlFlags flags) {
         latency.call("setFlags");
+        writes++;
         truth.setFlags(flags);
     }
 }

@@ -29,15 +29,23 @@ public final class SimRecordStore implements RecordStore {
         return latency;
     }
 
+    private long writes = 0;
+
+    /** Writes that reached the store so far: the state the invariants read can only change when this does. */
+    public long writes() {
+        return writes;
+    }
+
     @Override
     public StampedRecords read(Endpoint endpoint) {
-        latency.call("read " + endpoint);
+        latency.call("read ", endpoint);
         return truth.read(endpoint);
     }
 
     @Override
     public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
-        latency.call("applyIfNewer " + endpoint);
+        latency.call("applyIfNewer ", endpoint);
+        writes++;
         return truth.applyIfNewer(endpoint, expected, next, records);
     }
 

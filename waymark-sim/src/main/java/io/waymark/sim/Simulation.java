@@ -27,10 +27,25 @@ public final class Simulation {
     private long nowMillis = 0;
     private long seq = 0;
     private long executed = 0;
+    private final boolean tracing;
 
     public Simulation(long seed) {
+        this(seed, true);
+    }
+
+    /**
+     * {@code tracing = false} drops every {@link #log} line unformatted: the explorer runs millions of
+     * schedules and only needs the trace of the one it replays (formatting lines is most of a run's cost).
+     */
+    public Simulation(long seed, boolean tracing) {
         this.seed = seed;
         this.random = new SplittableRandom(seed);
+        this.tracing = tracing;
+    }
+
+    /** Whether {@link #log} keeps lines; call sites that build costly lines check it first. */
+    public boolean tracing() {
+        return tracing;
     }
 
     public long seed() {
@@ -60,7 +75,7 @@ public final class Simulation {
     }
 
     public void log(String actor, String what) {
-        trace.add(nowMillis, actor, what);
+        if (tracing) trace.add(nowMillis, actor, what);
     }
 
     public void at(long atMillis, String actor, Runnable action) {
@@ -81,7 +96,7 @@ public final class Simulation {
      */
     public long run(long untilMillis, long eventsMax, Runnable afterEach) {
         long ran = 0;
-        while (!queue.isEmpty() && ran < eventsMax) {
+        while (!queue.isEmpty() && ran < eventsMax && !stopped) {
             Event e = queue.peek();
             if (e.atMillis() > untilMillis) break;
             queue.poll();
@@ -93,6 +108,17 @@ public final class Simulation {
             afterEach.run();
         }
         return ran;
+    }
+
+    private boolean stopped = false;
+
+    /** Ends {@link #run} after the current event (the explorer stops a schedule at its first violation). */
+    public void stop() {
+        stopped = true;
+    }
+
+    public boolean stopped() {
+        return stopped;
     }
 
     public long executed() {

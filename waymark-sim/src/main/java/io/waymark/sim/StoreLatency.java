@@ -27,17 +27,22 @@ public final class StoreLatency {
 
     /** Call before every store operation: charges latency, and may throw the injected error. */
     public void call(String operation) {
+        call(operation, "");
+    }
+
+    /** Same, with the operation's argument apart: the line is only built when the run is traced. */
+    public void call(String operation, Object argument) {
         calls++;
         long latency = faults.latencyMsMax() == 0 ? 0 : sim.random().nextLong(faults.latencyMsMin(), faults.latencyMsMax() + 1);
         if (faults.slowProbability() > 0 && sim.random().nextDouble() < faults.slowProbability()) {
             latency += faults.slowLatencyMs();
-            sim.log(storeName, "slow " + operation + " (+" + faults.slowLatencyMs() + " ms)");
+            if (sim.tracing()) sim.log(storeName, "slow " + operation + argument + " (+" + faults.slowLatencyMs() + " ms)");
         }
         chargedMillis += latency;
         if (faults.errorProbability() > 0 && sim.random().nextDouble() < faults.errorProbability()) {
             failures++;
-            sim.log(storeName, "injected error on " + operation);
-            throw new StoreUnavailableException(storeName + ": injected error on " + operation);
+            if (sim.tracing()) sim.log(storeName, "injected error on " + operation + argument);
+            throw new StoreUnavailableException(storeName + ": injected error on " + operation + argument);
         }
     }
 

@@ -6,6 +6,9 @@ import io.waymark.sim.cascade.CascadeResult;
 import io.waymark.sim.cascade.CascadeScenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
+import io.waymark.sim.scenario.Algorithm;
+import io.waymark.sim.scenario.Oct2025;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./waymark sim …}: the simulation lab (deterministic; the same seed replays the same run). */
 @Command(name = "sim", description = "Simulation lab: the October 2025 replay, schedule exploration, the cascade.",
-        subcommands = {SimCommand.Cascade.class})
+        subcommands = {SimCommand.Cascade.class, SimCommand.Oct2025Replay.class, SimExploreCommands.Explore.class, SimExploreCommands.Replay.class})
 final class SimCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -22,6 +25,28 @@ final class SimCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "oct-2025", description = "Replays the October 2025 interleaving on the legacy system or on Waymark's code; prints the timeline.")
+    static final class Oct2025Replay implements Callable<Integer> {
+        @Option(names = "--algorithm", defaultValue = "legacy", description = "legacy or waymark (default: ${DEFAULT-VALUE}).")
+        String algorithm;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of all chance in the run (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Optional<Algorithm> a = SimExploreCommands.algorithm(algorithm);
+            if (a.isEmpty()) return SimExploreCommands.usageError(spec, "oct-2025", "expected --algorithm legacy|waymark, got " + algorithm);
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(Oct2025.run(a.get(), seed).render());
+            o.flush();
+            return 0; // a demonstration: legacy's violations are the point, not a failure of the command
+        }
     }
 
     @Command(name = "cascade", description = "The outage's cascade: cached clients, EC2-style leases, NLB fail-over; HTML report with charts.")
