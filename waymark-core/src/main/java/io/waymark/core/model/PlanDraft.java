@@ -12,14 +12,34 @@ import java.util.TreeMap;
  * A plan's content before the plan store gives it a generation: endpoint → record set, and whether
  * it was published as forced (forced plans skip the enactor's change threshold, never the
  * non-empty guard).
+ *
+ * <p>An immutable value like a record, but a class so that it can remember its hash: planner,
+ * enactors and rollback all verify the same plan object, and hashing 100k endpoints per check
+ * dominated both the daemon's ticks and the simulator's schedules. The cache is sound because the
+ * content never changes after construction; corruption at rest produces a different object, which
+ * hashes afresh.
  */
-public record PlanDraft(SortedMap<Endpoint, RecordSet> recordSets, boolean forced) {
+public final class PlanDraft {
     public static final int ENDPOINTS_MAX = 1_000_000;
 
-    public PlanDraft {
+    private final SortedMap<Endpoint, RecordSet> recordSets;
+    private final boolean forced;
+    /** Lazily computed; a benign race (two threads may both compute the same immutable value). */
+    private PlanHash hash;
+
+    public PlanDraft(SortedMap<Endpoint, RecordSet> recordSets, boolean forced) {
         if (recordSets == null || recordSets.isEmpty()) throw new IllegalArgumentException("a plan must cover at least one endpoint");
         if (recordSets.size() > ENDPOINTS_MAX) throw new IllegalArgumentException("a plan covers at most " + ENDPOINTS_MAX + " endpoints");
-        recordSets = Collections.unmodifiableSortedMap(new TreeMap<>(recordSets));
+        this.recordSets = Collections.unmodifiableSortedMap(new TreeMap<>(recordSets));
+        this.forced = forced;
+    }
+
+    public SortedMap<Endpoint, RecordSet> recordSets() {
+        return recordSets;
+    }
+
+    public boolean forced() {
+        return forced;
     }
 
     public static PlanDraft of(Map<Endpoint, RecordSet> recordSets) {
@@ -35,6 +55,15 @@ public record PlanDraft(SortedMap<Endpoint, RecordSet> recordSets, boolean force
      * Two drafts with the same content always hash the same, in every process.
      */
     public PlanHash hash() {
+        PlanHash h = hash;
+        if (h == null) {
+            h = computeHash();
+            hash = h;
+        }
+        return h;
+    }
+
+    private PlanHash computeHash() {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -54,5 +83,20 @@ public record PlanDraft(SortedMap<Endpoint, RecordSet> recordSets, boolean force
     /** Same record sets (the forced flag aside): the planner publishes nothing when this holds. */
     public boolean sameRecordSets(PlanDraft other) {
         return recordSets.equals(other.recordSets);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PlanDraft d && forced == d.forced && recordSets.equals(d.recordSets);
+    }
+
+    @Override
+    public int hashCode() {
+        return recordSets.hashCode() * 31 + Boolean.hashCode(forced);
+    }
+
+    @Override
+    public String toString() {
+        return "PlanDraft[" + recordSets.size() + " endpoints" + (forced ? ", forced" : "") + "]";
     }
 }
