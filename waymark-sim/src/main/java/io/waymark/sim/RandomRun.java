@@ -13,8 +13,6 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
-import io.waymark.core.model.RecordSet;
-import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
@@ -25,9 +23,7 @@ import io.waymark.sim.explore.Outcome;
 import io.waymark.sim.explore.Schedule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -40,8 +36,8 @@ import java.util.function.UnaryOperator;
  * (every endpoint serves the latest plan within {@link #CONVERGE_MS}). The explorer's unit of work.
  */
 public final class RandomRun {
-    public static final List<Endpoint> ENDPOINTS = List.of(Endpoint.of("api.example.test."), Endpoint.of("api6.example.test."), Endpoint.of("fips.example.test."));
-    static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
+    public static final List<Endpoint> ENDPOINTS = ScheduleFleet.ENDPOINTS;
+    static final List<String> ENACTOR_IDS = ScheduleFleet.ENACTOR_IDS;
     static final long FAULTS_UNTIL_MS = 300_000;
     static final long CONVERGE_MS = 60_000;
     static final int PLANS_MAX = Schedule.PLANS_MAX;
@@ -182,18 +178,8 @@ public final class RandomRun {
     }
 
     private PlanDraft draft() {
-        Map<Endpoint, RecordSet> m = new TreeMap<>();
-        // Draws for every possible endpoint, so that a schedule shrunk to fewer keeps the same chances.
-        for (int k = 0; k < ENDPOINTS.size(); k++) {
-            List<WeightedAddress> lbs = new ArrayList<>();
-            for (int i = 1; i <= 4; i++) if (i == 1 || random.nextInt(4) != 0) lbs.add(new WeightedAddress(LB_ADDRESSES[i], 1 + random.nextInt(100)));
-            if (k < endpoints.size()) m.put(ENDPOINTS.get(k), new RecordSet(lbs, 5));
-        }
-        return PlanDraft.of(m);
+        return ScheduleFleet.draw(random, endpoints.size());
     }
-
-    // Parsed once: parsing address literals per draft was a tenth of a schedule's cost.
-    private static final java.net.InetAddress[] LB_ADDRESSES = {null, WeightedAddress.of("192.0.2.1", 1).address(), WeightedAddress.of("192.0.2.2", 1).address(), WeightedAddress.of("192.0.2.3", 1).address(), WeightedAddress.of("192.0.2.4", 1).address()};
 
     static final EnactorConfig CONFIG = new EnactorConfig(100, 64, 3, 1.0, 10, 8);
 

@@ -1,11 +1,10 @@
 package io.waymark.sim.legacy;
 
+import io.waymark.sim.ScheduleFleet;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
-import io.waymark.core.model.RecordSet;
-import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.sim.SimPlanStore;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * One randomised schedule of the legacy system (INCIDENT.md) built from {@link LegacyEnactor} and
@@ -44,11 +42,8 @@ public final class LegacyRandomRun {
     static final int CLEANUP_AGE_GENERATIONS = 3;
     static final long LOCK_LEASE_MS = 30_000;
     static final long SKEW_MS_MAX = 30_000;
-    static final List<Endpoint> ENDPOINTS = List.of(Endpoint.of("api.example.test."), Endpoint.of("api6.example.test."), Endpoint.of("fips.example.test."));
-    static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
-    // Parsed once: parsing address literals per draft was a tenth of a schedule's cost.
-    private static final java.net.InetAddress[] LB_ADDRESSES = {null, WeightedAddress.of("192.0.2.1", 1).address(), WeightedAddress.of("192.0.2.2", 1).address(), WeightedAddress.of("192.0.2.3", 1).address(), WeightedAddress.of("192.0.2.4", 1).address()};
-
+    static final List<Endpoint> ENDPOINTS = ScheduleFleet.ENDPOINTS;
+    static final List<String> ENACTOR_IDS = ScheduleFleet.ENACTOR_IDS;
     /** One enactor process: the legacy enactor object (replaced on a crash), its clock skew and partition. */
     private final class Process {
         final String id;
@@ -168,14 +163,7 @@ public final class LegacyRandomRun {
     }
 
     private PlanDraft draft() {
-        Map<Endpoint, RecordSet> m = new TreeMap<>();
-        // Draws for every possible endpoint, so that a schedule shrunk to fewer keeps the same chances.
-        for (int k = 0; k < ENDPOINTS.size(); k++) {
-            List<WeightedAddress> lbs = new ArrayList<>();
-            for (int i = 1; i <= 4; i++) if (i == 1 || random.nextInt(4) != 0) lbs.add(new WeightedAddress(LB_ADDRESSES[i], 1 + random.nextInt(100)));
-            if (k < endpoints.size()) m.put(ENDPOINTS.get(k), new RecordSet(lbs, 5));
-        }
-        return PlanDraft.of(m);
+        return ScheduleFleet.draw(random, endpoints.size());
     }
 
     /** Poll: pick up the newest plan and make the one-time freshness check. */
