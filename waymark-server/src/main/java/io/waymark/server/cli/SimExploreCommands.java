@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +35,26 @@ final class SimExploreCommands {
         return 2;
     }
 
+    /** What names a schedule, shared by explore and replay so that a printed replay command reproduces a finding. */
+    static final class ScheduleOptions {
+        @Option(names = "--algorithm", defaultValue = "waymark", description = "legacy or waymark (default: ${DEFAULT-VALUE}).")
+        String algorithm;
+
+        @Option(names = "--faults", defaultValue = "all", description = "all, none, or a list of stalls,crashes,partitions,store-errors,slowness,bursts,skew (default: ${DEFAULT-VALUE}).")
+        String faults;
+
+        @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I4, L1, L2, e.g. I1 = the record went empty) instead of any (default: ${DEFAULT-VALUE}).")
+        String invariant;
+
+        /** The parsed options; IllegalArgumentException with a sentence for the operator. */
+        Parsed parse() {
+            Algorithm a = algorithm(algorithm).orElseThrow(() -> new IllegalArgumentException("expected --algorithm legacy|waymark, got " + algorithm));
+            return new Parsed(a, Fault.parse(faults), Explorer.target(invariant));
+        }
+
+        record Parsed(Algorithm algorithm, Set<Fault> faults, String target) {}
+    }
+
     /** Whether the process's stderr is a terminal (then the progress line is redrawn with \r). */
     static boolean stderrIsTerminal() {
         try {
@@ -46,8 +67,8 @@ final class SimExploreCommands {
 
     @Command(name = "explore", description = "Runs N randomised faulty schedules; on a violation prints the seed, the invariant, a shrunk trace and the replay command. Exit 1 on any violation.")
     static final class Explore implements Callable<Integer> {
-        @Option(names = "--algorithm", defaultValue = "waymark", description = "legacy or waymark (default: ${DEFAULT-VALUE}).")
-        String algorithm;
+        @Mixin
+        ScheduleOptions schedule;
 
         @Option(names = "--seeds", defaultValue = "10000", description = "Number of schedules (seeds) to run (default: ${DEFAULT-VALUE}).")
         long seeds;
@@ -55,14 +76,8 @@ final class SimExploreCommands {
         @Option(names = "--start-seed", defaultValue = "1", description = "First seed (default: ${DEFAULT-VALUE}).")
         long startSeed;
 
-        @Option(names = "--faults", defaultValue = "all", description = "all, none, or a list of stalls,crashes,partitions,store-errors,slowness,bursts,skew (default: ${DEFAULT-VALUE}).")
-        String faults;
-
         @Option(names = "--threads", defaultValue = "1", description = "Threads over disjoint seeds; each schedule stays single-threaded and deterministic (default: ${DEFAULT-VALUE}).")
         int threads;
-
-        @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I4, L1, L2, e.g. I1 = the record went empty) instead of any (default: ${DEFAULT-VALUE}).")
-        String invariant;
 
         @Option(names = "--keep-going", description = "Run every seed instead of stopping at the first violation.")
         boolean keepGoing;
@@ -75,28 +90,27 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
-            Optional<Algorithm> a = algorithm(algorithm);
-            if (a.isEmpty()) return usageError(spec, "explore", "expected --algorithm legacy|waymark, got " + algorithm);
-            Set<Fault> f;
-            String target;
+            ScheduleOptions.Parsed p;
             try {
-                f = Fault.parse(faults);
-                target = Explorer.target(invariant);
+                p = schedule.parse();
             } catch (IllegalArgumentException e) {
                 return usageError(spec, "explore", e.getMessage());
             }
+            Algorithm a = p.algorithm();
+            Set<Fault> f = p.faults();
+            String target = p.target();
             if (seeds < 1 || threads < 1 || threads > 64 || searches < 0) return usageError(spec, "explore", "expected --seeds >= 1, --threads in 1..64, --searches >= 0");
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             ProgressBar bar = new ProgressBar(err, stderrIsTerminal());
-            Explorer.Report r = Explorer.explore(a.get(), startSeed, seeds, f, target, threads, keepGoing, true, bar);
+            Explorer.Report r = Explorer.explore(a, startSeed, seeds, f, target, threads, keepGoing, true, bar);
             bar.finish();
-            String name = a.get().name().toLowerCase(Locale.ROOT);
+            String name = a.name().toLowerCase(Locale.ROOT);
             out.printf(Locale.ROOT, "explored %d %s schedule(s) (seeds %d..%d, faults %s, %d thread(s)) in %.1f s: %.0f schedules/s%n",
                     r.schedules(), name, startSeed, startSeed + r.schedules() - 1, Fault.render(f), threads, r.elapsedNanos() / 1e9, r.perSecond());
             out.println("violating schedules" + (target.isEmpty() ? "" : " (" + target + ")") + ": " + r.violatingSeeds().size() + (keepGoing || r.ok() ? "" : " (stopped at the first)"));
             if (searches > 0) {
-                double mean = Explorer.meanSeedsToFirstViolation(a.get(), f, target, searches, Math.max(seeds, 1));
+                double mean = Explorer.meanSeedsToFirstViolation(a, f, target, searches, Math.max(seeds, 1));
                 out.printf(Locale.ROOT, "mean seeds to first violation%s over %d independent searches of up to %d seeds: %.2f%n",
                         target.isEmpty() ? "" : " of " + target, searches, Math.max(seeds, 1), mean);
             }
@@ -116,35 +130,28 @@ final class SimExploreCommands {
         @Parameters(index = "0", paramLabel = "SEED", description = "The seed to replay.")
         long seed;
 
-        @Option(names = "--algorithm", defaultValue = "waymark", description = "legacy or waymark (default: ${DEFAULT-VALUE}).")
-        String algorithm;
-
-        @Option(names = "--faults", defaultValue = "all", description = "The faults the schedule was explored with (default: ${DEFAULT-VALUE}).")
-        String faults;
-
-        @Option(names = "--invariant", defaultValue = "any", description = "The invariant the search looked for (default: ${DEFAULT-VALUE}).")
-        String invariant;
+        @Mixin
+        ScheduleOptions schedule;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            Optional<Algorithm> a = algorithm(algorithm);
-            if (a.isEmpty()) return usageError(spec, "replay", "expected --algorithm legacy|waymark, got " + algorithm);
-            Set<Fault> f;
-            String target;
+            ScheduleOptions.Parsed p;
             try {
-                f = Fault.parse(faults);
-                target = Explorer.target(invariant);
+                p = schedule.parse();
             } catch (IllegalArgumentException e) {
                 return usageError(spec, "replay", e.getMessage());
             }
+            Algorithm a = p.algorithm();
+            Set<Fault> f = p.faults();
+            String target = p.target();
             PrintWriter out = spec.commandLine().getOut();
-            Explorer.Finding finding = Explorer.replay(a.get(), seed, f, target);
+            Explorer.Finding finding = Explorer.replay(a, seed, f, target);
             boolean found = finding.original().found(target);
             if (!found) {
-                out.println("seed " + seed + " (" + a.get().name().toLowerCase(Locale.ROOT) + ", faults " + Fault.render(f) + "): no violation" + (target.isEmpty() ? "" : " of " + target)
+                out.println("seed " + seed + " (" + a.name().toLowerCase(Locale.ROOT) + ", faults " + Fault.render(f) + "): no violation" + (target.isEmpty() ? "" : " of " + target)
                         + " in " + finding.original().events() + " events");
                 out.println();
                 for (String line : finding.original().trace()) out.println(line);
