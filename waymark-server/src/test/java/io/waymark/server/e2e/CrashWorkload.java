@@ -57,8 +57,8 @@ final class CrashWorkload {
 
     /**
      * A daemon over the n endpoints. Its planner never publishes here (the plan store is pinned
-     * before the daemon starts); its one target is probed rarely. Enactors read at most 1,000 stamps
-     * per tick, so applying one plan takes several ticks: a kill lands in the middle of applies.
+     * before the daemon starts); its one target is probed rarely. Enactors read at most 25 stamps
+     * per tick, so applying one plan takes over a hundred commits: a kill lands in the middle of applies.
      */
     static WaymarkConfig config(Path dataDir, int n) {
         CheckSettings check = new CheckSettings(CheckKind.TCP, 9, "/", 60_000, 1_000, 2, 2);
@@ -73,6 +73,6 @@ final class CrashWorkload {
                 endpoints,
                 new SafetySettings(0.5, 0.5, 10_000, 0.3, true),
                 new PlannerSettings(250, 50),
-                new EnactorSettings(3, 50, 1_000));
+                new EnactorSettings(3, 50, 25));
     }
 }

@@ -47,31 +47,41 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonKillTest {
     private static final int ENDPOINTS = 3_000;
     private static final int ROUNDS_BEFORE_KILL = 3;
+    private static final int KILL_ATTEMPTS_MAX = 3;
 
     @TempDir Path dir;
 
     @RepeatedTest(2)
     void restartedDaemonAnswersExactlyWhatWasAcknowledgedAndKeepsWorking() throws Exception {
-        Path data = dir.resolve("data");
         long seed = new SplittableRandom().nextLong();
         SplittableRandom random = new SplittableRandom(seed);
-        Child child = new Child(data, ENDPOINTS, dir.resolve("child-stderr.txt"));
-        try {
-            child.awaitAcks(ROUNDS_BEFORE_KILL, 180);
-            // Kill once the next plan's applies have begun to be acknowledged, a little later or at once:
-            // one plan takes several enactor ticks, so the kill lands in the middle of its applies.
-            child.awaitSeen(ROUNDS_BEFORE_KILL + 1, 60);
-            Thread.sleep(random.nextInt(20));
-            child.kill();
-        } finally {
-            child.close();
+        Path data = null;
+        Child child = null;
+        long partial = -1;
+        // A kill is a race with the child's progress: on a fast, idle machine it can land just after a
+        // plan completed. Such an attempt proves nothing about torn applies, so it is run again.
+        for (int attempt = 1; attempt <= KILL_ATTEMPTS_MAX; attempt++) {
+            data = dir.resolve("data-" + attempt);
+            child = new Child(data, ENDPOINTS, dir.resolve("child-stderr-" + attempt + ".txt"));
+            try {
+                child.awaitAcks(ROUNDS_BEFORE_KILL, 180);
+                // Kill once the next plan's applies have begun to be acknowledged, at once or a little
+                // later: one plan takes over a hundred commits, so the kill lands among its applies.
+                child.awaitSeen(ROUNDS_BEFORE_KILL + 1, 60);
+                Thread.sleep(random.nextInt(5));
+                child.kill();
+            } finally {
+                child.close();
+            }
+            long published = child.lastPublished;
+            partial = java.util.Arrays.stream(child.seen).filter(g -> g == published).count();
+            System.out.printf("seed %d, attempt %d: killed after PUBLISHED %d, ACK %d, with %d of %d endpoints acknowledged at g%d%n",
+                    seed, attempt, published, child.acks, partial, ENDPOINTS, published);
+            if (partial >= 1 && partial <= ENDPOINTS - 1) break;
         }
+        assertThat(partial).as("the kill landed in the middle of a plan's applies").isBetween(1L, ENDPOINTS - 1L);
         long lastPublished = child.lastPublished;
         long[] lo = child.seen;
-        long partial = java.util.Arrays.stream(lo).filter(g -> g == lastPublished).count();
-        System.out.printf("seed %d: killed after PUBLISHED %d, ACK %d, with %d of %d endpoints acknowledged at g%d%n",
-                seed, lastPublished, child.acks, partial, ENDPOINTS, lastPublished);
-        assertThat(partial).as("the kill landed in the middle of a plan's applies").isBetween(1L, ENDPOINTS - 1L);
 
         // Restart paused, so that the first answers are what the crash left, before any enactor writes.
         try (FilePlanStore s = FilePlanStore.open(data)) {
