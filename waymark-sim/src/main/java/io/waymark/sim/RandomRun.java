@@ -12,11 +12,8 @@ import io.waymark.core.invariant.Observation;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
-import io.waymark.core.model.PlanDraft;
-import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
-import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.sim.explore.Fault;
 import io.waymark.sim.explore.FaultDice;
 import io.waymark.sim.explore.Outcome;
@@ -61,7 +58,6 @@ public final class RandomRun {
     private final List<String> broken = new ArrayList<>();
     private String target = "";
     private Observation observation = Observation.NONE;
-    private int published = 0;
     private final boolean stopAtFirst;
     private final boolean checkEveryEvent;
     private long checkedAtWrites = -1;
@@ -129,7 +125,7 @@ public final class RandomRun {
         }
         HistoryCleaner cleaner = new HistoryCleaner(plans, records, 3, 100);
         sim.at(random.nextLong(5_000, 20_000), "cleaner", () -> cleanerScan(cleaner));
-        sim.at(0, "planner", this::planner);
+        new ScheduledPlanner(sim, plans, random, dice, schedule.plansMax(), endpoints.size(), FAULTS_UNTIL_MS).start();
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
             plans.latency().setFaults(new StoreFaults(0, 0, 1, 10, 0));
             records.latency().setFaults(new StoreFaults(0, 0, 1, 20, 0));
@@ -152,34 +148,6 @@ public final class RandomRun {
         if (violations.size() < VIOLATION_LINES_MAX) violations.add(line);
     }
 
-    private void planner() {
-        // The planner falls quiet with the faults: L1 is convergence to the latest plan once the world is
-        // quiet. (A plan published 1 s before the check is no convergence failure -- seed 244660 found it.)
-        if (published >= schedule.plansMax() || !faultsOn()) return;
-        // Bursts: sometimes several plans in quick succession.
-        boolean burstCameUp = random.nextInt(10) == 0;
-        int burstSize = 1 + random.nextInt(4);
-        int burst = dice.fires(Fault.BURSTS, burstCameUp) ? burstSize : 1;
-        for (int i = 0; i < burst && published < schedule.plansMax(); i++) {
-            try {
-                Generation expected = plans.latest().map(Plan::generation).orElse(Generation.ZERO);
-                PublishOutcome o = plans.publish(expected, draft());
-                if (o instanceof PublishOutcome.Published p) {
-                    published++;
-                    if (sim.tracing()) sim.log("planner", "published " + p.plan().generation() + " " + p.plan().recordSets());
-                } else if (sim.tracing()) {
-                    sim.log("planner", "publish " + o);
-                }
-            } catch (StoreUnavailableException e) {
-                sim.log("planner", "plan store unavailable");
-            }
-        }
-        sim.after(plans.latency().takeCharged() + random.nextLong(2_000, 15_000), "planner", this::planner);
-    }
-
-    private PlanDraft draft() {
-        return ScheduleFleet.draw(random, endpoints.size());
-    }
 
     static final EnactorConfig CONFIG = new EnactorConfig(100, 64, 3, 1.0, 10, 8);
 

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -46,10 +47,14 @@ final class SimExploreCommands {
         @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I4, L1, L2, e.g. I1 = the record went empty) instead of any (default: ${DEFAULT-VALUE}).")
         String invariant;
 
-        /** The parsed options; IllegalArgumentException with a sentence for the operator. */
-        Parsed parse() {
-            Algorithm a = algorithm(algorithm).orElseThrow(() -> new IllegalArgumentException("expected --algorithm legacy|waymark, got " + algorithm));
-            return new Parsed(a, Fault.parse(faults), Explorer.target(invariant));
+        /** The parsed options; a bad value is a picocli ParameterException (message, usage, exit 2). */
+        Parsed parse(CommandSpec spec) {
+            try {
+                Algorithm a = algorithm(algorithm).orElseThrow(() -> new IllegalArgumentException("expected --algorithm legacy|waymark, got " + algorithm));
+                return new Parsed(a, Fault.parse(faults), Explorer.target(invariant));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
         }
 
         record Parsed(Algorithm algorithm, Set<Fault> faults, String target) {}
@@ -90,12 +95,7 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
-            ScheduleOptions.Parsed p;
-            try {
-                p = schedule.parse();
-            } catch (IllegalArgumentException e) {
-                return usageError(spec, "explore", e.getMessage());
-            }
+            ScheduleOptions.Parsed p = schedule.parse(spec);
             Algorithm a = p.algorithm();
             Set<Fault> f = p.faults();
             String target = p.target();
@@ -138,12 +138,7 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
-            ScheduleOptions.Parsed p;
-            try {
-                p = schedule.parse();
-            } catch (IllegalArgumentException e) {
-                return usageError(spec, "replay", e.getMessage());
-            }
+            ScheduleOptions.Parsed p = schedule.parse(spec);
             Algorithm a = p.algorithm();
             Set<Fault> f = p.faults();
             String target = p.target();

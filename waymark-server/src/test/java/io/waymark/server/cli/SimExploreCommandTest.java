@@ -60,5 +60,6 @@ class SimExploreCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("seed 42 (waymark, faults none): no violation").contains("planner");
         assertThat(run("sim", "explore", "--faults", "gremlins").code()).isEqualTo(2);
+        assertThat(run("sim", "replay", "1", "--algorithm", "nope").err()).contains("expected --algorithm legacy|waymark, got nope");
     }
 }

@@ -1,11 +1,10 @@
 package io.waymark.sim.legacy;
 
 import io.waymark.sim.ScheduleFleet;
+import io.waymark.sim.ScheduledPlanner;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
-import io.waymark.core.model.PlanDraft;
-import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.sim.SimPlanStore;
 import io.waymark.sim.Simulation;
@@ -84,7 +83,6 @@ public final class LegacyRandomRun {
     private final Set<String> reported = new LinkedHashSet<>();
     private final List<String> broken = new ArrayList<>();
     private String target = "";
-    private int published = 0;
 
     private LegacyRandomRun(Schedule schedule, boolean tracing) {
         this.schedule = schedule;
@@ -120,7 +118,7 @@ public final class LegacyRandomRun {
             if (p.skewMillis != 0) sim.log(id, "clock off by " + p.skewMillis + " ms");
             sim.at(at, id, () -> pickUp(p));
         }
-        sim.at(0, "planner", this::planner);
+        new ScheduledPlanner(sim, plans, random, dice, schedule.plansMax(), endpoints.size(), FAULTS_UNTIL_MS).start();
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
             plans.latency().setFaults(new StoreFaults(0, 0, 1, 10, 0));
             sim.log("sim", "faults stop");
@@ -141,30 +139,6 @@ public final class LegacyRandomRun {
         return sim.nowMillis() < FAULTS_UNTIL_MS;
     }
 
-    private void planner() {
-        // The planner falls quiet with the faults: L1 is convergence once the world is quiet.
-        if (published >= schedule.plansMax() || !faultsOn()) return;
-        boolean burstCameUp = random.nextInt(10) == 0;
-        int burstSize = 1 + random.nextInt(4);
-        int burst = dice.fires(Fault.BURSTS, burstCameUp) ? burstSize : 1;
-        for (int i = 0; i < burst && published < schedule.plansMax(); i++) {
-            try {
-                Generation expected = plans.latest().map(Plan::generation).orElse(Generation.ZERO);
-                PublishOutcome o = plans.publish(expected, draft());
-                if (o instanceof PublishOutcome.Published p) {
-                    published++;
-                    if (sim.tracing()) sim.log("planner", "published " + p.plan().generation());
-                }
-            } catch (StoreUnavailableException e) {
-                sim.log("planner", "plan store unavailable");
-            }
-        }
-        sim.after(plans.latency().takeCharged() + random.nextLong(2_000, 15_000), "planner", this::planner);
-    }
-
-    private PlanDraft draft() {
-        return ScheduleFleet.draw(random, endpoints.size());
-    }
 
     /** Poll: pick up the newest plan and make the one-time freshness check. */
     private void pickUp(Process p) {
