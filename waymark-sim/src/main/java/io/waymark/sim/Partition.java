@@ -48,7 +48,7 @@ public final class Partition {
             public List<Generation> history() { gate("plan store"); return inner.history(); }
             public boolean delete(Generation generation) { gate("plan store"); return inner.delete(generation); }
             public ControlFlags flags() { gate("plan store"); return inner.flags(); }
-            public void setFlags(ControlFlags flags) { gate("plan store"); inner.setFlags(flags); }
+            public boolean updateFlags(ControlFlags expected, ControlFlags next) { gate("plan store"); return inner.updateFlags(expected, next); }
         };
     }
 

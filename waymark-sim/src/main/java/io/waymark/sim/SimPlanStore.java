@@ -33,7 +33,7 @@ public final class SimPlanStore implements PlanStore {
 
     private long writes = 0;
 
-    /** Writes that reached the store so far (publish, delete, setFlags). */
+    /** Writes that reached the store so far (publish, delete, updateFlags). */
     public long writes() {
         return writes;
     }
@@ -77,9 +77,9 @@ public final class SimPlanStore implements PlanStore {
     }
 
     @Override
-    public void setFlags(ControlFlags flags) {
-        latency.call("setFlags");
+    public boolean updateFlags(ControlFlags expected, ControlFlags next) {
+        latency.call("updateFlags");
         writes++;
-        truth.setFlags(flags);
+        return truth.updateFlags(expected, next);
     }
 }

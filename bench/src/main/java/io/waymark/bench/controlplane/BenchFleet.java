@@ -73,7 +73,7 @@ final class BenchFleet {
 
     static void pin(Path dataDir) throws IOException {
         try (FilePlanStore s = FilePlanStore.open(dataDir)) {
-            s.setFlags(ControlFlags.NONE.withPinned(true));
+            s.updateFlags(s.flags(), ControlFlags.NONE.withPinned(true));
         }
     }
 

@@ -189,14 +189,18 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     }
 
     @Override
-    public void setFlags(ControlFlags flags) {
-        if (flags == null) throw new IllegalArgumentException("flags must not be null");
+    public boolean updateFlags(ControlFlags expected, ControlFlags next) {
+        if (expected == null || next == null) throw new IllegalArgumentException("flags must not be null");
         writeLock.lock();
         try {
+            // Compared and written under the writer lock: two operators flipping different flags at
+            // once cannot lose one another's (the read-modify-write used to happen outside the store).
             State s = usable();
-            if (s.flags().equals(flags)) return; // already durable as asked
-            durably(codec.flags(flags));
-            state = new State(s.plans(), s.latest(), flags);
+            if (!s.flags().equals(expected)) return false;
+            if (s.flags().equals(next)) return true; // already durable as asked
+            durably(codec.flags(next));
+            state = new State(s.plans(), s.latest(), next);
+            return true;
         } finally {
             writeLock.unlock();
         }

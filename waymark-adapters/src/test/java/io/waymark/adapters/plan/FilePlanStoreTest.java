@@ -62,8 +62,8 @@ class FilePlanStoreTest {
             for (long g = 1; g <= 6; g++) published.add(((PublishOutcome.Published) store.publish(Generation.of(g - 1), PlanWorkload.draft(g))).plan());
             store.delete(Generation.of(2));
             store.delete(Generation.of(4));
-            store.setFlags(new ControlFlags(true, false));
-            store.setFlags(new ControlFlags(true, true));
+            store.updateFlags(store.flags(), new ControlFlags(true, false));
+            store.updateFlags(store.flags(), new ControlFlags(true, true));
         }
         try (FilePlanStore store = FilePlanStore.open(dir)) {
             assertThat(store.history()).containsExactly(Generation.of(1), Generation.of(3), Generation.of(5), Generation.of(6));
@@ -142,7 +142,7 @@ class FilePlanStoreTest {
                 store.publish(Generation.of(g - 1), BigPlans.draft(g));
                 if (g > 3) store.delete(Generation.of(g - 3));
             }
-            store.setFlags(new ControlFlags(false, true));
+            store.updateFlags(store.flags(), new ControlFlags(false, true));
             // Without compaction the log would hold all 60 plans.
             assertThat(store.logSizeBytes()).isLessThan(20 * planBytes);
         }

@@ -19,7 +19,7 @@ public final class PlanStoreCrashChild {
                 if (!(o instanceof PublishOutcome.Published p) || p.plan().generation().value() != s) throw new IllegalStateException("step " + s + ": " + o);
                 Generation d = PlanWorkload.deletedAt(s);
                 if (d != null && !store.delete(d)) throw new IllegalStateException("step " + s + ": nothing to delete at " + d);
-                store.setFlags(PlanWorkload.flags(s));
+                store.updateFlags(store.flags(), PlanWorkload.flags(s));
                 out.println("ACK " + s);
             }
         }

@@ -67,9 +67,11 @@ public final class InMemoryPlanStore implements PlanStore {
     }
 
     @Override
-    public synchronized void setFlags(ControlFlags flags) {
-        if (flags == null) throw new IllegalArgumentException("flags must not be null");
-        this.flags = flags;
+    public synchronized boolean updateFlags(ControlFlags expected, ControlFlags next) {
+        if (expected == null || next == null) throw new IllegalArgumentException("flags must not be null");
+        if (!flags.equals(expected)) return false;
+        this.flags = next;
+        return true;
     }
 
     /**

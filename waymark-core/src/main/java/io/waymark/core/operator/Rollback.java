@@ -34,7 +34,7 @@ public final class Rollback {
             Optional<Plan> old = planStore.read(generation);
             if (old.isEmpty()) return new RollbackResult(RollbackStatus.NOT_FOUND, Optional.empty(), "plan " + generation + " is not in history");
             if (!old.get().verifyHash()) return new RollbackResult(RollbackStatus.CORRUPT, Optional.empty(), "plan " + generation + " does not match its hash");
-            if (pin) planStore.setFlags(planStore.flags().withPinned(true));
+            if (pin) new Switches(planStore).pin();
             PlanDraft draft = new PlanDraft(old.get().recordSets(), true);
             for (int attempt = 0; attempt < PUBLISH_ATTEMPTS_MAX; attempt++) {
                 Generation latest = planStore.latest().map(Plan::generation).orElse(Generation.ZERO);

@@ -2,12 +2,20 @@ package io.waymark.core.operator;
 
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.StoreUnavailableException;
+import java.util.function.UnaryOperator;
 
 /**
  * The operator switches kept in the plan store. Pause is the kill switch (enactors write nothing);
  * pin holds the current plan (the planner publishes nothing). Each call returns the flags now stored.
+ *
+ * <p>Each switch changes one flag with a compare-and-set on the whole flags value, so a concurrent
+ * change of the other flag (another operator, a rollback that pins) is re-read and kept, never
+ * overwritten with a stale copy (I7).
  */
 public final class Switches {
+    /** CAS attempts before giving up: each failure means another writer changed the flags in between. */
+    public static final int UPDATE_ATTEMPTS_MAX = 16;
     private final PlanStore planStore;
 
     public Switches(PlanStore planStore) {
@@ -16,23 +24,28 @@ public final class Switches {
     }
 
     public ControlFlags pause() {
-        return set(planStore.flags().withPaused(true));
+        return update(f -> f.withPaused(true));
     }
 
     public ControlFlags resume() {
-        return set(planStore.flags().withPaused(false));
+        return update(f -> f.withPaused(false));
     }
 
     public ControlFlags pin() {
-        return set(planStore.flags().withPinned(true));
+        return update(f -> f.withPinned(true));
     }
 
     public ControlFlags unpin() {
-        return set(planStore.flags().withPinned(false));
+        return update(f -> f.withPinned(false));
     }
 
-    private ControlFlags set(ControlFlags flags) {
-        planStore.setFlags(flags);
-        return flags;
+    /** Applies {@code change} to the stored flags atomically (bounded CAS retries); returns the flags now stored. */
+    public ControlFlags update(UnaryOperator<ControlFlags> change) {
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS_MAX; attempt++) {
+            ControlFlags current = planStore.flags();
+            ControlFlags next = change.apply(current);
+            if (planStore.updateFlags(current, next)) return next;
+        }
+        throw new StoreUnavailableException("control flags changed under us " + UPDATE_ATTEMPTS_MAX + " times in a row; nothing written by this call");
     }
 }

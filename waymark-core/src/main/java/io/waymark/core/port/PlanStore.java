@@ -38,5 +38,12 @@ public interface PlanStore {
 
     ControlFlags flags();
 
-    void setFlags(ControlFlags flags);
+    /**
+     * Compare-and-set on the control flags: stores {@code next} only if the stored flags still equal
+     * {@code expected}, atomically, durable before it returns true. Returns false (nothing written) when
+     * the flags changed since {@code expected} was read. A read-modify-write of one flag through this
+     * never loses another writer's flag (I7: an acknowledged pause or pin is never lost); see
+     * {@link io.waymark.core.operator.Switches}.
+     */
+    boolean updateFlags(ControlFlags expected, ControlFlags next);
 }

@@ -60,7 +60,7 @@ class EnactorTest {
     @Test
     void pausedWritesNothing() {
         publish(draft(3, 1));
-        plans.setFlags(plans.flags().withPaused(true));
+        plans.updateFlags(plans.flags(), plans.flags().withPaused(true));
         TickResult r = enactor("a", EnactorConfig.DEFAULTS).tick();
         assertThat(r.status()).isEqualTo(TickStatus.PAUSED);
         assertThat(records.endpoints()).isEmpty();
@@ -71,7 +71,7 @@ class EnactorTest {
         publish(draft(3, 1));
         Enactor a = enactor("a", EnactorConfig.DEFAULTS);
         TickPlan prepared = a.prepare();
-        plans.setFlags(plans.flags().withPaused(true));
+        plans.updateFlags(plans.flags(), plans.flags().withPaused(true));
         assertThat(a.apply(prepared).status()).isEqualTo(TickStatus.PAUSED);
         assertThat(records.endpoints()).isEmpty();
     }
@@ -213,7 +213,7 @@ class EnactorTest {
             public java.util.List<Generation> history() { return plans.history(); }
             public boolean delete(Generation g) { return plans.delete(g); }
             public io.waymark.core.model.ControlFlags flags() { return plans.flags(); }
-            public void setFlags(io.waymark.core.model.ControlFlags f) { plans.setFlags(f); }
+            public boolean updateFlags(io.waymark.core.model.ControlFlags e, io.waymark.core.model.ControlFlags f) { return plans.updateFlags(e, f); }
         };
         Enactor a = new Enactor("a", moving, records, new SplittableRandom(1), EnactorConfig.DEFAULTS);
         TickResult r = a.tick();

@@ -47,7 +47,7 @@ class InMemoryStoresTest {
     @Test
     void flagsRoundTrip() {
         InMemoryPlanStore store = new InMemoryPlanStore();
-        store.setFlags(store.flags().withPaused(true));
+        store.updateFlags(store.flags(), store.flags().withPaused(true));
         assertThat(store.flags().paused()).isTrue();
         assertThat(store.flags().pinned()).isFalse();
     }

@@ -147,7 +147,7 @@ class PlannerTest {
 
     @Test
     void pinnedPublishesNothing() {
-        store.setFlags(store.flags().withPinned(true));
+        store.updateFlags(store.flags(), store.flags().withPinned(true));
         PlannerResult r = planner(SafetyPolicy.DEFAULTS).tick(topology(10), healthy(1));
         assertThat(r.status()).isEqualTo(PlannerStatus.PINNED);
         assertThat(store.latest()).isEmpty();
@@ -172,7 +172,7 @@ class PlannerTest {
             @Override public List<Generation> history() { return inner.history(); }
             @Override public boolean delete(Generation g) { return inner.delete(g); }
             @Override public io.waymark.core.model.ControlFlags flags() { return inner.flags(); }
-            @Override public void setFlags(io.waymark.core.model.ControlFlags f) { inner.setFlags(f); }
+            @Override public boolean updateFlags(io.waymark.core.model.ControlFlags e, io.waymark.core.model.ControlFlags f) { return inner.updateFlags(e, f); }
         };
         PlannerResult r = new Planner(racing, () -> now, SafetyPolicy.DEFAULTS).tick(topology(10), healthy(1));
         assertThat(r.status()).isEqualTo(PlannerStatus.CONFLICT);

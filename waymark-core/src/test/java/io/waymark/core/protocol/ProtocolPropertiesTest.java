@@ -164,7 +164,7 @@ class ProtocolPropertiesTest {
                 }
                 case 15 -> { // operators: pause / resume / rollback to a random stored generation
                     switch (plans.flags().paused() ? 0 : param % 8) { // paused: resume at the next operator step
-                        case 0 -> plans.setFlags(plans.flags().withPaused(!plans.flags().paused()));
+                        case 0 -> plans.updateFlags(plans.flags(), plans.flags().withPaused(!plans.flags().paused()));
                         case 1 -> {
                             List<Generation> history = plans.history();
                             if (!history.isEmpty()) new Rollback(plans).to(history.get(random.nextInt(history.size())), false);
@@ -184,7 +184,7 @@ class ProtocolPropertiesTest {
 
         /** Faults stop: resume, stalled enactors finish their (stale) writes, then tick to convergence. */
         void stopFaultsAndConverge() {
-            plans.setFlags(plans.flags().withPaused(false));
+            plans.updateFlags(plans.flags(), plans.flags().withPaused(false));
             for (int i = 0; i < ENACTORS; i++) {
                 if (held[i] != null) enactors[i].apply(held[i]);
                 held[i] = null;

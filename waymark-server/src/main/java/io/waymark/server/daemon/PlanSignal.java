@@ -97,8 +97,9 @@ final class PlanSignal implements PlanStore {
     }
 
     @Override
-    public void setFlags(ControlFlags flags) {
-        store.setFlags(flags);
-        signal();
+    public boolean updateFlags(ControlFlags expected, ControlFlags next) {
+        boolean stored = store.updateFlags(expected, next);
+        if (stored) signal();
+        return stored;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.waymark.core.operator.Switches;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -100,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void flags(Context ctx, UnaryOperator<ControlFlags> change, String message) {
-        ops.planStore().setFlags(change.apply(ops.planStore().flags()));
+        new Switches(ops.planStore()).update(change);
         json(ctx, ApiJson.message(message));
     }
 

@@ -36,7 +36,7 @@ public final class DaemonCrashChild {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
         // Pinned before the daemon starts: this stream is the only publisher, so generation g is round g.
         try (FilePlanStore s = FilePlanStore.open(data)) {
-            s.setFlags(ControlFlags.NONE.withPinned(true));
+            s.updateFlags(s.flags(), ControlFlags.NONE.withPinned(true));
         }
         Daemon daemon = Daemon.start(CrashWorkload.config(data, n), Optional.empty());
         RecordStore records = daemon.recordStore();

@@ -85,7 +85,7 @@ class DaemonKillTest {
 
         // Restart paused, so that the first answers are what the crash left, before any enactor writes.
         try (FilePlanStore s = FilePlanStore.open(data)) {
-            s.setFlags(s.flags().withPaused(true));
+            s.updateFlags(s.flags(), s.flags().withPaused(true));
         }
         try (Daemon d = Daemon.start(CrashWorkload.config(data, ENDPOINTS), Optional.empty());
              ExecutorService pool = Executors.newFixedThreadPool(4)) {
