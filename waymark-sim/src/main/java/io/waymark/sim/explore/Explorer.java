@@ -1,7 +1,9 @@
 package io.waymark.sim.explore;
 
 import io.waymark.sim.RandomRun;
+import io.waymark.sim.invariant.SystemInvariant;
 import io.waymark.sim.legacy.LegacyRandomRun;
+import io.waymark.sim.system.SystemRun;
 import io.waymark.sim.scenario.Algorithm;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +36,20 @@ public final class Explorer {
         try {
             return switch (algorithm) {
                 case LEGACY -> LegacyRandomRun.run(schedule, tracing, target);
-                case WAYMARK -> RandomRun.run(schedule, tracing, target);
+                // Any whole-system fault selects the whole-system run (the real planner, operators, configuration
+                // changes...); the protocol faults alone keep the protocol-only explorer and its seeds.
+                case WAYMARK -> wholeSystem(schedule.faults()) ? SystemRun.run(schedule, tracing, target) : RandomRun.run(schedule, tracing, target);
             };
         } catch (RuntimeException | AssertionError e) {
             // Code under test asserts its invariants by throwing: an exception escaping a schedule is a finding too.
             return Outcome.of(schedule, List.of("EXCEPTION: " + e), List.of(EXCEPTION), target, List.of("uncaught " + e), 0, 0);
         }
+    }
+
+    /** Whether {@code faults} select the whole-system run ({@link SystemRun}) rather than the protocol-only one. */
+    public static boolean wholeSystem(Set<Fault> faults) {
+        for (Fault f : faults) if (Fault.SYSTEM.contains(f)) return true;
+        return false;
     }
 
     /** What a schedule "violates" when the code under test threw out of it. */
@@ -53,7 +63,7 @@ public final class Explorer {
         throw new IllegalArgumentException("unknown invariant '" + text + "'; expected any or one of " + INVARIANTS);
     }
 
-    public static final List<String> INVARIANTS = List.of("I1_NEVER_EMPTY", "I2_MONOTONIC", "I3_INTEGRITY", "I4_NO_LIVE_DELETION", "L1_CONVERGENCE", "L2_NO_STUCK_STATE");
+    public static final List<String> INVARIANTS = SystemInvariant.names();
 
     /** Called from the exploring thread about every {@value #PROGRESS_EVERY_MS} ms and once at the end. */
     public interface Progress {

@@ -1,0 +1,84 @@
+package io.waymark.sim.system;
+
+import io.waymark.core.planner.Planner;
+import io.waymark.core.planner.PlannerResult;
+import io.waymark.core.planner.PlannerStatus;
+import io.waymark.core.port.Clock;
+import io.waymark.sim.explore.Fault;
+
+/**
+ * One planner process: the real core {@link Planner} (with its safety rules and velocity ledger), fed by
+ * its own {@link HealthMonitor}, ticking every 1-3 s on its own wall clock. RESTARTS: the process crashes
+ * and a fresh one starts 1-20 s later with nothing in memory (no ledger, no health probed yet). CLOCK: its
+ * wall clock steps backwards or forwards by up to two minutes.
+ */
+final class PlannerProcess {
+    /** Wall clocks read like epoch milliseconds, far from zero, so that steps backwards stay positive. */
+    static final long EPOCH_MS = 1_700_000_000_000L;
+    static final long CLOCK_STEP_MS_MAX = 120_000;
+
+    private final SystemRun run;
+    final String id;
+    private Planner planner;
+    private HealthMonitor monitor;
+    private long clockOffsetMillis = 0;
+    private boolean up = false;
+    private int incarnation = 0;
+
+    PlannerProcess(SystemRun run, String id) {
+        this.run = run;
+        this.id = id;
+    }
+
+    void start(long atMillis) {
+        run.sim.at(atMillis, id, this::boot);
+    }
+
+    private void boot() {
+        incarnation++;
+        Clock wall = () -> run.sim.nowMillis() + EPOCH_MS + clockOffsetMillis;
+        planner = SystemRun.newPlanner(run.plans, wall);
+        monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());
+        up = true;
+        if (incarnation > 1) run.sim.log(id, "restarted: velocity ledger and probed health lost");
+        tick();
+    }
+
+    boolean up() {
+        return up;
+    }
+
+    boolean probedAll() {
+        return up && monitor.probedAll();
+    }
+
+    private void tick() {
+        if (!up) return;
+        if (faults()) return;
+        monitor.probe(run.sim.nowMillis());
+        PlannerResult r = planner.tick(run.config.topology(), monitor.observations());
+        if (r.status() == PlannerStatus.PUBLISHED) run.plannerPublished(this, r);
+        else if (run.sim.tracing() && r.status() != PlannerStatus.UNCHANGED && r.status() != PlannerStatus.PINNED) run.sim.log(id, r.status() + " " + r.error().orElse(""));
+        run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(1_000, 3_000), id, this::tick);
+    }
+
+    /** Draws this tick's faults (every draw made whether or not it fires); true when the process crashed. */
+    private boolean faults() {
+        boolean crashCameUp = run.random.nextInt(40) == 0;
+        long down = run.random.nextLong(1_000, 20_000);
+        boolean stepCameUp = run.random.nextInt(40) == 0;
+        long step = run.random.nextLong(-CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX + 1);
+        if (!run.faultsOn()) return false;
+        if (run.dice.fires(Fault.CLOCK, stepCameUp)) {
+            clockOffsetMillis += step;
+            run.sim.log(id, "wall clock steps " + (step >= 0 ? "forwards " : "backwards ") + Math.abs(step) + " ms");
+        }
+        if (run.dice.fires(Fault.RESTARTS, crashCameUp)) {
+            up = false;
+            run.sim.log(id, "crashed; restarts in " + down + " ms");
+            run.sim.after(down, id, this::boot);
+            return true;
+        }
+        return false;
+    }
+}
