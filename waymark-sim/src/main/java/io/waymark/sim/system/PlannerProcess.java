@@ -8,7 +8,7 @@ import io.waymark.sim.explore.Fault;
 
 /**
  * One planner process: the real core {@link Planner} (with its safety rules and velocity ledger), fed by
- * its own {@link HealthMonitor}, ticking every 1-3 s on its own wall clock. RESTARTS: the process crashes
+ * its own {@link HealthMonitor}, ticking every 2-5 s on its own wall clock. RESTARTS: the process crashes
  * and a fresh one starts 1-20 s later with nothing in memory (no ledger, no health probed yet). CLOCK: its
  * wall clock steps backwards or forwards by up to two minutes.
  */
@@ -24,10 +24,15 @@ final class PlannerProcess {
     private long clockOffsetMillis = 0;
     private boolean up = false;
     private int incarnation = 0;
+    private final Clock wall = this::wallMillis;
 
     PlannerProcess(SystemRun run, String id) {
         this.run = run;
         this.id = id;
+    }
+
+    private long wallMillis() {
+        return run.sim.nowMillis() + EPOCH_MS + clockOffsetMillis;
     }
 
     void start(long atMillis) {
@@ -36,7 +41,6 @@ final class PlannerProcess {
 
     private void boot() {
         incarnation++;
-        Clock wall = () -> run.sim.nowMillis() + EPOCH_MS + clockOffsetMillis;
         planner = SystemRun.newPlanner(run.plans, wall);
         monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());
         up = true;
@@ -52,14 +56,60 @@ final class PlannerProcess {
         return up && monitor.probedAll();
     }
 
+    /**
+     * A tick whose inputs did not change since a quiet tick (UNCHANGED or PINNED, no velocity rule waiting on
+     * time) would compute the same answer: the planner is a function of its inputs. Such ticks are skipped,
+     * but never more than this many in a row, so that any dependence on time alone is still met (at worst a
+     * few seconds later). Computing every tick was most of a schedule's cost.
+     */
+    static final int QUIET_SKIPS_MAX = 10;
+    private long seenHealth = -1, seenConfig = -1, seenLatest = -1;
+    private io.waymark.core.model.ControlFlags seenFlags = null;
+    private boolean lastQuiet = false;
+    private int skipped = 0;
+
+    private boolean unchangedSinceQuietTick() {
+        long health = monitor.version(), cfg = run.config.version();
+        long latest = run.plans.truth().latest().map(p -> p.generation().value()).orElse(0L);
+        var flags = run.plans.truth().flags();
+        boolean same = lastQuiet && health == seenHealth && cfg == seenConfig && latest == seenLatest && flags.equals(seenFlags) && skipped < QUIET_SKIPS_MAX;
+        seenHealth = health;
+        seenConfig = cfg;
+        seenLatest = latest;
+        seenFlags = flags;
+        skipped = same ? skipped + 1 : 0;
+        return same;
+    }
+
+    /**
+     * Whether the answer may change with time alone: a velocity rule held a target back and the ledger still
+     * has a removal inside the window (when it leaves the window, the budget grows). A velocity rule with
+     * nothing in the window is waiting on nothing: the budget is as large as it gets.
+     */
+    private boolean waitingOnTime(PlannerResult r) {
+        boolean held = false;
+        for (var e : r.safetyEvents()) if (e.rule() == io.waymark.core.planner.SafetyRule.VELOCITY) held = true;
+        if (!held) return false;
+        long now = wall.nowMillis();
+        for (var list : planner.ledger().removals().values()) {
+            for (var removal : list) if (removal.atMillis() > now - SystemRun.POLICY.velocityWindowMillis()) return true;
+        }
+        return false;
+    }
+
     private void tick() {
         if (!up) return;
         if (faults()) return;
         monitor.probe(run.sim.nowMillis());
+        if (unchangedSinceQuietTick()) {
+            run.sim.after(run.random.nextLong(2_000, 5_000), id, this::tick);
+            return;
+        }
         PlannerResult r = planner.tick(run.config.topology(), monitor.observations());
+        lastQuiet = (r.status() == PlannerStatus.UNCHANGED || r.status() == PlannerStatus.PINNED) && !waitingOnTime(r);
         if (r.status() == PlannerStatus.PUBLISHED) run.plannerPublished(this, r);
         else if (run.sim.tracing() && r.status() != PlannerStatus.UNCHANGED && r.status() != PlannerStatus.PINNED) run.sim.log(id, r.status() + " " + r.error().orElse(""));
-        run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(1_000, 3_000), id, this::tick);
+        run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(2_000, 5_000), id, this::tick);
     }
 
     /** Draws this tick's faults (every draw made whether or not it fires); true when the process crashed. */
