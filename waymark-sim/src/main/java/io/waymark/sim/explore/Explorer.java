@@ -33,17 +33,24 @@ public final class Explorer {
 
     /** One schedule, run until {@code target} (an invariant's name, e.g. {@code I1_NEVER_EMPTY}; empty = any) breaks. */
     public static Outcome run(Algorithm algorithm, Schedule schedule, boolean tracing, String target) {
-        try {
-            return switch (algorithm) {
-                case LEGACY -> LegacyRandomRun.run(schedule, tracing, target);
-                // Any whole-system fault selects the whole-system run (the real planner, operators, configuration
-                // changes...); the protocol faults alone keep the protocol-only explorer and its seeds.
-                case WAYMARK -> wholeSystem(schedule.faults()) ? SystemRun.run(schedule, tracing, target) : RandomRun.run(schedule, tracing, target);
-            };
-        } catch (RuntimeException | AssertionError e) {
-            // Code under test asserts its invariants by throwing: an exception escaping a schedule is a finding too.
-            return Outcome.of(schedule, List.of("EXCEPTION: " + e), List.of(EXCEPTION), target, List.of("uncaught " + e), 0, 0);
-        }
+        return guarded((s, tr, t) -> switch (algorithm) {
+            case LEGACY -> LegacyRandomRun.run(s, tr, t);
+            // Any whole-system fault selects the whole-system run (the real planner, operators, configuration
+            // changes...); the protocol faults alone keep the protocol-only explorer and its seeds.
+            case WAYMARK -> wholeSystem(s.faults()) ? SystemRun.run(s, tr, t) : RandomRun.run(s, tr, t);
+        }).run(schedule, tracing, target);
+    }
+
+    /** {@code runner}, with an exception escaping a schedule turned into a finding ({@link #EXCEPTION}). */
+    public static Shrinker.Runner guarded(Shrinker.Runner runner) {
+        return (schedule, tracing, target) -> {
+            try {
+                return runner.run(schedule, tracing, target);
+            } catch (RuntimeException | AssertionError e) {
+                // Code under test asserts its invariants by throwing: an exception escaping a schedule is a finding too.
+                return Outcome.of(schedule, List.of("EXCEPTION: " + e), List.of(EXCEPTION), target, List.of("uncaught " + e), 0, 0);
+            }
+        };
     }
 
     /** Whether {@code faults} select the whole-system run ({@link SystemRun}) rather than the protocol-only one. */
@@ -192,13 +199,18 @@ public final class Explorer {
 
     /** Same, for a search that looked for {@code target} (empty = any invariant). */
     public static Finding replay(Algorithm algorithm, long seed, Set<Fault> faults, String target) {
+        return replay((schedule, tracing, t) -> run(algorithm, schedule, tracing, t), algorithm, seed, faults, target);
+    }
+
+    /** Same, with any runner ({@code algorithm} only labels the finding), e.g. a whole-system run with an old behaviour injected. */
+    public static Finding replay(Shrinker.Runner runner, Algorithm algorithm, long seed, Set<Fault> faults, String target) {
         Schedule full = Schedule.of(seed, faults);
-        Outcome original = run(algorithm, full, true, target);
+        Outcome original = runner.run(full, true, target);
         if (!original.found(target)) return new Finding(algorithm, seed, faults, target, original, original, 0);
         // Shrink towards the invariant found, and stop every candidate run there.
         String goal = original.invariant();
-        Shrinker.Shrunk s = Shrinker.shrink(algorithm, original, goal, SHRINK_RUNS_MAX);
-        Outcome shrunk = run(algorithm, s.schedule(), true, goal);
+        Shrinker.Shrunk s = Shrinker.shrink(runner, original, goal, SHRINK_RUNS_MAX);
+        Outcome shrunk = runner.run(s.schedule(), true, goal);
         // Fewer events can still log more lines (e.g. a slow call logged where a fault was dropped): never
         // hand back a longer trace than the one we started from.
         if (shrunk.trace().size() > original.trace().size()) shrunk = original;

@@ -1,13 +1,12 @@
 package io.waymark.sim.system;
 
-import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.PlannerResult;
 import io.waymark.core.planner.PlannerStatus;
 import io.waymark.core.port.Clock;
 import io.waymark.sim.explore.Fault;
 
 /**
- * One planner process: the real core {@link Planner} (with its safety rules and velocity ledger), fed by
+ * One planner process: the real core planner (with its safety rules and velocity ledger), fed by
  * its own {@link HealthMonitor}, ticking every 2-5 s on its own wall clock. RESTARTS: the process crashes
  * and a fresh one starts 1-20 s later with nothing in memory (no ledger, no health probed yet). CLOCK: its
  * wall clock steps backwards or forwards by up to two minutes.
@@ -19,7 +18,7 @@ final class PlannerProcess {
 
     private final SystemRun run;
     final String id;
-    private Planner planner;
+    private PlannerUnderTest planner;
     private HealthMonitor monitor;
     private long clockOffsetMillis = 0;
     private boolean up = false;
@@ -41,7 +40,7 @@ final class PlannerProcess {
 
     private void boot() {
         incarnation++;
-        planner = SystemRun.newPlanner(run.plans, wall);
+        planner = run.options.planner().create(run.plans, wall, SystemRun.POLICY);
         monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());
         up = true;
         if (incarnation > 1) run.sim.log(id, "restarted: velocity ledger and probed health lost");
@@ -81,22 +80,6 @@ final class PlannerProcess {
         return same;
     }
 
-    /**
-     * Whether the answer may change with time alone: a velocity rule held a target back and the ledger still
-     * has a removal inside the window (when it leaves the window, the budget grows). A velocity rule with
-     * nothing in the window is waiting on nothing: the budget is as large as it gets.
-     */
-    private boolean waitingOnTime(PlannerResult r) {
-        boolean held = false;
-        for (var e : r.safetyEvents()) if (e.rule() == io.waymark.core.planner.SafetyRule.VELOCITY) held = true;
-        if (!held) return false;
-        long now = wall.nowMillis();
-        for (var list : planner.ledger().removals().values()) {
-            for (var removal : list) if (removal.atMillis() > now - SystemRun.POLICY.velocityWindowMillis()) return true;
-        }
-        return false;
-    }
-
     private void tick() {
         if (!up) return;
         if (faults()) return;
@@ -106,7 +89,7 @@ final class PlannerProcess {
             return;
         }
         PlannerResult r = planner.tick(run.config.topology(), monitor.observations());
-        lastQuiet = (r.status() == PlannerStatus.UNCHANGED || r.status() == PlannerStatus.PINNED) && !waitingOnTime(r);
+        lastQuiet = (r.status() == PlannerStatus.UNCHANGED || r.status() == PlannerStatus.PINNED) && !planner.waitingOnTime(r, wallMillis());
         if (r.status() == PlannerStatus.PUBLISHED) run.plannerPublished(this, r);
         else if (run.sim.tracing() && r.status() != PlannerStatus.UNCHANGED && r.status() != PlannerStatus.PINNED) run.sim.log(id, r.status() + " " + r.error().orElse(""));
         run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(2_000, 5_000), id, this::tick);

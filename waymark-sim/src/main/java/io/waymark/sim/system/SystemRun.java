@@ -14,21 +14,21 @@ import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Target;
 import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.planner.EndpointSpec;
-import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.PlannerResult;
 import io.waymark.core.planner.SafetyPolicy;
-import io.waymark.core.port.Clock;
-import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.StampedRecords;
 import io.waymark.sim.Partition;
 import io.waymark.sim.SimPlanStore;
 import io.waymark.sim.SimRecordStore;
 import io.waymark.sim.Simulation;
 import io.waymark.sim.StoreFaults;
+import io.waymark.sim.explore.Explorer;
 import io.waymark.sim.explore.Fault;
 import io.waymark.sim.explore.FaultDice;
 import io.waymark.sim.explore.Outcome;
 import io.waymark.sim.explore.Schedule;
+import io.waymark.sim.explore.Shrinker;
+import io.waymark.sim.scenario.Algorithm;
 import io.waymark.sim.invariant.GenerationLedger;
 import io.waymark.sim.invariant.LeverInvariant;
 import io.waymark.sim.invariant.PlannerDecisions;
@@ -71,16 +71,24 @@ public final class SystemRun {
     /** The shipped example's rules with a 15 s window, so that several windows fit in the quiet period. */
     public static final SafetyPolicy POLICY = new SafetyPolicy(true, 0.5, 0.25, 15_000);
 
-    /** Old behaviours of issue 7 injected on purpose (tests show the run sees them), all off by default. */
-    public record Options(boolean flagsLastWriterWins, boolean unknownAsDown) {
-        public static final Options DEFAULTS = new Options(false, false);
+    /**
+     * Old behaviours of issue 7 injected on purpose, so that tests keep showing the run sees each defect after
+     * its fix has landed: the flags written last-writer-wins (defect 6), unprobed targets reported failing
+     * (defect 12), another planner (a copy of the old one: defects 5, 7, 8). Off by default: the real code.
+     */
+    public record Options(boolean flagsLastWriterWins, boolean unknownAsDown, PlannerUnderTest.Factory planner) {
+        public static final Options DEFAULTS = new Options(false, false, PlannerUnderTest.REAL);
 
         public Options withFlagsLastWriterWins() {
-            return new Options(true, unknownAsDown);
+            return new Options(true, unknownAsDown, planner);
         }
 
         public Options withUnknownAsDown() {
-            return new Options(flagsLastWriterWins, true);
+            return new Options(flagsLastWriterWins, true, planner);
+        }
+
+        public Options withPlanner(PlannerUnderTest.Factory p) {
+            return new Options(flagsLastWriterWins, unknownAsDown, p);
         }
     }
 
@@ -126,6 +134,16 @@ public final class SystemRun {
         return new StoreFaults(dice.enabled(Fault.STORE_ERRORS) ? errorProbability : 0, dice.enabled(Fault.SLOWNESS) ? 0.05 : 0, 1, latencyMsMax, 5_000);
     }
 
+    /** A runner for the explorer's shrinker and replay with {@code options} injected; an escaping exception is a finding. */
+    public static Shrinker.Runner runner(Options options) {
+        return Explorer.guarded((s, tracing, target) -> run(s, tracing, target, options));
+    }
+
+    /** Regenerates, shrinks and traces the whole-system schedule of {@code seed} (all faults) with {@code options}. */
+    public static Explorer.Finding finding(long seed, String target, Options options) {
+        return Explorer.replay(runner(options), Algorithm.WAYMARK, seed, Fault.ALL, target);
+    }
+
     /** The explorer's entry: one schedule, stopped when {@code target} (empty = any invariant) first breaks. */
     public static Outcome run(Schedule schedule, boolean tracing, String target) {
         return run(schedule, tracing, target, Options.DEFAULTS);
@@ -135,11 +153,6 @@ public final class SystemRun {
         SystemRun r = new SystemRun(schedule, tracing, target, options);
         r.go();
         return Outcome.of(schedule, r.violations, r.broken, target, r.sim.trace().lines(), r.sim.executed(), r.dice.events());
-    }
-
-    /** The one place a planner is built (its constructor is core's to change). */
-    static Planner newPlanner(PlanStore plans, Clock wall) {
-        return new Planner(plans, wall, POLICY);
     }
 
     boolean faultsOn() {
@@ -176,11 +189,20 @@ public final class SystemRun {
 
     // ---- the world ----
 
+    private int healthEvents = 0;
+
+    /**
+     * The world's workload, as plans are the protocol-only run's: the schedule's {@code plansMax} bounds how
+     * many health events fire, so that the shrinker can make the world calmer.
+     */
     private void healthStep() {
         if (!faultsOn()) return;
-        boolean cameUp = random.nextInt(2) == 0;
+        boolean cameUp = random.nextInt(2) == 0 && healthEvents < schedule.plansMax();
         String line = world.step(random, dice.fires(Fault.HEALTH, cameUp));
-        if (line != null) sim.log("health", line);
+        if (line != null) {
+            healthEvents++;
+            sim.log("health", line);
+        }
         sim.after(random.nextLong(3_000, 20_000), "health", this::healthStep);
     }
 
