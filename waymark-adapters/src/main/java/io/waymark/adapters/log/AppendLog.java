@@ -1,15 +1,13 @@
 package io.waymark.adapters.log;
 
+import io.waymark.adapters.fs.DataDir;
+import io.waymark.adapters.fs.DataFile;
+import io.waymark.adapters.fs.FileDataDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the scanner skip a wrong number of bytes and misread everything after it as frames.
  *
  * <p>Durability: {@link #append} writes all given entries with one write and then ONE
- * {@link FileChannel#force} before returning, so callers batch many entries behind one fsync (group
+ * {@link DataFile#force} before returning, so callers batch many entries behind one fsync (group
  * commit). Nothing is acknowledged by this class; the caller acknowledges after append returns.
  *
  * <p>Recovery: {@link #open} scans every frame; the first frame that is torn (shorter than its length),
@@ -34,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * after a corrupt one are not trusted: with a prefix-only rule recovery is simple and never resurrects
  * an entry whose predecessor was lost.
  *
- * <p>Not thread-safe: one writer at a time (the stores serialize their commits).
+ * <p>Not thread-safe: one writer at a time (the stores serialize their commits). All I/O goes through
+ * the {@link DataDir} port, so the simulator runs this very class over a disk that tears and drops.
  */
 public final class AppendLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppendLog.class);
@@ -43,15 +42,20 @@ public final class AppendLog implements AutoCloseable {
     /** Java arrays cap a single entry anyway; keep well below that. */
     public static final int ENTRY_BYTES_LIMIT = 1 << 30;
 
-    private final Path path;
+    private final DataDir dir;
+    private final String name;
+    /** The file's full location, for messages. */
+    private final String path;
     private final int entryBytesMax;
-    private FileChannel channel;
+    private DataFile channel;
     private long sizeBytes;
     private long entries;
     private final Recovery recovery;
 
-    private AppendLog(Path path, int entryBytesMax, FileChannel channel, long sizeBytes, long entries, Recovery recovery) {
-        this.path = path;
+    private AppendLog(DataDir dir, String name, int entryBytesMax, DataFile channel, long sizeBytes, long entries, Recovery recovery) {
+        this.dir = dir;
+        this.name = name;
+        this.path = dir.describe(name);
         this.entryBytesMax = entryBytesMax;
         this.channel = channel;
         this.sizeBytes = sizeBytes;
@@ -65,40 +69,45 @@ public final class AppendLog implements AutoCloseable {
      * views valid only during the call.
      */
     public static AppendLog open(Path path, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
+        Path abs = path.toAbsolutePath();
+        return open(FileDataDir.open(abs.getParent()), abs.getFileName().toString(), entryBytesMax, replay);
+    }
+
+    /** As {@link #open(Path, int, Consumer)}, for the file {@code name} of {@code dir}. */
+    public static AppendLog open(DataDir dir, String name, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
         if (entryBytesMax < 1 || entryBytesMax > ENTRY_BYTES_LIMIT) throw new IllegalArgumentException("entryBytesMax must be in 1.." + ENTRY_BYTES_LIMIT);
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        boolean created = !Files.exists(path);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        String path = dir.describe(name);
+        boolean created = !dir.exists(name);
+        DataFile ch = dir.open(name);
         try {
             if (created || ch.size() < HEADER.length) {
                 // A crash while creating the file leaves a torn header: nothing was ever acknowledged in it.
                 long torn = ch.size();
                 if (torn > 0) LOG.warn("log {}: cut {} bytes of a torn header at offset 0 after 0 good entries", path, torn);
                 ch.truncate(0);
-                writeFully(ch, ByteBuffer.wrap(HEADER), 0);
-                ch.force(true);
-                fsyncDirectory(dir); // the new file's name must survive a crash too
-                return new AppendLog(path, entryBytesMax, ch, HEADER.length, 0, torn > 0 ? new Recovery(0, HEADER.length, torn, "torn header") : Recovery.clean(0, HEADER.length));
+                ch.write(ByteBuffer.wrap(HEADER), 0);
+                ch.force();
+                dir.sync(); // the new file's name must survive a crash too
+                return new AppendLog(dir, name, entryBytesMax, ch, HEADER.length, 0, torn > 0 ? new Recovery(0, HEADER.length, torn, "torn header") : Recovery.clean(0, HEADER.length));
             }
             Recovery r = scan(ch, path, entryBytesMax, replay);
             if (r.cut()) {
                 ch.truncate(r.bytesKept());
-                ch.force(true);
+                ch.force();
                 LOG.warn("log {}: cut {} bytes at offset {} after {} good entries ({}); those writes were never acknowledged",
                         path, r.bytesCut(), r.bytesKept(), r.entriesKept(), r.reason());
             }
-            return new AppendLog(path, entryBytesMax, ch, r.bytesKept(), r.entriesKept(), r);
+            return new AppendLog(dir, name, entryBytesMax, ch, r.bytesKept(), r.entriesKept(), r);
         } catch (IOException | RuntimeException | Error e) {
             ch.close();
             throw e;
         }
     }
 
-    private static Recovery scan(FileChannel ch, Path path, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
+    private static Recovery scan(DataFile ch, String path, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
         long fileBytes = ch.size();
         ByteBuffer header = ByteBuffer.allocate(HEADER.length);
-        readFully(ch, header, 0);
+        ch.readFully(header, 0);
         if (!Arrays.equals(header.array(), HEADER)) throw new LogCorruptException("not a Waymark log (bad header): " + path);
         long pos = HEADER.length;
         long entries = 0;
@@ -109,13 +118,13 @@ public final class AppendLog implements AutoCloseable {
             long remaining = fileBytes - pos;
             if (remaining < FRAME_OVERHEAD_BYTES) return new Recovery(entries, pos, remaining, "torn frame header");
             frameHeader.clear();
-            readFully(ch, frameHeader, pos);
+            ch.readFully(frameHeader, pos);
             int length = frameHeader.getInt(0);
             int storedCrc = frameHeader.getInt(4);
             if (length < 1 || length > entryBytesMax) return new Recovery(entries, pos, remaining, "impossible entry length " + Integer.toUnsignedString(length));
             if (remaining - FRAME_OVERHEAD_BYTES < length) return new Recovery(entries, pos, remaining, "torn entry (" + length + " bytes announced, " + (remaining - FRAME_OVERHEAD_BYTES) + " present)");
             ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(ch, payload, pos + FRAME_OVERHEAD_BYTES);
+            ch.readFully(payload, pos + FRAME_OVERHEAD_BYTES);
             crc.reset();
             crc.update(frameHeader.array(), 0, 4);
             crc.update(payload.array(), 0, length);
@@ -163,7 +172,7 @@ public final class AppendLog implements AutoCloseable {
             }
         }
         pos = flush(buf, pos);
-        channel.force(false);
+        channel.force();
         if (pos != sizeBytes + total) throw new IllegalStateException("log " + path + ": wrote " + (pos - sizeBytes) + " bytes, expected " + total);
         sizeBytes = pos;
         entries += batch.size();
@@ -172,7 +181,7 @@ public final class AppendLog implements AutoCloseable {
     private long flush(ByteBuffer buf, long pos) throws IOException {
         buf.flip();
         int n = buf.remaining();
-        writeFully(channel, buf, pos);
+        channel.write(buf, pos);
         buf.clear();
         return pos + n;
     }
@@ -185,27 +194,23 @@ public final class AppendLog implements AutoCloseable {
      */
     public void rewrite(List<byte[]> live) throws IOException {
         for (byte[] e : live) checkEntry(e);
-        Path tmp = path.resolveSibling(path.getFileName() + ".compact");
-        Files.deleteIfExists(tmp);
-        AppendLog fresh = open(tmp, entryBytesMax, b -> {
-            throw new IllegalStateException("fresh compaction file is not empty: " + tmp);
+        String tmp = name + ".compact";
+        dir.delete(tmp);
+        AppendLog fresh = open(dir, tmp, entryBytesMax, b -> {
+            throw new IllegalStateException("fresh compaction file is not empty: " + dir.describe(tmp));
         });
         try {
             fresh.append(live);
         } catch (IOException | RuntimeException e) {
             fresh.close();
-            Files.deleteIfExists(tmp);
+            dir.delete(tmp);
             throw e;
         }
         fresh.channel.close();
-        try {
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot compact " + path + ": the file system has no atomic rename", e);
-        }
-        fsyncDirectory(path.toAbsolutePath().getParent());
-        FileChannel old = channel;
-        channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        dir.rename(tmp, name);
+        dir.sync();
+        DataFile old = channel;
+        channel = dir.open(name);
         old.close();
         sizeBytes = fresh.sizeBytes;
         entries = live.size();
@@ -234,37 +239,13 @@ public final class AppendLog implements AutoCloseable {
         return recovery;
     }
 
-    public Path path() {
-        return path;
+    /** The file's name in its directory. */
+    public String name() {
+        return name;
     }
 
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        long p = pos;
-        while (buf.hasRemaining()) { // FileChannel writes to regular files complete in one call; bounded anyway by progress
-            int n = ch.write(buf, p);
-            if (n <= 0) throw new IOException("write made no progress at offset " + p);
-            p += n;
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        long p = pos;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, p);
-            if (n < 0) throw new IOException("unexpected end of file at offset " + p);
-            p += n;
-        }
-    }
-
-    /** On Linux a directory opened read-only can be fsynced; that makes a create or rename durable. */
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
     }
 }

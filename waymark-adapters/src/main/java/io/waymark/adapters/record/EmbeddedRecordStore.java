@@ -1,5 +1,7 @@
 package io.waymark.adapters.record;
 
+import io.waymark.adapters.fs.DataDir;
+import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
 import io.waymark.adapters.log.Recovery;
 import io.waymark.core.model.Endpoint;
@@ -95,16 +97,26 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
      * returns a store that accepts writes.
      */
     public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
+        return open(FileDataDir.open(dir), sink);
+    }
+
+    /** As {@link #open(Path, ServingSink)}, over any data directory (the simulator passes its disk). */
+    public static EmbeddedRecordStore open(DataDir dir, ServingSink sink) throws IOException {
         return open(dir, sink, COMPACTION_SLACK_BYTES);
     }
 
     /** As {@link #open(Path, ServingSink)}, with a compaction threshold tests can make small. */
     static EmbeddedRecordStore open(Path dir, ServingSink sink, long compactionSlackBytes) throws IOException {
+        return open(FileDataDir.open(dir), sink, compactionSlackBytes);
+    }
+
+    /** As {@link #open(DataDir, ServingSink)}, with a compaction threshold tests and the simulator can make small. */
+    public static EmbeddedRecordStore open(DataDir dir, ServingSink sink, long compactionSlackBytes) throws IOException {
         if (compactionSlackBytes < 0) throw new IllegalArgumentException("compactionSlackBytes must be >= 0");
         if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
         Map<Endpoint, StampedRecords> replayed = new HashMap<>();
         long[] entry = {0};
-        AppendLog log = AppendLog.open(dir.resolve(LOG_FILE), ENTRY_BYTES_MAX, bytes -> {
+        AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
             entry[0]++;
             for (EndpointChange c : ChangeCodec.decode(bytes)) {
                 StampedRecords before = replayed.get(c.endpoint());
@@ -120,7 +132,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             store.newest.putAll(replayed);
             store.durable.putAll(replayed);
             Recovery r = log.recovery();
-            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir, replayed.size(), r.entriesKept(), r.bytesKept(),
+            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir.describe(LOG_FILE), replayed.size(), r.entriesKept(), r.bytesKept(),
                     r.cut() ? ", cut " + r.bytesCut() + " bytes: " + r.reason() : "");
             // The live size is unknown until the next compaction measures it; counting from the
             // current size bounds growth to 2x + slack without encoding the whole state at start.
