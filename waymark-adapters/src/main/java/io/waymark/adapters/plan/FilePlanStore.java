@@ -3,6 +3,7 @@ package io.waymark.adapters.plan;
 import io.waymark.adapters.fs.DataDir;
 import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
@@ -60,6 +61,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     // Writer-only bookkeeping for compaction, guarded by writeLock.
     private final Map<Generation, Integer> entryBytes = new HashMap<>();
     private final long compactionDeadBytesMin;
+    private boolean compactionFailureReported;
 
     private FilePlanStore(AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin) {
         this.log = log;
@@ -244,6 +246,12 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         for (Plan p : s.plans().values()) entries.add(codec.publish(p));
         try {
             log.rewrite(entries);
+            compactionFailureReported = false;
+        } catch (CompactionFailedException e) {
+            // The old log is intact and still in use: nothing is lost and nothing is in doubt, so the
+            // store carries on. Reported once; the next delete tries again.
+            if (!compactionFailureReported) LOG.warn("plan store compaction failed; the log is intact, it will be retried (reported once)", e);
+            compactionFailureReported = true;
         } catch (IOException e) {
             // The rename is atomic: on failure the old log is still complete and current, but the
             // channel may be in doubt, so fail safe like any other write failure.

@@ -3,6 +3,7 @@ package io.waymark.adapters.record;
 import io.waymark.adapters.fs.DataDir;
 import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.adapters.log.Recovery;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.PlanDraft;
@@ -81,6 +82,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     private final ConcurrentHashMap<Endpoint, StampedRecords> durable = new ConcurrentHashMap<>();
     private final long compactionSlackBytes;
     private long liveBytesAtCompaction;
+    private boolean compactionFailureReported;
 
     /** Changes decided by one call, with their commit sequence number. */
     private record Group(long seq, List<EndpointChange> changes) {}
@@ -263,7 +265,15 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         if (log.sizeBytes() <= 2 * liveBytesAtCompaction + compactionSlackBytes) return;
         List<EndpointChange> live = new ArrayList<>(durable.size());
         durable.forEach((e, s) -> live.add(new EndpointChange(e, s.stamp(), s.records().orElseThrow())));
-        log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+        try {
+            log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+            compactionFailureReported = false;
+        } catch (CompactionFailedException e) {
+            // The old log is intact and still in use, and this commit is already durable and served:
+            // carry on, report once, and wait for the log to grow again before the next attempt.
+            if (!compactionFailureReported) LOG.warn("record store compaction failed; the log is intact, it will be retried (reported once)", e);
+            compactionFailureReported = true;
+        }
         liveBytesAtCompaction = log.sizeBytes();
     }
 
