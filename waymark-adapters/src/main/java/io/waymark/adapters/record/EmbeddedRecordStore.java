@@ -5,6 +5,7 @@ import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
 import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.adapters.log.Recovery;
+import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
@@ -147,6 +148,47 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Read-only recovery for a {@code records.log} that {@link #open} refused as damaged
+     * ({@link io.waymark.adapters.log.LogDamagedException}): reads every frame that passes its
+     * checksums (entries are self-contained changes per endpoint, so a damaged one can be skipped),
+     * still enforcing monotonic generations per endpoint (a change that would move an endpoint back is
+     * skipped and reported), publishes the result to {@code sink} once, and returns a store that
+     * answers reads and refuses every write, with a report of what was damaged. The file is not
+     * changed. The daemon serves DNS from this while automation stays stopped and status shows
+     * {@link SalvagedRecordStore.Report#summary()}; after the operator repairs the file, a normal
+     * {@link #open} takes over.
+     */
+    public static SalvagedRecordStore salvage(DataDir dir, ServingSink sink) throws IOException {
+        if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
+        Map<Endpoint, StampedRecords> state = new HashMap<>();
+        List<String> outOfOrder = new ArrayList<>();
+        long[] undecodable = {0};
+        SalvageReport log = AppendLog.salvage(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
+            List<EndpointChange> changes;
+            try {
+                changes = ChangeCodec.decode(bytes);
+            } catch (RuntimeException e) {
+                undecodable[0]++;
+                return;
+            }
+            for (EndpointChange c : changes) {
+                StampedRecords before = state.get(c.endpoint());
+                if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
+                    if (outOfOrder.size() < SalvagedRecordStore.Report.OUT_OF_ORDER_LISTED_MAX) outOfOrder.add(c.endpoint() + " " + c.stamp().generation() + " after " + before.stamp().generation());
+                    continue;
+                }
+                state.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+            }
+        });
+        SalvagedRecordStore.Report report = new SalvagedRecordStore.Report(log, undecodable[0], outOfOrder);
+        Map<Endpoint, RecordSet> full = new HashMap<>(state.size() * 2);
+        state.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
+        sink.publish(full);
+        if (report.damaged()) LOG.error("{}", report.summary());
+        return new SalvagedRecordStore(state, report);
     }
 
     @Override
