@@ -1,5 +1,6 @@
 package io.waymark.core.planner;
 
+import io.waymark.core.model.AddressFamily;
 import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -11,6 +12,7 @@ import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,11 @@ public final class Planner {
     }
 
     /** A computed draft, with what each endpoint removes and which rules fired. Pure. */
-    public record Computation(PlanDraft draft, Map<Endpoint, Long> removedCapacity, List<SafetyEvent> safetyEvents) {}
+    /**
+     * A computed draft (empty when no endpoint has anything to serve yet: every target of every endpoint
+     * never served is still unknown or down), with what each endpoint removes and which rules fired.
+     */
+    public record Computation(Optional<PlanDraft> draft, Map<Endpoint, Long> removedCapacity, List<SafetyEvent> safetyEvents) {}
 
     /**
      * The draft for {@code topology} under {@code health}, with the last known good record sets taken
@@ -69,12 +75,15 @@ public final class Planner {
         for (EndpointSpec spec : topology.endpoints().values()) {
             Optional<RecordSet> lastGood = good.map(p -> p.recordSets().get(spec.endpoint()));
             long inWindow = ledger.removedWithin(spec.endpoint(), nowMillis, rules.policy().velocityWindowMillis());
-            EndpointDecision d = rules.decide(spec, health, lastGood, inWindow);
-            recordSets.put(spec.endpoint(), d.records());
-            if (d.removedCapacity() > 0) removed.put(spec.endpoint(), d.removedCapacity());
+            Map<AddressFamily, Long> removedInWindow = new EnumMap<>(AddressFamily.class);
+            for (AddressFamily f : AddressFamily.values()) removedInWindow.put(f, inWindow);
+            EndpointDecision d = rules.decide(spec, health, lastGood, removedInWindow);
+            d.records().ifPresent(rs -> recordSets.put(spec.endpoint(), rs));
+            if (d.removedCapacityTotal() > 0) removed.put(spec.endpoint(), d.removedCapacityTotal());
             events.addAll(d.events());
         }
-        return new Computation(new PlanDraft(recordSets, false), removed, events);
+        Optional<PlanDraft> draft = recordSets.isEmpty() ? Optional.empty() : Optional.of(new PlanDraft(recordSets, false));
+        return new Computation(draft, removed, events);
     }
 
     private boolean verified(Plan plan) {
@@ -93,12 +102,24 @@ public final class Planner {
             latestBefore = latest.map(Plan::generation).orElse(Generation.ZERO);
             long now = clock.nowMillis();
             Computation c = compute(topology, health, latest, now);
-            if (latest.isPresent() && verified(latest.get()) && latest.get().draft().sameRecordSets(c.draft())) {
+            if (c.draft().isEmpty()) {
+                return new PlannerResult(PlannerStatus.AWAITING_HEALTH, latestBefore, Optional.empty(), c.safetyEvents(), Optional.empty());
+            }
+            PlanDraft draft = c.draft().get();
+            Optional<Plan> good = latest.filter(this::verified);
+            if (good.isPresent() && good.get().draft().sameRecordSets(draft)) {
                 return new PlannerResult(PlannerStatus.UNCHANGED, latestBefore, Optional.empty(), c.safetyEvents(), Optional.empty());
             }
-            PublishOutcome outcome = planStore.publish(latestBefore, c.draft());
+            Optional<String> broken = ServedFamilies.firstEmptied(good, draft, topology);
+            if (broken.isPresent()) {
+                // Always on (the launcher runs without -ea): the rules above cannot produce this, and if a
+                // bug ever does, publishing it would blank a family that clients still resolve.
+                return new PlannerResult(PlannerStatus.CHECK_FAILED, latestBefore, Optional.empty(), c.safetyEvents(), broken);
+            }
+            PublishOutcome outcome = planStore.publish(latestBefore, draft);
             if (outcome instanceof PublishOutcome.Published p) {
-                if (!p.plan().generation().equals(latestBefore.next())) throw new IllegalStateException("plan store published " + p.plan().generation() + " after " + latestBefore);
+                // After, not necessarily next: a store with a persisted generation floor may skip numbers.
+                if (!p.plan().generation().isAfter(latestBefore)) throw new IllegalStateException("plan store published " + p.plan().generation() + " after " + latestBefore);
                 ledger = ledger.record(c.removedCapacity(), now, rules.policy().velocityWindowMillis());
                 return new PlannerResult(PlannerStatus.PUBLISHED, latestBefore, Optional.of(p.plan()), c.safetyEvents(), Optional.empty());
             }
