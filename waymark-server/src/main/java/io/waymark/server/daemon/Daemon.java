@@ -117,6 +117,8 @@ public final class Daemon implements Operations, AutoCloseable {
         ServedZones.checkServable(config.endpoints(), zones);
         Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
         Files.createDirectories(config.dataDir());
+        // First, before any store opens its log: a second process on this directory is refused here.
+        closeOnExit.add(DataDirLock.acquire(config.dataDir()));
         FilePlanStore planFile = FilePlanStore.open(config.dataDir());
         closeOnExit.add(planFile);
         // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
