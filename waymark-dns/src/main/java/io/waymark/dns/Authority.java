@@ -54,6 +54,11 @@ public final class Authority {
         }
     }
 
+    /** See {@link ServingSnapshot#unservable}: asked before anything about an endpoint becomes durable. */
+    public Optional<String> unservable(Endpoint endpoint) {
+        return current.get().unservable(endpoint);
+    }
+
     public Optional<RecordSet> managed(Endpoint endpoint) {
         return current.get().managed(endpoint);
     }

@@ -77,6 +77,24 @@ class AuthorityTest {
     }
 
     @Test
+    void unservable_names_the_same_endpoints_that_apply_managed_refuses() throws Exception {
+        Authority authority = authority();
+        for (String name : List.of("api.elsewhere.test.", "sub.example.test.", "x.sub.example.test.", "alias.example.test.")) {
+            Endpoint e = Endpoint.of(name);
+            assertThat(authority.unservable(e)).as(name).isPresent();
+            assertThatThrownBy(() -> authority.applyManaged(Map.of(e, records(20, "192.0.2.8")))).as(name).isInstanceOf(IllegalArgumentException.class);
+        }
+        for (String name : List.of("ok.waymark.test.", "waymark.test.", "www.example.test.", "deep.new.example.test.", "x.wild.example.test.")) {
+            Endpoint e = Endpoint.of(name);
+            assertThat(authority.unservable(e)).as(name).isEmpty();
+            authority.applyManaged(Map.of(e, records(20, "192.0.2.8")));
+        }
+        assertThat(authority.unservable(Endpoint.of("x.sub.example.test.")).orElseThrow()).contains("delegation");
+        assertThat(authority.unservable(Endpoint.of("alias.example.test.")).orElseThrow()).contains("CNAME");
+        assertThat(authority.unservable(Endpoint.of("api.elsewhere.test.")).orElseThrow()).contains("outside every served zone");
+    }
+
+    @Test
     void a_hundred_thousand_endpoints_converge_in_a_handful_of_snapshots() throws Exception {
         Authority authority = authority();
         int endpoints = 100_000;

@@ -3,6 +3,7 @@ package io.waymark.adapters.record;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the embedded record store hands durable changes for serving: the DNS server's authority
@@ -19,4 +20,14 @@ public interface ServingSink {
     ServingSink NONE = changed -> {};
 
     void publish(Map<Endpoint, RecordSet> changed);
+
+    /**
+     * Why this sink could never serve {@code endpoint} (outside every zone, at or below a delegation,
+     * a CNAME), or empty. A record store asks this BEFORE it makes an apply durable and refuses the
+     * apply when it answers: an entry the sink refuses after the append would poison every replay.
+     * The answer for an endpoint never changes while the sink lives. Default: everything is servable.
+     */
+    default Optional<String> unservable(Endpoint endpoint) {
+        return Optional.empty();
+    }
 }

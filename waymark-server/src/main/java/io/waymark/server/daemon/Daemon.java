@@ -34,9 +34,7 @@ import io.waymark.dns.DnsServer;
 import io.waymark.dns.DnsServerConfig;
 import io.waymark.dns.ServingOptions;
 import io.waymark.dns.Zone;
-import io.waymark.dns.ZoneFileReader;
-import io.waymark.dns.ZoneLoadException;
-import io.waymark.server.config.ConfigException;
+import io.waymark.server.config.ServedZones;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.config.WaymarkConfig.TargetSettings;
 import io.waymark.server.demo.DemoFleet;
@@ -62,8 +60,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 
 /**
  * One Waymark process with every role: durable plan and record stores in the data directory, the
@@ -89,7 +85,7 @@ public final class Daemon implements Operations, AutoCloseable {
     private final List<Endpoint> endpoints;
 
     private PlanSignal planStore;
-    private EmbeddedRecordStore recordStore;
+    private ServableRecords recordStore;
     private DnsServer dns;
     private HealthMonitor health;
     private ApiServer api;
@@ -116,14 +112,21 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startRoles() throws IOException {
-        Authority authority = Authority.of(zones(config), ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
+        List<Zone> zones = ServedZones.load(config.zones());
+        // Again here: a configuration built in code (DemoConfig, tests) has not been through ConfigLoader.
+        ServedZones.checkServable(config.endpoints(), zones);
+        Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
         Files.createDirectories(config.dataDir());
+        // First, before any store opens its log: a second process on this directory is refused here.
+        closeOnExit.add(DataDirLock.acquire(config.dataDir()));
         FilePlanStore planFile = FilePlanStore.open(config.dataDir());
         closeOnExit.add(planFile);
         // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
         planStore = new PlanSignal(planFile);
-        recordStore = EmbeddedRecordStore.open(config.dataDir(), authority::applyManaged);
-        closeOnExit.add(recordStore);
+        ServingGate gate = new ServingGate(authority);
+        EmbeddedRecordStore records = EmbeddedRecordStore.open(config.dataDir(), gate);
+        closeOnExit.add(records);
+        recordStore = new ServableRecords(records, gate);
 
         dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
                 config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs()));
@@ -142,28 +145,6 @@ public final class Daemon implements Operations, AutoCloseable {
 
         Gauge.builder("waymark_latest_generation", planStore, s -> s.latest().map(p -> p.generation().value()).orElse(0L))
                 .description("Newest plan generation in the plan store").register(metrics);
-    }
-
-    private static List<Zone> zones(WaymarkConfig config) {
-        List<Zone> zones = new ArrayList<>();
-        for (WaymarkConfig.ZoneSettings z : config.zones()) {
-            Name origin;
-            try {
-                origin = Name.fromString(z.origin());
-            } catch (TextParseException e) {
-                throw new ConfigException("zones", "'" + z.origin() + "'", "a DNS name");
-            }
-            if (z.file() == null) {
-                zones.add(Zone.withDefaults(origin));
-                continue;
-            }
-            try {
-                zones.add(ZoneFileReader.read(z.file(), origin));
-            } catch (ZoneLoadException e) {
-                throw new ConfigException(e.getMessage());
-            }
-        }
-        return zones;
     }
 
     private static List<HealthCheck> checks(WaymarkConfig config) {
@@ -333,7 +314,7 @@ public final class Daemon implements Operations, AutoCloseable {
     public List<TargetStatus> targets() {
         var view = health.view();
         return config.targets().stream()
-                .map(t -> new TargetStatus(t.id(), t.address(), t.zone(), t.capacity(), view.getOrDefault(t.id(), false)))
+                .map(t -> new TargetStatus(t.id(), t.address(), t.zone(), t.capacity(), view.get(t.id()) == io.waymark.core.model.Health.UP))
                 .toList();
     }
 
