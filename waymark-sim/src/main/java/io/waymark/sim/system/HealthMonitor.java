@@ -1,5 +1,6 @@
 package io.waymark.sim.system;
 
+import io.waymark.core.model.Health;
 import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Target;
 import java.util.HashMap;
@@ -10,7 +11,8 @@ import java.util.SplittableRandom;
 /**
  * One planner process's health checker: probes each target every 2-4 s, starting at a random phase, so
  * that right after a start or a restart some targets are not yet probed (their health is UNKNOWN, not
- * bad). Lost with the process. The observations handed to the planner name only probed targets; with
+ * bad). Lost with the process. The observations handed to the planner name only probed targets (the
+ * others are {@link Health#UNKNOWN}); with
  * {@code unknownAsDown} (the old behaviour of issue 7 defect 12, injected on purpose) unprobed targets
  * are reported as failing.
  */
@@ -62,10 +64,10 @@ final class HealthMonitor {
     HealthObservations observations() {
         if (builtVersion == version) return built;
         List<Target> targets = SystemFleet.TARGETS;
-        Map<String, Boolean> m = new HashMap<>();
+        Map<String, Health> m = new HashMap<>();
         for (int i = 0; i < observed.length; i++) {
-            if (observed[i] != 0) m.put(targets.get(i).id(), observed[i] == 1);
-            else if (unknownAsDown) m.put(targets.get(i).id(), false);
+            if (observed[i] != 0) m.put(targets.get(i).id(), observed[i] == 1 ? Health.UP : Health.DOWN);
+            else if (unknownAsDown) m.put(targets.get(i).id(), Health.DOWN);
         }
         built = new HealthObservations(m);
         builtVersion = version;

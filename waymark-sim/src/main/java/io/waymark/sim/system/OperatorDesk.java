@@ -1,17 +1,15 @@
 package io.waymark.sim.system;
 
 import io.waymark.core.model.Generation;
-import io.waymark.core.model.Plan;
+import io.waymark.core.operator.ForcedPublish;
 import io.waymark.core.operator.Rollback;
 import io.waymark.core.operator.RollbackResult;
 import io.waymark.core.operator.RollbackStatus;
 import io.waymark.core.operator.Switches;
-import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.sim.explore.Fault;
 import io.waymark.sim.invariant.LeverInvariant.Lever;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Operators (OPERATORS): every 5-30 s one to three requests at about the same moment, each one of pause, resume, pin, unpin, rollback (with or without pin) or
@@ -91,17 +89,17 @@ final class OperatorDesk {
     }
 
     /**
-     * {@code ./waymark publish --force --reason TEXT}: the latest plan's content republished forced, so that
-     * the enactors' change guard lets it through. Written here until core has its own operator class for it.
+     * {@code ./waymark publish --force --reason TEXT} through core's {@link ForcedPublish}: the desired draft of
+     * a planner process that is up (what its safety rules want against the latest plan), published forced.
      */
     private void forcedPublish(String actor) {
-        OperatorStore store = new OperatorStore(run, actor, Lever.NONE);
-        Optional<Plan> latest = store.latest();
-        if (latest.isEmpty()) return;
-        run.sim.log(actor, "forced publish of " + latest.get().generation() + "'s content requested");
-        PublishOutcome o = store.publish(latest.get().generation(), latest.get().draft().asForced());
-        run.sim.log(actor, "forced publish: " + o);
-        if (o instanceof PublishOutcome.Published p) run.operatorPublished(p.plan());
+        PlannerProcess p = run.plannerUp();
+        if (p == null) return;
+        run.sim.log(actor, "forced publish requested");
+        ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Lever.NONE))
+                .publish(latest -> p.desired(latest), "simulated operator " + actor, run.sim.nowMillis() + PlannerProcess.EPOCH_MS);
+        run.sim.log(actor, r.auditLine());
+        if (r.status() == ForcedPublish.Status.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
     }
 
     private void liftLevers() {

@@ -2,7 +2,10 @@ package io.waymark.sim.system;
 
 import io.waymark.core.planner.PlannerResult;
 import io.waymark.core.planner.PlannerStatus;
-import io.waymark.core.port.Clock;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.planner.TickTime;
+import java.util.Optional;
 import io.waymark.sim.explore.Fault;
 
 /**
@@ -23,7 +26,7 @@ final class PlannerProcess {
     private long clockOffsetMillis = 0;
     private boolean up = false;
     private int incarnation = 0;
-    private final Clock wall = this::wallMillis;
+    private long monotonicOffsetMillis = 0;
 
     PlannerProcess(SystemRun run, String id) {
         this.run = run;
@@ -34,13 +37,26 @@ final class PlannerProcess {
         return run.sim.nowMillis() + EPOCH_MS + clockOffsetMillis;
     }
 
+    /** This tick's two clocks: the wall clock (which CLOCK steps) and the process's monotonic clock (which never steps). */
+    TickTime now() {
+        return new TickTime(wallMillis(), Math.multiplyExact(run.sim.nowMillis() + monotonicOffsetMillis, 1_000_000L));
+    }
+
+    /** What this process's planner would publish forced now (the operator's {@code publish --force}); empty when it is down. */
+    Optional<PlanDraft> desired(Optional<Plan> latest) {
+        if (!up) return Optional.empty();
+        return planner.desired(run.config.topology(), monitor.observations(), latest, now());
+    }
+
     void start(long atMillis) {
         run.sim.at(atMillis, id, this::boot);
     }
 
     private void boot() {
         incarnation++;
-        planner = run.options.planner().create(run.plans, wall, SystemRun.POLICY);
+        planner = run.options.planner().create(run.plans, SystemRun.POLICY, run.enactorConfig.changeGuard());
+        // A new process's monotonic clock starts anywhere: it means nothing across processes or incarnations.
+        monotonicOffsetMillis = run.random.nextLong(0, 1L << 40);
         monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());
         up = true;
         if (incarnation > 1) run.sim.log(id, "restarted: velocity ledger and probed health lost");
@@ -88,9 +104,10 @@ final class PlannerProcess {
             run.sim.after(run.random.nextLong(2_000, 5_000), id, this::tick);
             return;
         }
-        PlannerResult r = planner.tick(run.config.topology(), monitor.observations());
-        lastQuiet = (r.status() == PlannerStatus.UNCHANGED || r.status() == PlannerStatus.PINNED) && !planner.waitingOnTime(r, wallMillis());
+        PlannerResult r = planner.tick(run.config.topology(), monitor.observations(), now());
+        lastQuiet = (r.status() == PlannerStatus.UNCHANGED || r.status() == PlannerStatus.PINNED) && !planner.waitingOnTime(r);
         if (r.status() == PlannerStatus.PUBLISHED) run.plannerPublished(this, r);
+        else if (r.status() == PlannerStatus.CHECK_FAILED) run.plannerCheckFailed(this, r);
         else if (run.sim.tracing() && r.status() != PlannerStatus.UNCHANGED && r.status() != PlannerStatus.PINNED) run.sim.log(id, r.status() + " " + r.error().orElse(""));
         run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(2_000, 5_000), id, this::tick);
     }

@@ -107,7 +107,7 @@ public final class SystemRun {
     private final PlannerDecisions decisions = new PlannerDecisions(SystemFleet.CATALOGUE, POLICY.velocityMaxRemovedFraction(), POLICY.velocityWindowMillis());
     private final List<PlannerProcess> planners = new ArrayList<>();
     private final TickResult[] lastTick = new TickResult[ENACTOR_IDS.size()];
-    private final EnactorConfig enactorConfig;
+    final EnactorConfig enactorConfig;
     private final List<String> violations = new ArrayList<>();
     private final List<String> broken = new ArrayList<>();
     private final String target;
@@ -224,6 +224,18 @@ public final class SystemRun {
         Optional<Plan> previous = r.latestBefore().value() == 0 ? Optional.empty() : plans.truth().read(r.latestBefore());
         previous.ifPresent(prev -> decisions.published(p.id, prev, next, sim.nowMillis(), world::everDown, config::live, SystemFleet::target, this::violate));
         stopIfFound();
+    }
+
+    /** The planner's always-on last check refused its own draft: a bug in the safety rules, reported as what it would have broken. */
+    void plannerCheckFailed(PlannerProcess p, PlannerResult r) {
+        violate(SystemInvariant.I1_NEVER_EMPTY, "t=" + sim.nowMillis() + "ms I1_NEVER_EMPTY: " + p.id + "'s always-on check refused its own draft: " + r.error().orElse(""));
+        stopIfFound();
+    }
+
+    /** The first planner process that is up (the one an operator's forced publish asks), or null. */
+    PlannerProcess plannerUp() {
+        for (PlannerProcess p : planners) if (p.up()) return p;
+        return null;
     }
 
     void operatorPublished(Plan plan) {

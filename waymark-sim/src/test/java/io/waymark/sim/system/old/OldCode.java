@@ -2,7 +2,10 @@ package io.waymark.sim.system.old;
 
 import io.waymark.core.model.HealthObservations;
 import io.waymark.core.planner.PlannerResult;
-import io.waymark.core.planner.SafetyRule;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.planner.TickTime;
+import java.util.Optional;
 import io.waymark.core.planner.Topology;
 import io.waymark.sim.system.PlannerUnderTest;
 import io.waymark.sim.system.SystemRun;
@@ -15,22 +18,21 @@ import io.waymark.sim.system.SystemRun;
 public final class OldCode {
     private OldCode() {}
 
-    public static final PlannerUnderTest.Factory PLANNER = (plans, wall, policy) -> {
-        OldPlanner p = new OldPlanner(plans, wall, policy);
+    public static final PlannerUnderTest.Factory PLANNER = (plans, policy, guard) -> {
+        // The old planner read one wall clock and knew nothing of the enactors' guard.
+        long[] wall = {0};
+        OldPlanner p = new OldPlanner(plans, () -> wall[0], policy);
         return new PlannerUnderTest() {
             @Override
-            public PlannerResult tick(Topology topology, HealthObservations health) {
+            public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {
+                wall[0] = now.wallMillis();
                 return p.tick(topology, health);
             }
 
             @Override
-            public boolean waitingOnTime(PlannerResult last, long wallMillis) {
-                boolean held = last.safetyEvents().stream().anyMatch(e -> e.rule() == SafetyRule.VELOCITY);
-                if (!held) return false;
-                for (var list : p.ledger().removals().values()) {
-                    for (var removal : list) if (removal.atMillis() > wallMillis - policy.velocityWindowMillis()) return true;
-                }
-                return false;
+            public Optional<PlanDraft> desired(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now) {
+                wall[0] = now.wallMillis();
+                return Optional.of(p.compute(topology, health, latest, now.wallMillis()).draft());
             }
         };
     };

@@ -75,7 +75,7 @@ public final class OldPlanner {
         for (EndpointSpec spec : topology.endpoints().values()) {
             Optional<RecordSet> lastGood = good.map(p -> p.recordSets().get(spec.endpoint()));
             long inWindow = ledger.removedWithin(spec.endpoint(), nowMillis, rules.policy().velocityWindowMillis());
-            EndpointDecision d = rules.decide(spec, health, lastGood, inWindow);
+            OldEndpointDecision d = rules.decide(spec, health, lastGood, inWindow);
             recordSets.put(spec.endpoint(), d.records());
             if (d.removedCapacity() > 0) removed.put(spec.endpoint(), d.removedCapacity());
             events.addAll(d.events());

@@ -51,7 +51,7 @@ public final class OldSafetyRules {
         return policy;
     }
 
-    public EndpointDecision decide(EndpointSpec spec, HealthObservations health, Optional<RecordSet> lastGood, long removedInWindow) {
+    public OldEndpointDecision decide(EndpointSpec spec, HealthObservations health, Optional<RecordSet> lastGood, long removedInWindow) {
         List<Target> all = new ArrayList<>(spec.targets());
         all.sort(Comparator.comparing(Target::id));
         long totalCapacity = spec.totalCapacity();
@@ -61,7 +61,7 @@ public final class OldSafetyRules {
         List<Target> previous = all.stream().filter(t -> lastAddresses.contains(t.address())).toList();
         if (previous.isEmpty()) previous = all;
 
-        List<Target> healthy = all.stream().filter(t -> health.healthy(t.id())).toList();
+        List<Target> healthy = all.stream().filter(t -> health.up(t.id())).toList();
         long healthyCapacity = healthy.stream().mapToLong(Target::capacity).sum();
         List<SafetyEvent> events = new ArrayList<>();
         Set<Target> chosen = new LinkedHashSet<>();
@@ -84,7 +84,7 @@ public final class OldSafetyRules {
             long budget = (long) Math.floor(policy.velocityMaxRemovedFraction() * totalCapacity) - removedInWindow;
             List<String> kept = new ArrayList<>();
             for (Target t : previous) {
-                if (health.healthy(t.id())) continue;
+                if (health.up(t.id())) continue;
                 if (removed + t.capacity() <= budget) {
                     removed += t.capacity();
                 } else {
@@ -107,6 +107,6 @@ public final class OldSafetyRules {
         for (Target t : chosen) addresses.add(new WeightedAddress(t.address(), (int) t.capacity()));
         RecordSet records = new RecordSet(addresses, spec.ttlSeconds());
         assert !records.addresses().isEmpty() && records.weightSum() > 0 : "I1: never empty";
-        return new EndpointDecision(records, removed, events);
+        return new OldEndpointDecision(records, removed, events);
     }
 }
