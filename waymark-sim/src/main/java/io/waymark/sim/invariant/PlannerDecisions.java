@@ -20,10 +20,11 @@ import java.util.function.Predicate;
  * <li>U1, unknown is not down: a target that was never down (in the simulated truth, so no probe could
  *     have seen it down) must not leave the answer. A planner that counts a target it has not probed yet
  *     (after a start, a restart, a fail-over) as unhealthy breaks it.</li>
- * <li>V1, velocity in real time: the capacity that leaves an endpoint's answer in any window of the
- *     simulation's own clock is at most the budget (floor(fraction x capacity)) or, when a single target is
- *     larger than the budget, that one target. A ledger lost in a restart, two planners each spending a
- *     full budget, or a wall clock that steps break it.</li>
+ * <li>V1, velocity in real time: the capacity that leaves one address family of an endpoint's answer in
+ *     any window of the simulation's own clock is at most the budget (floor(fraction x the family's
+ *     capacity): A and AAAA clients are different clients) or, when a single target is larger than the
+ *     budget, that one target. A ledger lost in a restart, two planners each spending a full budget, or a
+ *     wall clock that steps break it.</li>
  * </ul>
  * Operator publications (rollback, forced publish) are operators' decisions: they reset the velocity
  * accounting and are not judged.
@@ -34,8 +35,12 @@ public final class PlannerDecisions {
     private final Map<Endpoint, EndpointSpec> specs;
     private final double velocityFraction;
     private final long windowMillis;
-    private final Map<Endpoint, ArrayDeque<Removal>> removals = new HashMap<>();
-    private final Map<Endpoint, Long> bound = new HashMap<>();
+    /** Keyed by (endpoint, family): family 1 = IPv4, 2 = IPv6. */
+    private record Key(Endpoint endpoint, int family) {}
+
+    private final Map<Key, ArrayDeque<Removal>> removals = new HashMap<>();
+    private final Map<Key, Long> bound = new HashMap<>();
+    private final Map<Key, Long> familyCapacity = new HashMap<>();
     private boolean reportedUnknown = false;
     private boolean reportedVelocity = false;
     /** At most this many removals are remembered per endpoint (bounded memory; older ones are outside any window). */
@@ -45,8 +50,16 @@ public final class PlannerDecisions {
         this.specs = new HashMap<>();
         for (EndpointSpec s : specs) {
             this.specs.put(s.endpoint(), s);
-            long largest = s.targets().stream().mapToLong(Target::capacity).max().orElse(0);
-            bound.put(s.endpoint(), Math.max((long) Math.floor(velocityFraction * s.totalCapacity()), largest));
+            for (int family = 1; family <= 2; family++) {
+                int f = family;
+                List<Target> of = s.targets().stream().filter(t -> familyOf(t.address()) == f).toList();
+                if (of.isEmpty()) continue;
+                long capacity = of.stream().mapToLong(Target::capacity).sum();
+                long largest = of.stream().mapToLong(Target::capacity).max().orElse(0);
+                Key k = new Key(s.endpoint(), family);
+                familyCapacity.put(k, capacity);
+                bound.put(k, Math.max((long) Math.floor(velocityFraction * capacity), largest));
+            }
         }
         this.velocityFraction = velocityFraction;
         this.windowMillis = windowMillis;
@@ -67,35 +80,39 @@ public final class PlannerDecisions {
             Endpoint endpoint = e.getKey();
             RecordSet before = previous.recordSets().get(endpoint);
             if (before == null || before == e.getValue() || !live.test(endpoint) || !specs.containsKey(endpoint)) continue;
-            long removed = 0;
+            long[] removed = new long[3];
             for (WeightedAddress a : before.addresses()) {
                 if (contains(e.getValue(), a.address())) continue;
                 Target t = targetOf.apply(a.address());
                 if (t == null) continue;
-                removed += t.capacity();
+                removed[familyOf(a.address())] += t.capacity();
                 if (!everDown.test(t.id()) && !reportedUnknown) {
                     reportedUnknown = true;
                     sink.violate(SystemInvariant.U1_UNKNOWN_IS_NOT_DOWN, "t=" + nowMillis + "ms U1_UNKNOWN_IS_NOT_DOWN at " + endpoint + ": " + planner + " published " + next.generation()
                             + " without " + t.id() + " (" + a.address().getHostAddress() + "), which was never down: its health was unknown, not bad");
                 }
             }
-            if (removed > 0) velocity(planner, endpoint, next, removed, nowMillis, sink);
+            for (int f = 1; f <= 2; f++) if (removed[f] > 0) velocity(planner, new Key(endpoint, f), next, removed[f], nowMillis, sink);
         }
     }
 
-    private void velocity(String planner, Endpoint endpoint, Plan next, long removed, long nowMillis, Sink sink) {
-        ArrayDeque<Removal> q = removals.computeIfAbsent(endpoint, k -> new ArrayDeque<>());
+    private static int familyOf(InetAddress a) {
+        return a instanceof java.net.Inet4Address ? 1 : 2;
+    }
+
+    private void velocity(String planner, Key key, Plan next, long removed, long nowMillis, Sink sink) {
+        ArrayDeque<Removal> q = removals.computeIfAbsent(key, k -> new ArrayDeque<>());
         while (!q.isEmpty() && q.peekFirst().atMillis() <= nowMillis - windowMillis) q.pollFirst();
         if (q.size() >= REMOVALS_MAX) q.pollFirst();
         q.addLast(new Removal(nowMillis, removed));
         long sum = 0;
         for (Removal r : q) sum += r.capacity();
-        long max = bound.get(endpoint);
+        long max = bound.get(key);
         if (sum > max && !reportedVelocity) {
             reportedVelocity = true;
             sink.violate(SystemInvariant.V1_VELOCITY, String.format(java.util.Locale.ROOT,
-                    "t=%dms V1_VELOCITY at %s: %s published %s; %d of capacity %d left the answer within %d ms of real time (budget %.0f%% = %d, or one target)",
-                    nowMillis, endpoint, planner, next.generation(), sum, specs.get(endpoint).totalCapacity(), windowMillis, 100 * velocityFraction, max));
+                    "t=%dms V1_VELOCITY at %s %s: %s published %s; %d of the family's capacity %d left the answer within %d ms of real time (budget %.0f%% = %d, or one target)",
+                    nowMillis, key.endpoint(), key.family() == 1 ? "A" : "AAAA", planner, next.generation(), sum, familyCapacity.get(key), windowMillis, 100 * velocityFraction, max));
         }
     }
 
