@@ -77,7 +77,7 @@ final class PlannerProcess {
      * but never more than this many in a row, so that any dependence on time alone is still met (at worst a
      * few seconds later). Computing every tick was most of a schedule's cost.
      */
-    static final int QUIET_SKIPS_MAX = 10;
+    static final int QUIET_SKIPS_MAX = 20;
     private long seenHealth = -1, seenConfig = -1, seenLatest = -1;
     private io.waymark.core.model.ControlFlags seenFlags = null;
     private boolean lastQuiet = false;
