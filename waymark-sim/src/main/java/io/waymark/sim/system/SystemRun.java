@@ -67,6 +67,8 @@ public final class SystemRun {
     static final long EVENTS_MAX = 100_000;
     static final int VIOLATION_LINES_MAX = 100;
     static final int RETAIN_NEWEST = 3;
+    /** With DISK on, one schedule in this many runs on the real stores over the simulated disk. */
+    static final int DISK_SHARE = 4;
     static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
     /** The shipped example's rules with a 15 s window, so that several windows fit in the quiet period. */
     public static final SafetyPolicy POLICY = new SafetyPolicy(true, 0.5, 0.25, 15_000);
@@ -98,6 +100,8 @@ public final class SystemRun {
     final SplittableRandom random;
     final SimPlanStore plans;
     final SimRecordStore records;
+    /** The real stores on a simulated disk (DISK), or null: core's in-memory stores. */
+    private final DurableStores durable;
     final HealthWorld world = new HealthWorld();
     final SystemConfig config;
     final Options options;
@@ -121,8 +125,13 @@ public final class SystemRun {
         this.sim = new Simulation(schedule.seed(), tracing);
         this.dice = new FaultDice(schedule);
         this.random = sim.random();
-        plans = new SimPlanStore(sim, storeFaults(0.03, 10));
-        records = new SimRecordStore(sim, storeFaults(0.05, 20));
+        // Drawn whether or not DISK is on, so that the rest keeps its course. A quarter of the schedules run
+        // on the disk: the real stores cost about twice a schedule, mostly reopening (decoding) their logs.
+        SplittableRandom diskRandom = sim.split();
+        boolean onDisk = random.nextInt(DISK_SHARE) == 0;
+        durable = dice.enabled(Fault.DISK) && onDisk ? new DurableStores(diskRandom) : null;
+        plans = durable == null ? new SimPlanStore(sim, storeFaults(0.03, 10)) : new SimPlanStore(sim, storeFaults(0.03, 10), durable.planStore);
+        records = durable == null ? new SimRecordStore(sim, storeFaults(0.05, 20)) : new SimRecordStore(sim, storeFaults(0.05, 20), durable.recordStore);
         plans.onPublished(p -> generations.seen(p, "handed out", sim.nowMillis(), this::violate));
         config = new SystemConfig(2 * schedule.endpoints(), random);
         double threshold = 0.3 + 0.1 * random.nextInt(4);
@@ -176,6 +185,7 @@ public final class SystemRun {
         }
         sim.at(random.nextLong(3_000, 20_000), "health", this::healthStep);
         sim.at(random.nextLong(10_000, 40_000), "config", this::configStep);
+        sim.at(random.nextLong(10_000, 120_000), "storage", this::storageStep);
         new OperatorDesk(this).start();
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
             plans.latency().setFaults(new StoreFaults(0, 0, 1, 10, 0));
@@ -214,6 +224,21 @@ public final class SystemRun {
         for (int i : removed) served.retire(i);
         if (line != null) sim.log("config", line);
         sim.after(random.nextLong(10_000, 40_000), "config", this::configStep);
+    }
+
+    /**
+     * DISK: the storage process crashes every 30-120 s (chance 1/3) and both stores reopen from the disk
+     * (a reopen decodes the whole log: the costliest event of a run, so a few per run).
+     */
+    private void storageStep() {
+        if (!faultsOn()) return;
+        boolean cameUp = random.nextInt(3) == 0;
+        if (durable != null && dice.fires(Fault.DISK, cameUp)) {
+            String line = durable.crashAndReopen(sim.nowMillis(), this::violate);
+            sim.log("storage", line);
+            stopIfFound();
+        }
+        sim.after(random.nextLong(30_000, 120_000), "storage", this::storageStep);
     }
 
     // ---- planner and operator publications ----
