@@ -42,7 +42,7 @@ final class SimExploreCommands {
         String algorithm;
 
         @Option(names = "--faults", defaultValue = "all", description = "all, none, or a list of stalls,crashes,partitions,store-errors,slowness,bursts,skew (the protocol faults) and "
-                + "health,restarts,clock,operators,config,planners,threshold (the whole system: any of them runs the real planner, operators and configuration changes) (default: ${DEFAULT-VALUE}).")
+                + "health,restarts,clock,operators,config,planners,threshold,disk (the whole system: any of them runs the real planner, operators and configuration changes) (default: ${DEFAULT-VALUE}).")
         String faults;
 
         @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I7, L1, L2, U1 unknown is not down, V1 velocity; e.g. I1 = a record or an address family went empty) instead of any (default: ${DEFAULT-VALUE}).")
