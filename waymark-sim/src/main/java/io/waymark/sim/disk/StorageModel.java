@@ -88,6 +88,29 @@ final class StorageModel {
         }
     }
 
+    /** The operator moved a damaged plans.log aside: what it held is given up; what was handed out is not. */
+    void plansRepaired() {
+        ackedPlans.clear();
+        deletesMaybe.clear();
+        ackedFlags = ControlFlags.NONE;
+        flagsMaybe.clear();
+    }
+
+    /** The operator moved a damaged records.log aside: enactors will re-apply. */
+    void recordsRepaired() {
+        ackedStamps.clear();
+    }
+
+    /** A salvaged record store serves only records of plans that were offered (I3), and what it says it serves. */
+    void checkSalvaged(RecordStore salvaged, Map<Endpoint, RecordSet> served) {
+        for (Endpoint e : salvaged.endpoints()) {
+            StampedRecords now = salvaged.read(e);
+            PlanDraft p = offered(now.stamp()).orElseThrow(() -> new Violation("I3: salvage serves " + e + " at " + now.stamp() + ", a stamp never offered"));
+            if (!now.records().equals(Optional.ofNullable(p.recordSets().get(e)))) throw new Violation("I3: salvaged " + e + " records differ from plan " + now.stamp());
+            if (!now.records().orElseThrow().equals(served.get(e))) throw new Violation("salvage serves " + served.get(e) + " for " + e + " but reads " + now.records());
+        }
+    }
+
     /** I5, I6, I7 against a freshly reopened plan store. */
     void checkPlans(PlanStore store) {
         for (Generation g : store.history()) {
