@@ -4,6 +4,7 @@ import io.waymark.adapters.log.LogCorruptException;
 import io.waymark.adapters.plan.FilePlanStore;
 import io.waymark.adapters.record.EmbeddedRecordStore;
 import io.waymark.adapters.record.SalvagedRecordStore;
+import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -198,6 +199,7 @@ public final class StorageRun {
         else if (action < 33) publish();
         else if (action < 43) delete();
         else if (action < 55) flags();
+        else if (action < 60) retire();
         else apply();
     }
 
@@ -287,6 +289,24 @@ public final class StorageRun {
         }
     }
 
+    private void retire() {
+        if (records == null) reopenRecords();
+        Endpoint e = null;
+        try {
+            List<Endpoint> live = new ArrayList<>(new java.util.TreeSet<>(records.endpoints()));
+            if (live.isEmpty()) return;
+            e = live.get(random.nextInt(live.size()));
+            Stamp s = records.read(e).stamp();
+            if (!records.retire(e, s)) throw new StorageModel.Violation("a lone writer lost a retire compare-and-set on " + e);
+            model.retireAcked(e, s);
+            trace.accept(steps + " retire " + e + " at " + s + " acked");
+        } catch (StoreUnavailableException x) {
+            trace.accept(steps + " retire " + e + " in doubt: " + x.getCause());
+            if (e != null) model.retireInDoubt(e);
+            recordsFailed();
+        }
+    }
+
     // ---- crashes, restarts, the supervisor ----
 
     private void crash() {
@@ -331,7 +351,11 @@ public final class StorageRun {
 
     private void reopenRecords() {
         served.clear();
-        records = openWithRetries(EmbeddedRecordStore.LOG_FILE, () -> EmbeddedRecordStore.open(disk, served::putAll, RECORD_COMPACTION_SLACK_BYTES));
+        ServingSink sink = ServingSink.removing((changed, removed) -> {
+            served.putAll(changed);
+            served.keySet().removeAll(removed);
+        });
+        records = openWithRetries(EmbeddedRecordStore.LOG_FILE, () -> EmbeddedRecordStore.open(disk, sink, RECORD_COMPACTION_SLACK_BYTES));
         model.checkRecords(records, served);
     }
 
