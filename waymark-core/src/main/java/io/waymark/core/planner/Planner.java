@@ -30,7 +30,9 @@ import java.util.TreeMap;
  * stamped with the wall-clock publish time.
  *
  * <p>Velocity memory is plan history ({@link RemovalHistory}): it survives restarts and is shared by every
- * planner publishing to the same store. Time comes from the tick's {@link TickTime} only.
+ * planner publishing to the same store. Time comes from the tick's {@link TickTime} only. With a
+ * {@link ServedView}, a draft that removes anything waits until every endpoint serves the latest plan
+ * (additions go out at once), so that a lagging enactor never sees two steps at once.
  * Not thread-safe: one planner is driven by one caller; two planners are safe against each other
  * through the plan store's CAS.
  */
