@@ -1,5 +1,6 @@
 package io.waymark.adapters.health;
 
+import io.waymark.core.model.Health;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -139,17 +140,18 @@ public final class HealthMonitor implements AutoCloseable {
         health.put(c.targetId(), after); // one probe per target at a time: no lost update
         if (after.changedFrom(before)) {
             flips.incrementAndGet();
-            LOG.info("target {} is now {} ({} consecutive {})", c.targetId(), after.healthy() ? "healthy" : "unhealthy",
+            LOG.info("target {} is now {} ({} consecutive {})", c.targetId(), after.state(),
                     pass ? after.consecutivePasses() : after.consecutiveFails(), pass ? "passes" : "failures");
         }
     }
 
-    /** target id → healthy, for every target probed at least once (not-yet-probed targets are absent). */
-    public Map<String, Boolean> view() {
-        Map<String, Boolean> out = new HashMap<>();
-        health.forEach((id, h) -> {
-            if (h.known()) out.put(id, h.healthy());
-        });
+    /**
+     * target id → UP, DOWN or UNKNOWN, for every configured target: a target not probed yet is UNKNOWN,
+     * never absent and never down, so the planner keeps it where it is served (DESIGN.md, "Unknown is not down").
+     */
+    public Map<String, Health> view() {
+        Map<String, Health> out = new HashMap<>();
+        health.forEach((id, h) -> out.put(id, h.state()));
         return Map.copyOf(out);
     }
 

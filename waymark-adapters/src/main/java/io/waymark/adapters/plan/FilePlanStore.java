@@ -1,6 +1,9 @@
 package io.waymark.adapters.plan;
 
+import io.waymark.adapters.fs.DataDir;
+import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
@@ -58,6 +61,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     // Writer-only bookkeeping for compaction, guarded by writeLock.
     private final Map<Generation, Integer> entryBytes = new HashMap<>();
     private final long compactionDeadBytesMin;
+    private boolean compactionFailureReported;
 
     private FilePlanStore(AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin) {
         this.log = log;
@@ -68,18 +72,28 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
 
     /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn or corrupt tail. */
     public static FilePlanStore open(Path dir) throws IOException {
+        return open(FileDataDir.open(dir));
+    }
+
+    /** As {@link #open(Path)}, over any data directory (the simulator passes its disk). */
+    public static FilePlanStore open(DataDir dir) throws IOException {
         return open(dir, COMPACTION_DEAD_BYTES_MIN);
     }
 
     /** As {@link #open(Path)}, with a compaction threshold tests can make small. */
     static FilePlanStore open(Path dir, long compactionDeadBytesMin) throws IOException {
+        return open(FileDataDir.open(dir), compactionDeadBytesMin);
+    }
+
+    /** As {@link #open(DataDir)}, with a compaction threshold tests can make small. */
+    public static FilePlanStore open(DataDir dir, long compactionDeadBytesMin) throws IOException {
         PlanCodec codec = new PlanCodec();
         TreeMap<Generation, Plan> plans = new TreeMap<>();
         Map<Generation, Integer> sizes = new HashMap<>();
         Generation[] latest = {Generation.ZERO};
         ControlFlags[] flags = {ControlFlags.NONE};
         long[] index = {0};
-        AppendLog log = AppendLog.open(dir.resolve(LOG_FILE), ENTRY_BYTES_MAX, buffer -> {
+        AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, buffer -> {
             index[0]++;
             byte[] bytes = toArray(buffer);
             PlanCodec.Entry entry;
@@ -114,7 +128,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             log.close();
             throw new IllegalStateException("plan log deletes its latest plan " + latest[0]);
         }
-        LOG.info("plan store {}: {} plans, latest {}, flags {}", dir, plans.size(), latest[0], flags[0]);
+        LOG.info("plan store {}: {} plans, latest {}, flags {}", dir.describe(LOG_FILE), plans.size(), latest[0], flags[0]);
         return new FilePlanStore(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes, compactionDeadBytesMin);
     }
 
@@ -232,6 +246,12 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         for (Plan p : s.plans().values()) entries.add(codec.publish(p));
         try {
             log.rewrite(entries);
+            compactionFailureReported = false;
+        } catch (CompactionFailedException e) {
+            // The old log is intact and still in use: nothing is lost and nothing is in doubt, so the
+            // store carries on. Reported once; the next delete tries again.
+            if (!compactionFailureReported) LOG.warn("plan store compaction failed; the log is intact, it will be retried (reported once)", e);
+            compactionFailureReported = true;
         } catch (IOException e) {
             // The rename is atomic: on failure the old log is still complete and current, but the
             // channel may be in doubt, so fail safe like any other write failure.

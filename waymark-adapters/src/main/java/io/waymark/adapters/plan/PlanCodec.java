@@ -10,6 +10,7 @@ import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.PlanHash;
+import io.waymark.core.model.Provenance;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.WeightedAddress;
 import java.io.IOException;
@@ -22,11 +23,14 @@ import java.util.TreeMap;
  * JSON form of plan store log entries. JSON because plans are published rarely and operators may
  * want to read the log with jq; the log's CRC guards the bytes, the plan hash guards the content.
  * <pre>
- * {"op":"publish","generation":7,"hash":"…","forced":false,
+ * {"op":"publish","generation":7,"hash":"…","forced":false,"publishedAtMillis":1764576000000,
  *  "recordSets":{"api.example.test.":{"ttl":30,"addresses":{"192.0.2.1":10,"192.0.2.2":5}}}}
+ * {"op":"publish","generation":8,"hash":"…","forced":true,"publishedAtMillis":1764576060000,"reason":"drain az1",…}
  * {"op":"delete","generation":3}
  * {"op":"flags","paused":false,"pinned":true}
  * </pre>
+ * {@code publishedAtMillis} and {@code reason} are written only when the plan has them (see
+ * {@link Provenance}); entries written before they existed decode with {@link Provenance#UNKNOWN}.
  */
 final class PlanCodec {
     private final ObjectMapper json = new ObjectMapper();
@@ -34,6 +38,9 @@ final class PlanCodec {
     byte[] publish(Plan plan) {
         ObjectNode root = json.createObjectNode();
         root.put("op", "publish").put("generation", plan.generation().value()).put("hash", plan.hash().hex()).put("forced", plan.forced());
+        Provenance provenance = plan.provenance();
+        if (provenance.timeKnown()) root.put("publishedAtMillis", provenance.publishedAtMillis());
+        provenance.reason().ifPresent(r -> root.put("reason", r));
         ObjectNode sets = root.putObject("recordSets");
         for (Map.Entry<Endpoint, RecordSet> e : plan.recordSets().entrySet()) {
             ObjectNode rs = sets.putObject(e.getKey().name());
@@ -85,12 +92,24 @@ final class PlanCodec {
                     }
                     sets.put(new Endpoint(e.getKey()), new RecordSet(addresses, required(e.getValue(), "ttl").asInt()));
                 }
-                yield new Entry.Publish(new Plan(g, hash, new PlanDraft(sets, forced)));
+                yield new Entry.Publish(new Plan(g, hash, new PlanDraft(sets, forced, provenance(root))));
             }
             case "delete" -> new Entry.Delete(Generation.of(required(root, "generation").asLong()));
             case "flags" -> new Entry.Flags(new ControlFlags(required(root, "paused").asBoolean(), required(root, "pinned").asBoolean()));
             default -> throw new IOException("unknown plan store entry op '" + op + "'");
         };
+    }
+
+    /** Optional fields, absent from entries written before plans kept their provenance. */
+    private static Provenance provenance(JsonNode root) throws IOException {
+        JsonNode at = root.get("publishedAtMillis");
+        JsonNode reason = root.get("reason");
+        try {
+            return new Provenance(at == null || at.isNull() ? 0 : at.asLong(),
+                    reason == null || reason.isNull() ? java.util.Optional.empty() : java.util.Optional.of(reason.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("plan store entry has an invalid provenance: " + e.getMessage(), e);
+        }
     }
 
     private static JsonNode required(JsonNode node, String field) throws IOException {

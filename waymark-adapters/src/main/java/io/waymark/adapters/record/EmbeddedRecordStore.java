@@ -1,7 +1,11 @@
 package io.waymark.adapters.record;
 
+import io.waymark.adapters.fs.DataDir;
+import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.adapters.log.Recovery;
+import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
@@ -79,6 +83,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     private final ConcurrentHashMap<Endpoint, StampedRecords> durable = new ConcurrentHashMap<>();
     private final long compactionSlackBytes;
     private long liveBytesAtCompaction;
+    private boolean compactionFailureReported;
 
     /** Changes decided by one call, with their commit sequence number. */
     private record Group(long seq, List<EndpointChange> changes) {}
@@ -95,16 +100,26 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
      * returns a store that accepts writes.
      */
     public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
+        return open(FileDataDir.open(dir), sink);
+    }
+
+    /** As {@link #open(Path, ServingSink)}, over any data directory (the simulator passes its disk). */
+    public static EmbeddedRecordStore open(DataDir dir, ServingSink sink) throws IOException {
         return open(dir, sink, COMPACTION_SLACK_BYTES);
     }
 
     /** As {@link #open(Path, ServingSink)}, with a compaction threshold tests can make small. */
     static EmbeddedRecordStore open(Path dir, ServingSink sink, long compactionSlackBytes) throws IOException {
+        return open(FileDataDir.open(dir), sink, compactionSlackBytes);
+    }
+
+    /** As {@link #open(DataDir, ServingSink)}, with a compaction threshold tests and the simulator can make small. */
+    public static EmbeddedRecordStore open(DataDir dir, ServingSink sink, long compactionSlackBytes) throws IOException {
         if (compactionSlackBytes < 0) throw new IllegalArgumentException("compactionSlackBytes must be >= 0");
         if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
         Map<Endpoint, StampedRecords> replayed = new HashMap<>();
         long[] entry = {0};
-        AppendLog log = AppendLog.open(dir.resolve(LOG_FILE), ENTRY_BYTES_MAX, bytes -> {
+        AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
             entry[0]++;
             for (EndpointChange c : ChangeCodec.decode(bytes)) {
                 StampedRecords before = replayed.get(c.endpoint());
@@ -120,7 +135,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             store.newest.putAll(replayed);
             store.durable.putAll(replayed);
             Recovery r = log.recovery();
-            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir, replayed.size(), r.entriesKept(), r.bytesKept(),
+            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir.describe(LOG_FILE), replayed.size(), r.entriesKept(), r.bytesKept(),
                     r.cut() ? ", cut " + r.bytesCut() + " bytes: " + r.reason() : "");
             // The live size is unknown until the next compaction measures it; counting from the
             // current size bounds growth to 2x + slack without encoding the whole state at start.
@@ -133,6 +148,47 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Read-only recovery for a {@code records.log} that {@link #open} refused as damaged
+     * ({@link io.waymark.adapters.log.LogDamagedException}): reads every frame that passes its
+     * checksums (entries are self-contained changes per endpoint, so a damaged one can be skipped),
+     * still enforcing monotonic generations per endpoint (a change that would move an endpoint back is
+     * skipped and reported), publishes the result to {@code sink} once, and returns a store that
+     * answers reads and refuses every write, with a report of what was damaged. The file is not
+     * changed. The daemon serves DNS from this while automation stays stopped and status shows
+     * {@link SalvagedRecordStore.Report#summary()}; after the operator repairs the file, a normal
+     * {@link #open} takes over.
+     */
+    public static SalvagedRecordStore salvage(DataDir dir, ServingSink sink) throws IOException {
+        if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
+        Map<Endpoint, StampedRecords> state = new HashMap<>();
+        List<String> outOfOrder = new ArrayList<>();
+        long[] undecodable = {0};
+        SalvageReport log = AppendLog.salvage(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
+            List<EndpointChange> changes;
+            try {
+                changes = ChangeCodec.decode(bytes);
+            } catch (RuntimeException e) {
+                undecodable[0]++;
+                return;
+            }
+            for (EndpointChange c : changes) {
+                StampedRecords before = state.get(c.endpoint());
+                if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
+                    if (outOfOrder.size() < SalvagedRecordStore.Report.OUT_OF_ORDER_LISTED_MAX) outOfOrder.add(c.endpoint() + " " + c.stamp().generation() + " after " + before.stamp().generation());
+                    continue;
+                }
+                state.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+            }
+        });
+        SalvagedRecordStore.Report report = new SalvagedRecordStore.Report(log, undecodable[0], outOfOrder);
+        Map<Endpoint, RecordSet> full = new HashMap<>(state.size() * 2);
+        state.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
+        sink.publish(full);
+        if (report.damaged()) LOG.error("{}", report.summary());
+        return new SalvagedRecordStore(state, report);
     }
 
     @Override
@@ -251,7 +307,15 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         if (log.sizeBytes() <= 2 * liveBytesAtCompaction + compactionSlackBytes) return;
         List<EndpointChange> live = new ArrayList<>(durable.size());
         durable.forEach((e, s) -> live.add(new EndpointChange(e, s.stamp(), s.records().orElseThrow())));
-        log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+        try {
+            log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+            compactionFailureReported = false;
+        } catch (CompactionFailedException e) {
+            // The old log is intact and still in use, and this commit is already durable and served:
+            // carry on, report once, and wait for the log to grow again before the next attempt.
+            if (!compactionFailureReported) LOG.warn("record store compaction failed; the log is intact, it will be retried (reported once)", e);
+            compactionFailureReported = true;
+        }
         liveBytesAtCompaction = log.sizeBytes();
     }
 

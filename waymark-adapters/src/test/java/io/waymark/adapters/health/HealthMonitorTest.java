@@ -1,6 +1,8 @@
 package io.waymark.adapters.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.core.model.Health;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -62,11 +64,11 @@ class HealthMonitorTest {
         CheckPolicy policy = new CheckPolicy(Duration.ofMillis(50), Duration.ofMillis(50), 2, 2);
         HealthMonitor m = monitor(List.of(new HealthCheck("web-1", new HttpProbe(client(), uri), policy)), 4);
 
-        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(m.view().get("web-1")));
+        await().atMost(WAIT).until(() -> Health.UP.equals(m.view().get("web-1")));
         status.set(503);
-        await().atMost(WAIT).until(() -> Boolean.FALSE.equals(m.view().get("web-1")));
+        await().atMost(WAIT).until(() -> Health.DOWN.equals(m.view().get("web-1")));
         status.set(302); // a redirect proves the target is up
-        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(m.view().get("web-1")));
+        await().atMost(WAIT).until(() -> Health.UP.equals(m.view().get("web-1")));
         assertThat(m.flips()).isGreaterThanOrEqualTo(3);
         assertThat(m.details().get("web-1").probes()).isGreaterThanOrEqualTo(5);
     }
@@ -78,9 +80,9 @@ class HealthMonitorTest {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
         HealthMonitor m = monitor(List.of(new HealthCheck("tcp-1", new TcpProbe(address), FAST)), 4);
 
-        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(m.view().get("tcp-1")));
+        await().atMost(WAIT).until(() -> Health.UP.equals(m.view().get("tcp-1")));
         listener.close();
-        await().atMost(WAIT).until(() -> Boolean.FALSE.equals(m.view().get("tcp-1")));
+        await().atMost(WAIT).until(() -> Health.DOWN.equals(m.view().get("tcp-1")));
     }
 
     @Test
@@ -102,10 +104,19 @@ class HealthMonitorTest {
             }, FAST));
         }
         HealthMonitor m = monitor(checks, 7);
-        await().atMost(WAIT).until(() -> m.view().size() == 300);
-        Map<String, Boolean> view = m.view();
-        for (int i = 0; i < 300; i++) assertThat(view.get("t" + i)).isEqualTo(i % 3 != 0);
+        await().atMost(WAIT).until(() -> !m.view().containsValue(Health.UNKNOWN));
+        Map<String, Health> view = m.view();
+        for (int i = 0; i < 300; i++) assertThat(view.get("t" + i)).isEqualTo(Health.of(i % 3 != 0));
         assertThat(runningMax.get()).isBetween(1, 7);
+    }
+
+    @Test
+    void aTargetNotYetProbedIsUnknownNotAbsentNorDown() {
+        // Issue 7, defect 12: the view used to leave unprobed targets out, and the planner read absent as down.
+        HealthMonitor m = new HealthMonitor(List.of(new HealthCheck("slow", timeout -> true, FAST)), 1, new SplittableRandom(42));
+        cleanup.add(m);
+        assertThat(m.view()).containsExactly(Map.entry("slow", Health.UNKNOWN));
+        assertThat(m.details().get("slow").known()).isFalse();
     }
 
     @Test
@@ -113,7 +124,7 @@ class HealthMonitorTest {
         HealthMonitor m = monitor(List.of(new HealthCheck("bad", timeout -> {
             throw new IllegalStateException("probe bug");
         }, FAST)), 1);
-        await().atMost(WAIT).until(() -> Boolean.FALSE.equals(m.view().get("bad")));
+        await().atMost(WAIT).until(() -> Health.DOWN.equals(m.view().get("bad")));
     }
 
     @Test

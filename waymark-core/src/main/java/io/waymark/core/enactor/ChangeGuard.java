@@ -1,25 +1,36 @@
 package io.waymark.core.enactor;
 
+import io.waymark.core.model.AddressFamily;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.WeightedAddress;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The change threshold (octoDNS' 30% rule), defined precisely:
+ * The change threshold (octoDNS' 30% rule), judged per address family F (A and AAAA answers are asked
+ * for separately, so a change that blanks one family must not hide behind the other's size):
  * <pre>
- *   served  = Σ over endpoints E of the plan: |addresses E serves now|
- *   removed = Σ over endpoints E of the plan: |addresses E serves now that the plan's record set for E lacks|
- *   refuse  ⇔ !plan.forced ∧ served ≥ minServed ∧ removed / served > threshold
+ *   served(F)  = Σ over endpoints E of the plan: |addresses of family F that E serves now|
+ *   removed(F) = Σ over endpoints E of the plan: |those that the plan's record set for E lacks|
+ *   emptied    = some endpoint E of the plan serves family F now and the plan's record set for E has none
+ *   refuse     ⇔ !plan.forced ∧ (emptied ∨ ∃F: served(F) ≥ minServed ∧ removed(F) / served(F) > threshold)
  * </pre>
  * Only removals count: adding addresses or changing weights never blanks anything. Endpoints that serve
- * nothing yet contribute nothing (a first rollout is never refused). Endpoints served but absent from
- * the plan are not touched by enactors, so they do not count either.
+ * nothing yet contribute nothing (a first rollout is never refused). Endpoints served but absent from the
+ * plan are not touched by enactors, so they do not count either. The planner steps its changes so that
+ * every plan it publishes passes this guard against the plan before it (DESIGN.md, "Safety rules never
+ * wedge"); emptying a family (operators dropped its targets) takes a forced publish.
  */
 public final class ChangeGuard {
     private final double threshold;
@@ -32,37 +43,107 @@ public final class ChangeGuard {
         this.minServed = minServed;
     }
 
-    /** The measured change of {@code plan} against {@code servedNow} (endpoint → records it serves, if any). */
-    public record Assessment(long servedAddresses, long removedAddresses, Optional<Refusal> refusal) {
+    public double threshold() {
+        return threshold;
+    }
+
+    public int minServed() {
+        return minServed;
+    }
+
+    /**
+     * Most addresses of one family that a plan may remove when {@code served} of them are served:
+     * unlimited below minServed, else the largest k with k / served ≤ threshold.
+     */
+    public long removalsAllowed(long served) {
+        if (served < minServed || served == 0) return Long.MAX_VALUE;
+        long k = (long) Math.floor(threshold * served);
+        // threshold × served is inexact in floating point: settle on exactly the guard's own comparison.
+        while (k > 0 && (double) k / served > threshold) k--;
+        while (k < served && (double) (k + 1) / served <= threshold) k++;
+        return k;
+    }
+
+    /** The measured change of a plan against what is served now (endpoint → records it serves, if any). */
+    public record Assessment(Map<AddressFamily, Long> servedByFamily, Map<AddressFamily, Long> removedByFamily,
+                             List<String> emptied, Optional<Refusal> refusal) {
+        public Assessment {
+            if (servedByFamily == null || removedByFamily == null || emptied == null || refusal == null) throw new IllegalArgumentException("assessment parts must not be null");
+            servedByFamily = Collections.unmodifiableMap(new EnumMap<>(servedByFamily.isEmpty() ? new EnumMap<>(AddressFamily.class) : servedByFamily));
+            removedByFamily = Collections.unmodifiableMap(new EnumMap<>(removedByFamily.isEmpty() ? new EnumMap<>(AddressFamily.class) : removedByFamily));
+            emptied = List.copyOf(emptied);
+            for (AddressFamily f : AddressFamily.values()) {
+                // Always on: a count above what is served would mean the guard measures something else.
+                if (removedByFamily.getOrDefault(f, 0L) > servedByFamily.getOrDefault(f, 0L)) {
+                    throw new IllegalStateException("change guard counted more " + f + " removals than served addresses: " + removedByFamily + " > " + servedByFamily);
+                }
+            }
+        }
+
+        public long servedAddresses() {
+            return servedByFamily.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long removedAddresses() {
+            return removedByFamily.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         public double removedFraction() {
-            return servedAddresses == 0 ? 0.0 : (double) removedAddresses / servedAddresses;
+            long served = servedAddresses();
+            return served == 0 ? 0.0 : (double) removedAddresses() / served;
         }
     }
 
     public Assessment assess(Plan plan, Map<Endpoint, Optional<RecordSet>> servedNow) {
-        long served = 0;
-        long removed = 0;
-        for (Map.Entry<Endpoint, RecordSet> e : plan.recordSets().entrySet()) {
+        return assess(plan.draft(), "plan " + plan.generation(), servedNow);
+    }
+
+    /** The same judgement for a draft not yet published ({@code label} names it in the refusal). */
+    public Assessment assess(PlanDraft draft, String label, Map<Endpoint, Optional<RecordSet>> servedNow) {
+        Map<AddressFamily, Long> served = new EnumMap<>(AddressFamily.class);
+        Map<AddressFamily, Long> removed = new EnumMap<>(AddressFamily.class);
+        List<String> emptied = new ArrayList<>();
+        for (Map.Entry<Endpoint, RecordSet> e : draft.recordSets().entrySet()) {
             Optional<RecordSet> now = servedNow.getOrDefault(e.getKey(), Optional.empty());
             if (now.isEmpty()) continue;
-            if (now.get().equals(e.getValue())) { // the common case at scale: this endpoint does not change
-                served += now.get().addresses().size();
-                continue;
-            }
-            Set<InetAddress> next = new HashSet<>();
-            for (WeightedAddress a : e.getValue().addresses()) next.add(a.address());
-            for (WeightedAddress a : now.get().addresses()) {
-                served++;
-                if (!next.contains(a.address())) removed++;
+            measure(e.getKey(), now.get(), e.getValue(), served, removed, emptied);
+        }
+        return new Assessment(served, removed, emptied, draft.forced() ? Optional.empty() : refusal(label, served, removed, emptied));
+    }
+
+    private static void measure(Endpoint endpoint, RecordSet now, RecordSet next, Map<AddressFamily, Long> served,
+                                Map<AddressFamily, Long> removed, List<String> emptied) {
+        if (now.equals(next)) { // the common case at scale: this endpoint does not change
+            for (WeightedAddress a : now.addresses()) served.merge(AddressFamily.of(a.address()), 1L, Long::sum);
+            return;
+        }
+        Set<InetAddress> kept = new HashSet<>();
+        for (WeightedAddress a : next.addresses()) kept.add(a.address());
+        for (WeightedAddress a : now.addresses()) {
+            AddressFamily f = AddressFamily.of(a.address());
+            served.merge(f, 1L, Long::sum);
+            if (!kept.contains(a.address())) removed.merge(f, 1L, Long::sum);
+        }
+        Set<AddressFamily> after = AddressFamily.of(next);
+        for (AddressFamily f : AddressFamily.of(now)) {
+            if (!after.contains(f)) emptied.add(endpoint + " " + f.recordType());
+        }
+    }
+
+    private Optional<Refusal> refusal(String label, Map<AddressFamily, Long> served, Map<AddressFamily, Long> removed, List<String> emptied) {
+        if (!emptied.isEmpty()) {
+            return Optional.of(new Refusal(RefusalReason.CHANGE_THRESHOLD, label + " leaves " + emptied.size() + " served answer(s) with no records, "
+                    + emptied.subList(0, Math.min(5, emptied.size())) + "; publish it forced to apply it anyway"));
+        }
+        for (AddressFamily f : AddressFamily.values()) {
+            long s = served.getOrDefault(f, 0L);
+            long r = removed.getOrDefault(f, 0L);
+            if (r > removalsAllowed(s)) {
+                return Optional.of(new Refusal(RefusalReason.CHANGE_THRESHOLD, String.format(Locale.ROOT,
+                        "%s removes %d of %d served %s addresses (%.1f%% > %.1f%%); publish it forced to apply it anyway",
+                        label, r, s, f.recordType(), 100.0 * r / s, 100.0 * threshold)));
             }
         }
-        assert removed <= served;
-        Optional<Refusal> refusal = Optional.empty();
-        if (!plan.forced() && served >= minServed && served > 0 && (double) removed / served > threshold) {
-            refusal = Optional.of(new Refusal(RefusalReason.CHANGE_THRESHOLD, String.format(java.util.Locale.ROOT,
-                    "plan %s removes %d of %d served addresses (%.1f%% > %.1f%%); publish it forced to apply it anyway",
-                    plan.generation(), removed, served, 100.0 * removed / served, 100.0 * threshold)));
-        }
-        return new Assessment(served, removed, refusal);
+        return Optional.empty();
     }
 }

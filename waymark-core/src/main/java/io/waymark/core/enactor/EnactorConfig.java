@@ -30,6 +30,11 @@ public record EnactorConfig(int endpointsPerTickMax, int applyBatchSize, int con
         if (errorDetailsMax < 0) throw new IllegalArgumentException("errorDetailsMax must be >= 0, got " + errorDetailsMax);
     }
 
+    /** The change guard these enactors apply; the planner steps its plans to pass it. */
+    public ChangeGuard changeGuard() {
+        return new ChangeGuard(changeThreshold, changeGuardMinServed);
+    }
+
     public EnactorConfig withEndpointsPerTickMax(int v) {
         return new EnactorConfig(v, applyBatchSize, conflictRetriesMax, changeThreshold, changeGuardMinServed, errorDetailsMax);
     }

@@ -32,6 +32,10 @@ public record Plan(Generation generation, PlanHash hash, PlanDraft draft) {
         return draft.forced();
     }
 
+    public Provenance provenance() {
+        return draft.provenance();
+    }
+
     @Override
     public String toString() {
         return "Plan[" + generation + " " + hash + ", " + draft.recordSets().size() + " endpoints" + (forced() ? ", forced" : "") + "]";

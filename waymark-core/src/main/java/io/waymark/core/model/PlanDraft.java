@@ -24,14 +24,23 @@ public final class PlanDraft {
 
     private final SortedMap<Endpoint, RecordSet> recordSets;
     private final boolean forced;
+    private final Provenance provenance;
     /** Lazily computed; a benign race (two threads may both compute the same immutable value). */
     private PlanHash hash;
 
+    /** A draft without provenance (no publish time, no reason): tests, benchmarks and old logs. */
     public PlanDraft(SortedMap<Endpoint, RecordSet> recordSets, boolean forced) {
+        this(recordSets, forced, Provenance.UNKNOWN);
+    }
+
+    public PlanDraft(SortedMap<Endpoint, RecordSet> recordSets, boolean forced, Provenance provenance) {
         if (recordSets == null || recordSets.isEmpty()) throw new IllegalArgumentException("a plan must cover at least one endpoint");
         if (recordSets.size() > ENDPOINTS_MAX) throw new IllegalArgumentException("a plan covers at most " + ENDPOINTS_MAX + " endpoints");
+        if (provenance == null) throw new IllegalArgumentException("provenance must not be null (Provenance.UNKNOWN when there is none)");
+        if (provenance.reason().isPresent() && !forced) throw new IllegalArgumentException("only a forced plan carries a reason");
         this.recordSets = Collections.unmodifiableSortedMap(new TreeMap<>(recordSets));
         this.forced = forced;
+        this.provenance = provenance;
     }
 
     public SortedMap<Endpoint, RecordSet> recordSets() {
@@ -42,17 +51,33 @@ public final class PlanDraft {
         return forced;
     }
 
+    /** When it was published and, if forced, why. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
     public static PlanDraft of(Map<Endpoint, RecordSet> recordSets) {
         return new PlanDraft(new TreeMap<>(recordSets), false);
     }
 
     public PlanDraft asForced() {
-        return new PlanDraft(recordSets, true);
+        return new PlanDraft(recordSets, true, provenance);
+    }
+
+    /** The same content, forced, with the operator's reason (kept with the plan for the audit trail). */
+    public PlanDraft forcedBecause(String reason) {
+        return new PlanDraft(recordSets, true, provenance.because(reason));
+    }
+
+    /** The same content and forced flag, published at {@code publishedAtMillis} (the publisher's wall clock). */
+    public PlanDraft publishedAt(long publishedAtMillis) {
+        return new PlanDraft(recordSets, forced, new Provenance(publishedAtMillis, provenance.reason()));
     }
 
     /**
-     * SHA-256 over the canonical text: one line per endpoint in name order, then the forced flag.
-     * Two drafts with the same content always hash the same, in every process.
+     * SHA-256 over the canonical text: one line per endpoint in name order, then the forced flag, then
+     * the provenance when there is one (absent from plans written before it was kept, which therefore
+     * hash as they always did). Two drafts with the same content always hash the same, in every process.
      */
     public PlanHash hash() {
         PlanHash h = hash;
@@ -77,17 +102,18 @@ public final class PlanDraft {
             sha.update((byte) '\n');
         }
         sha.update(forced ? (byte) 'F' : (byte) 'N');
+        sha.update(provenance.canonical().getBytes(StandardCharsets.UTF_8));
         return PlanHash.of(sha.digest());
     }
 
-    /** Same record sets (the forced flag aside): the planner publishes nothing when this holds. */
+    /** Same record sets (the forced flag and provenance aside): the planner publishes nothing when this holds. */
     public boolean sameRecordSets(PlanDraft other) {
         return recordSets.equals(other.recordSets);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PlanDraft d && forced == d.forced && recordSets.equals(d.recordSets);
+        return o instanceof PlanDraft d && forced == d.forced && provenance.equals(d.provenance) && recordSets.equals(d.recordSets);
     }
 
     @Override
@@ -97,6 +123,6 @@ public final class PlanDraft {
 
     @Override
     public String toString() {
-        return "PlanDraft[" + recordSets.size() + " endpoints" + (forced ? ", forced" : "") + "]";
+        return "PlanDraft[" + recordSets.size() + " endpoints" + (forced ? ", forced" : "") + provenance.reason().map(r -> " (" + r + ")").orElse("") + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.waymark.core.operator;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.Provenance;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
@@ -35,7 +36,7 @@ public final class Rollback {
             if (old.isEmpty()) return new RollbackResult(RollbackStatus.NOT_FOUND, Optional.empty(), "plan " + generation + " is not in history");
             if (!old.get().verifyHash()) return new RollbackResult(RollbackStatus.CORRUPT, Optional.empty(), "plan " + generation + " does not match its hash");
             if (pin) new Switches(planStore).pin();
-            PlanDraft draft = new PlanDraft(old.get().recordSets(), true);
+            PlanDraft draft = new PlanDraft(old.get().recordSets(), true, Provenance.UNKNOWN.because("rollback to " + generation));
             for (int attempt = 0; attempt < PUBLISH_ATTEMPTS_MAX; attempt++) {
                 Generation latest = planStore.latest().map(Plan::generation).orElse(Generation.ZERO);
                 PublishOutcome outcome = planStore.publish(latest, draft);

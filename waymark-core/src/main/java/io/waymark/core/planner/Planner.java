@@ -1,8 +1,11 @@
 package io.waymark.core.planner;
 
-import io.waymark.core.model.HealthObservations;
+import io.waymark.core.enactor.ChangeGuard;
+import io.waymark.core.enactor.EnactorConfig;
+import io.waymark.core.model.AddressFamily;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
@@ -15,66 +18,91 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * Turns topology + health into plans (DESIGN.md, "The protocol", Planner). Each tick: honour pin, read
- * the latest plan, compute a draft through {@link SafetyRules}, publish nothing when the record sets are
- * unchanged (the forced flag and hashes are not compared: a forced rollback with the same content is
- * "unchanged"), else publish with compare-and-set on the latest generation.
+ * the latest plan, compute the desired draft through {@link SafetyRules}, step it so that the enactors'
+ * {@link ChangeGuard} accepts it against the latest plan ({@link ChangeSteps}), publish nothing when the
+ * record sets are unchanged (the forced flag, provenance and hashes are not compared: a forced rollback
+ * with the same content is "unchanged"), else publish with compare-and-set on the latest generation,
+ * stamped with the wall-clock publish time.
  *
- * <p>Velocity memory lives in this instance as an immutable {@link VelocityLedger}, advanced only when
- * a publication succeeds (a lost CAS removed nothing). Time comes from the injected clock only.
+ * <p>Velocity memory is plan history ({@link RemovalHistory}): it survives restarts and is shared by every
+ * planner publishing to the same store. Time comes from the tick's {@link TickTime} only.
  * Not thread-safe: one planner is driven by one caller; two planners are safe against each other
  * through the plan store's CAS.
  */
 public final class Planner {
+    /** Plans of history scanned for velocity per tick at most (and cached). */
+    public static final int VELOCITY_PLANS_SCANNED_MAX = 256;
+
     private final PlanStore planStore;
     private final Clock clock;
     private final SafetyRules rules;
-    private VelocityLedger ledger;
+    private final ChangeGuard guard;
+    private final RemovalHistory removals;
     // Hash verdict on the last plan object seen. Plans are immutable, so the same object cannot change;
     // re-hashing it twice per tick cost two SHA-256 passes over the whole plan on every planner tick.
     private Plan hashChecked;
     private boolean hashOk;
 
+    /** With the enactors' default change threshold ({@link EnactorConfig#DEFAULTS}). */
     public Planner(PlanStore planStore, Clock clock, SafetyPolicy policy) {
-        this(planStore, clock, policy, VelocityLedger.EMPTY);
+        this(planStore, clock, policy, EnactorConfig.DEFAULTS.changeGuard());
     }
 
-    public Planner(PlanStore planStore, Clock clock, SafetyPolicy policy, VelocityLedger ledger) {
-        if (planStore == null || clock == null || policy == null || ledger == null) throw new IllegalArgumentException("planner needs a plan store, a clock, a policy and a ledger");
+    /**
+     * @param clock the wall clock, for {@link #tick(Topology, HealthObservations)}, which also uses it as
+     *              the monotonic clock (right for virtual clocks; the daemon passes a {@link TickTime})
+     * @param guard the enactors' change guard: every plan published passes it against the latest plan
+     */
+    public Planner(PlanStore planStore, Clock clock, SafetyPolicy policy, ChangeGuard guard) {
+        if (planStore == null || clock == null || policy == null || guard == null) throw new IllegalArgumentException("planner needs a plan store, a clock, a policy and a change guard");
         this.planStore = planStore;
         this.clock = clock;
         this.rules = new SafetyRules(policy);
-        this.ledger = ledger;
+        this.guard = guard;
+        this.removals = new RemovalHistory(VELOCITY_PLANS_SCANNED_MAX, policy.velocityWindowMillis());
     }
 
-    public VelocityLedger ledger() {
-        return ledger;
+    /**
+     * A computed draft: {@code desired} is what the safety rules want (what a forced publish publishes),
+     * {@code draft} the step of it the change guard accepts against the latest plan (what a tick
+     * publishes). Both empty when no endpoint has anything to serve yet.
+     */
+    public record Computation(Optional<PlanDraft> desired, Optional<PlanDraft> draft, List<SafetyEvent> safetyEvents) {
+        public Computation {
+            if (desired == null || draft == null || safetyEvents == null) throw new IllegalArgumentException("computation parts must not be null");
+            if (desired.isPresent() != draft.isPresent()) throw new IllegalArgumentException("a desired draft comes with its step and only then");
+            safetyEvents = List.copyOf(safetyEvents);
+        }
     }
-
-    /** A computed draft, with what each endpoint removes and which rules fired. Pure. */
-    public record Computation(PlanDraft draft, Map<Endpoint, Long> removedCapacity, List<SafetyEvent> safetyEvents) {}
 
     /**
      * The draft for {@code topology} under {@code health}, with the last known good record sets taken
-     * from {@code latest} (ignored when its hash does not verify: corrupt content is no "good").
+     * from {@code latest} (ignored when its hash does not verify: corrupt content is no "good") and the
+     * capacity removed in the velocity window read from plan history.
      */
-    public Computation compute(Topology topology, HealthObservations health, Optional<Plan> latest, long nowMillis) {
+    public Computation compute(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now) {
         Optional<Plan> good = latest.filter(this::verified);
+        Map<Endpoint, Map<AddressFamily, Long>> inWindow = removals.removedInWindow(planStore, topology, now);
         TreeMap<Endpoint, RecordSet> recordSets = new TreeMap<>();
-        Map<Endpoint, Long> removed = new HashMap<>();
         List<SafetyEvent> events = new ArrayList<>();
         for (EndpointSpec spec : topology.endpoints().values()) {
             Optional<RecordSet> lastGood = good.map(p -> p.recordSets().get(spec.endpoint()));
-            long inWindow = ledger.removedWithin(spec.endpoint(), nowMillis, rules.policy().velocityWindowMillis());
-            EndpointDecision d = rules.decide(spec, health, lastGood, inWindow);
-            recordSets.put(spec.endpoint(), d.records());
-            if (d.removedCapacity() > 0) removed.put(spec.endpoint(), d.removedCapacity());
+            EndpointDecision d = rules.decide(spec, health, lastGood, inWindow.getOrDefault(spec.endpoint(), Map.of()));
+            d.records().ifPresent(rs -> recordSets.put(spec.endpoint(), rs));
             events.addAll(d.events());
         }
-        return new Computation(new PlanDraft(recordSets, false), removed, events);
+        if (recordSets.isEmpty()) return new Computation(Optional.empty(), Optional.empty(), events);
+        SortedMap<Endpoint, RecordSet> served = good.map(Plan::recordSets).orElse(new TreeMap<>());
+        ChangeSteps.Step step = ChangeSteps.step(served, recordSets, guard);
+        events.addAll(step.events());
+        PlanDraft desired = new PlanDraft(recordSets, false).publishedAt(now.wallMillis());
+        PlanDraft draft = new PlanDraft(step.recordSets(), false).publishedAt(now.wallMillis());
+        return new Computation(Optional.of(desired), Optional.of(draft), events);
     }
 
     private boolean verified(Plan plan) {
@@ -85,28 +113,54 @@ public final class Planner {
         return hashOk;
     }
 
+    /** One tick at the injected clock's time, used as both wall and monotonic clock. */
     public PlannerResult tick(Topology topology, HealthObservations health) {
+        return tick(topology, health, TickTime.ofMonotonicMillis(clock.nowMillis()));
+    }
+
+    public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {
         Generation latestBefore = Generation.ZERO;
         try {
-            if (planStore.flags().pinned()) return new PlannerResult(PlannerStatus.PINNED, latestBefore, Optional.empty(), List.of(), Optional.empty());
+            if (planStore.flags().pinned()) return result(PlannerStatus.PINNED, latestBefore, List.of(), Optional.empty());
             Optional<Plan> latest = planStore.latest();
             latestBefore = latest.map(Plan::generation).orElse(Generation.ZERO);
-            long now = clock.nowMillis();
             Computation c = compute(topology, health, latest, now);
-            if (latest.isPresent() && verified(latest.get()) && latest.get().draft().sameRecordSets(c.draft())) {
-                return new PlannerResult(PlannerStatus.UNCHANGED, latestBefore, Optional.empty(), c.safetyEvents(), Optional.empty());
-            }
-            PublishOutcome outcome = planStore.publish(latestBefore, c.draft());
-            if (outcome instanceof PublishOutcome.Published p) {
-                if (!p.plan().generation().equals(latestBefore.next())) throw new IllegalStateException("plan store published " + p.plan().generation() + " after " + latestBefore);
-                ledger = ledger.record(c.removedCapacity(), now, rules.policy().velocityWindowMillis());
-                return new PlannerResult(PlannerStatus.PUBLISHED, latestBefore, Optional.of(p.plan()), c.safetyEvents(), Optional.empty());
-            }
-            PublishOutcome.Conflict conflict = (PublishOutcome.Conflict) outcome;
-            return new PlannerResult(PlannerStatus.CONFLICT, latestBefore, Optional.empty(), c.safetyEvents(),
-                    Optional.of("expected latest " + latestBefore + ", store has " + conflict.actualLatest()));
+            if (c.draft().isEmpty()) return result(PlannerStatus.AWAITING_HEALTH, latestBefore, c.safetyEvents(), Optional.empty());
+            PlanDraft draft = c.draft().get();
+            Optional<Plan> good = latest.filter(this::verified);
+            if (good.isPresent() && good.get().draft().sameRecordSets(draft)) return result(PlannerStatus.UNCHANGED, latestBefore, c.safetyEvents(), Optional.empty());
+            Optional<String> broken = lastCheck(good, draft, topology);
+            // Always on (the launcher runs without -ea): the steps above cannot produce these, and if a bug
+            // ever does, publishing would blank a family clients resolve, or wedge the enactors.
+            if (broken.isPresent()) return result(PlannerStatus.CHECK_FAILED, latestBefore, c.safetyEvents(), broken);
+            return publish(latestBefore, draft, c.safetyEvents(), now);
         } catch (StoreUnavailableException e) {
-            return new PlannerResult(PlannerStatus.STORE_UNAVAILABLE, latestBefore, Optional.empty(), List.of(), Optional.of(String.valueOf(e.getMessage())));
+            return result(PlannerStatus.STORE_UNAVAILABLE, latestBefore, List.of(), Optional.of(String.valueOf(e.getMessage())));
         }
+    }
+
+    /** I1 per family, and the change guard, on the draft about to be published. */
+    private Optional<String> lastCheck(Optional<Plan> good, PlanDraft draft, Topology topology) {
+        Optional<String> emptied = ServedFamilies.firstEmptied(good, draft, topology);
+        if (emptied.isPresent() || good.isEmpty()) return emptied;
+        Map<Endpoint, Optional<RecordSet>> served = new HashMap<>();
+        good.get().recordSets().forEach((e, rs) -> served.put(e, Optional.of(rs)));
+        return guard.assess(draft, "the draft after " + good.get().generation(), served).refusal().map(r -> "change guard: " + r.detail());
+    }
+
+    private PlannerResult publish(Generation latestBefore, PlanDraft draft, List<SafetyEvent> events, TickTime now) {
+        PublishOutcome outcome = planStore.publish(latestBefore, draft);
+        if (outcome instanceof PublishOutcome.Published p) {
+            // After, not necessarily next: a store with a persisted generation floor may skip numbers.
+            if (!p.plan().generation().isAfter(latestBefore)) throw new IllegalStateException("plan store published " + p.plan().generation() + " after " + latestBefore);
+            removals.published(p.plan().generation(), now);
+            return new PlannerResult(PlannerStatus.PUBLISHED, latestBefore, Optional.of(p.plan()), events, Optional.empty());
+        }
+        PublishOutcome.Conflict conflict = (PublishOutcome.Conflict) outcome;
+        return result(PlannerStatus.CONFLICT, latestBefore, events, Optional.of("expected latest " + latestBefore + ", store has " + conflict.actualLatest()));
+    }
+
+    private static PlannerResult result(PlannerStatus status, Generation latestBefore, List<SafetyEvent> events, Optional<String> error) {
+        return new PlannerResult(status, latestBefore, Optional.empty(), events, error);
     }
 }

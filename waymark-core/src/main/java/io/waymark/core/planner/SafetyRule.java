@@ -9,5 +9,10 @@ public enum SafetyRule {
     /** Removing every unhealthy target would exceed the capacity removal budget of the window. */
     VELOCITY,
     /** The record set would have been empty (fail open switched off): the last known good one is kept. */
-    NEVER_EMPTY
+    NEVER_EMPTY,
+    /**
+     * Removing everything the other rules allow in one plan would exceed the enactors' change threshold
+     * (or empty an address family): the change is stepped over several plans, or waits for a forced publish.
+     */
+    CHANGE_THRESHOLD
 }

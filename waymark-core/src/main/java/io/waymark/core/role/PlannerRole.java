@@ -8,6 +8,7 @@ import io.waymark.core.planner.EndpointSpec;
 import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.PlannerResult;
 import io.waymark.core.planner.SafetyPolicy;
+import io.waymark.core.planner.TickTime;
 import io.waymark.core.planner.Topology;
 import io.waymark.core.port.HealthSource;
 import io.waymark.core.port.PlanStore;
@@ -109,7 +110,9 @@ public final class PlannerRole {
             case PUBLISHED -> RoleCondition.ok("published " + r.published().orElseThrow().generation());
             case UNCHANGED -> RoleCondition.ok("unchanged at " + r.latestBefore());
             case CONFLICT -> RoleCondition.ok("lost a publish race after " + r.latestBefore() + "; recomputing next tick");
+            case AWAITING_HEALTH -> new RoleCondition(RoleCondition.Kind.HELD, "awaiting-health", "no target probed up yet: publishing nothing that depends on unprobed targets");
             case PINNED -> new RoleCondition(RoleCondition.Kind.HELD, "pinned", "pinned: publishing nothing until unpinned");
+            case CHECK_FAILED -> new RoleCondition(RoleCondition.Kind.REFUSED, "check-failed", "always-on check refused the draft: " + r.error().orElse(""));
             case STORE_UNAVAILABLE -> new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "", "plan store: " + r.error().orElse("unavailable"));
         };
         return new Step(Optional.of(r), c, condition.observe(c, nowNanos), Optional.empty());
@@ -126,7 +129,9 @@ public final class PlannerRole {
             for (int attempt = 0; attempt < FORCED_PUBLISH_ATTEMPTS_MAX; attempt++) {
                 Optional<Plan> latest = planStore.latest();
                 Generation expected = latest.map(Plan::generation).orElse(Generation.ZERO);
-                PlanDraft draft = planner.compute(topology.get(), health.observe(), latest, nowMillis).draft().asForced();
+                Optional<PlanDraft> desired = planner.compute(topology.get(), health.observe(), latest, TickTime.ofMonotonicMillis(nowMillis)).desired();
+                if (desired.isEmpty()) return new Forced(Optional.empty(), "no endpoint has a target known up: nothing to publish");
+                PlanDraft draft = desired.get().asForced();
                 if (planStore.publish(expected, draft) instanceof PublishOutcome.Published p) {
                     return new Forced(Optional.of(p.plan()), "published the planner's current draft as " + p.plan().generation() + " (forced)");
                 }

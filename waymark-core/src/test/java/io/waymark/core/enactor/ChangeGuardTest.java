@@ -54,4 +54,46 @@ class ChangeGuardTest {
         Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(rs(1, 2, 3)));
         assertThat(guard.assess(plan(false, rs(9)), served).refusal()).isEmpty();
     }
+
+    static RecordSet mixed(int v4, int v6) {
+        java.util.List<io.waymark.core.model.WeightedAddress> list = new java.util.ArrayList<>();
+        for (int i = 1; i <= v4; i++) list.add(io.waymark.core.model.WeightedAddress.of("10.0.0." + i, 1));
+        for (int i = 1; i <= v6; i++) list.add(io.waymark.core.model.WeightedAddress.of("2001:db8::" + i, 1));
+        return new RecordSet(list, 30);
+    }
+
+    @Test
+    void aPlanThatEmptiesOneAddressFamilyIsRefusedUnlessForced() {
+        // Issue 7, defect 5: 3 of 13 addresses (23%) is under the threshold, but they are every A record.
+        ChangeGuard guard = new ChangeGuard(0.30, 10);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(mixed(3, 10)));
+        Optional<Refusal> r = guard.assess(plan(false, mixed(0, 10)), served).refusal();
+        assertThat(r).isPresent();
+        assertThat(r.get().detail()).contains(ep(0) + " A");
+        assertThat(guard.assess(plan(true, mixed(0, 10)), served).refusal()).isEmpty();
+    }
+
+    @Test
+    void theThresholdIsJudgedPerAddressFamily() {
+        // 4 of 10 A records (40%) but 4 of 30 addresses overall (13%).
+        ChangeGuard guard = new ChangeGuard(0.30, 10);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(mixed(10, 20)));
+        ChangeGuard.Assessment a = guard.assess(plan(false, mixed(6, 20)), served);
+        assertThat(a.removedByFamily()).containsEntry(io.waymark.core.model.AddressFamily.IPV4, 4L);
+        assertThat(a.refusal().orElseThrow().detail()).contains("A addresses");
+        assertThat(guard.assess(plan(false, mixed(7, 20)), served).refusal()).isEmpty();
+    }
+
+    @Test
+    void removalsAllowedNeverExceedTheThreshold() {
+        for (double t : new double[] {0.0, 0.1, 0.29, 0.3, 0.7, 1.0}) {
+            ChangeGuard guard = new ChangeGuard(t, 10);
+            for (long served = 10; served < 500; served++) {
+                long k = guard.removalsAllowed(served);
+                assertThat((double) k / served).isLessThanOrEqualTo(t);
+                assertThat((double) (k + 1) / served).isGreaterThan(t);
+            }
+            assertThat(guard.removalsAllowed(9)).isEqualTo(Long.MAX_VALUE);
+        }
+    }
 }

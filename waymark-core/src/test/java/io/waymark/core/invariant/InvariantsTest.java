@@ -14,6 +14,11 @@ import io.waymark.core.model.Plan;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StampedRecords;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.WeightedAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -39,6 +44,25 @@ class InvariantsTest {
     Invariant only(InvariantReport r) {
         assertThat(r.violations()).hasSize(1);
         return r.violations().get(0).invariant();
+    }
+
+    @Test
+    void i1HoldsPerAddressFamily() {
+        // Issue 7, defect 5: an endpoint that served A and AAAA and now serves only AAAA answers A
+        // queries with NOERROR and no records, the October 2025 symptom; the check judged only "non-empty".
+        RecordSet dual = new RecordSet(List.of(WeightedAddress.of("10.0.0.1", 1), WeightedAddress.of("2001:db8::1", 1)), 30);
+        RecordSet v6 = new RecordSet(List.of(WeightedAddress.of("2001:db8::1", 1)), 30);
+        plans.publish(Generation.ZERO, PlanDraft.of(Map.of(ep(0), dual)));
+        new Enactor("e", plans, records, new SplittableRandom(1), EnactorConfig.DEFAULTS).tick();
+        InvariantReport first = Invariants.check(plans, records, Observation.NONE);
+        assertThat(first.violations()).isEmpty();
+        plans.publish(Generation.of(1), PlanDraft.of(Map.of(ep(0), v6)));
+        new Enactor("e", plans, records, new SplittableRandom(1), EnactorConfig.DEFAULTS).tick();
+        InvariantReport r = Invariants.check(plans, records, first.observation());
+        assertThat(only(r)).isEqualTo(Invariant.I1_NEVER_EMPTY);
+        assertThat(r.violations().get(0).detail()).contains("A records");
+        // A retired endpoint is dropped from the observation on purpose.
+        assertThat(Invariants.check(plans, records, first.observation().retire(ep(0))).violations()).isEmpty();
     }
 
     @Test

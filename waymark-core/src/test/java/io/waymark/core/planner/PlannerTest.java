@@ -1,5 +1,7 @@
 package io.waymark.core.planner;
 
+import io.waymark.core.model.AddressFamily;
+import io.waymark.core.model.Health;
 import io.waymark.core.model.HealthObservations;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +38,26 @@ class PlannerTest {
         Map<String, Boolean> m = new HashMap<>();
         for (int i = 1; i <= n; i++) m.put("t" + i, true);
         for (int u : unhealthy) m.put("t" + u, false);
+        return HealthObservations.ofDecided(m);
+    }
+
+    /** t1..tn in that order: UP, DOWN or UNKNOWN each. */
+    static HealthObservations states(Health... perTarget) {
+        Map<String, Health> m = new HashMap<>();
+        for (int i = 0; i < perTarget.length; i++) m.put("t" + (i + 1), perTarget[i]);
         return new HealthObservations(m);
+    }
+
+    /** t1..tv at 10.0.0.x (IPv4), then t(v+1)..t(v+w) at 2001:db8::x (IPv6), capacity 10 each. */
+    static Topology dualStack(int v4, int v6) {
+        List<Target> targets = new ArrayList<>();
+        for (int i = 1; i <= v4; i++) targets.add(new Target("t" + i, WeightedAddress.parseLiteral("10.0.0." + i), "z", 10));
+        for (int i = 1; i <= v6; i++) targets.add(new Target("t" + (v4 + i), WeightedAddress.parseLiteral("2001:db8::" + i), "z", 10));
+        return Topology.of(List.of(new EndpointSpec(API, 30, targets)));
+    }
+
+    static long count(RecordSet rs, AddressFamily family) {
+        return family.countIn(rs);
     }
 
     Planner planner(SafetyPolicy policy) {
@@ -100,11 +121,93 @@ class PlannerTest {
     }
 
     @Test
-    void coldStartWithNoHealthYetServesEveryTarget() {
-        PlannerResult r = planner(SafetyPolicy.DEFAULTS).tick(topology(10, 10, 10), HealthObservations.NONE);
+    void coldStartWithNoHealthYetPublishesNothing() {
+        // Issue 7, defect 12: nothing is published that depends on a target nobody has probed.
+        Planner p = planner(SafetyPolicy.DEFAULTS);
+        PlannerResult r = p.tick(topology(10, 10, 10), HealthObservations.NONE);
+        assertThat(r.status()).isEqualTo(PlannerStatus.AWAITING_HEALTH);
+        assertThat(store.latest()).isEmpty();
+        // As targets become known, only those known UP are added.
+        assertThat(p.tick(topology(10, 10, 10), states(Health.UP, Health.UNKNOWN, Health.DOWN)).status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(addresses(served())).containsExactly("10.0.0.1*10");
+    }
+
+    @Test
+    void unknownHealthKeepsWhatIsServedAndAddsNothing() {
+        // Issue 7, defect 12: after a restart (a new planner) targets not probed yet used to count as down.
+        planner(SafetyPolicy.DEFAULTS).tick(topology(10, 10, 10, 10), states(Health.UP, Health.UP, Health.UP, Health.DOWN));
+        RecordSet before = served();
+        Planner restarted = planner(SafetyPolicy.DEFAULTS);
+        PlannerResult r = restarted.tick(topology(10, 10, 10, 10), states(Health.UP, Health.UNKNOWN, Health.UNKNOWN, Health.UNKNOWN));
+        assertThat(r.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(served()).isEqualTo(before);
+        assertThat(r.safetyEvents()).isEmpty();
+        // Every target unknown: still nothing changes, and no rule fires (nothing is unhealthy).
+        PlannerResult none = restarted.tick(topology(10, 10, 10, 10), HealthObservations.NONE);
+        assertThat(none.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(none.safetyEvents()).isEmpty();
+    }
+
+    @Test
+    void unknownTargetsSpendNoVelocityBudget() {
+        // 25% of 40 per window: t3 may go at once although t2 is unknown (kept, not removed).
+        Planner p = planner(new SafetyPolicy(true, 0.0, 0.25, 60_000));
+        p.tick(topology(10, 10, 10, 10), healthy(4));
+        PlannerResult r = p.tick(topology(10, 10, 10, 10), states(Health.UP, Health.UNKNOWN, Health.DOWN, Health.UP));
         assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
-        assertThat(served().addresses()).hasSize(3);
-        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.FAIL_OPEN);
+        assertThat(addresses(served())).containsExactly("10.0.0.1*10", "10.0.0.2*10", "10.0.0.4*10");
+        assertThat(r.safetyEvents()).isEmpty();
+    }
+
+    @Test
+    void aDualStackEndpointKeepsAnsweringAWhenItsIpv4TargetsFail() {
+        // Issue 7, defect 5: every rule judged the whole record set, so healthy IPv6 targets let the
+        // IPv4 ones all go, and A queries got NOERROR with no records.
+        Planner p = planner(SafetyPolicy.PERMISSIVE);
+        p.tick(dualStack(2, 2), states(Health.UP, Health.UP, Health.UP, Health.UP));
+        PlannerResult r = p.tick(dualStack(2, 2), states(Health.DOWN, Health.DOWN, Health.UP, Health.UP));
+        assertThat(count(served(), AddressFamily.IPV4)).isEqualTo(2);
+        assertThat(count(served(), AddressFamily.IPV6)).isEqualTo(2);
+        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.NEVER_EMPTY);
+        assertThat(r.safetyEvents().get(0).detail()).startsWith("A:");
+    }
+
+    @Test
+    void aDualStackEndpointWithDefaultsNeverLosesItsIpv4Answers() {
+        // With defaults, velocity and the minimum fraction also judge one family at a time.
+        Planner p = planner(SafetyPolicy.DEFAULTS);
+        p.tick(dualStack(2, 2), states(Health.UP, Health.UP, Health.UP, Health.UP));
+        for (int i = 0; i < 5; i++, now += 61_000) {
+            p.tick(dualStack(2, 2), states(Health.DOWN, Health.DOWN, Health.UP, Health.UP));
+            assertThat(count(served(), AddressFamily.IPV4)).as("window " + i).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void velocityAlwaysLetsOneTargetGoPerWindow() {
+        // Issue 7, defect 7, with examples/waymark.yaml: two targets of 100, a quarter per minute. A dead
+        // target of 100 is above one window's budget of 50 and used to be served forever.
+        Planner p = planner(new SafetyPolicy(true, 0.5, 0.25, 60_000));
+        p.tick(topology(100, 100), healthy(2));
+        PlannerResult r = p.tick(topology(100, 100), healthy(2, 2));
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(addresses(served())).containsExactly("10.0.0.1*100");
+        assertThat(r.safetyEvents()).isEmpty();
+    }
+
+    @Test
+    void velocityLetsOnlyOneLargeTargetGoPerWindow() {
+        Planner p = planner(new SafetyPolicy(true, 0.0, 0.25, 60_000));
+        p.tick(topology(100, 100, 100), healthy(3));
+        p.tick(topology(100, 100, 100), healthy(3, 1, 2));
+        assertThat(addresses(served())).containsExactly("10.0.0.2*100", "10.0.0.3*100");
+        now += 30_000;
+        PlannerResult held = p.tick(topology(100, 100, 100), healthy(3, 1, 2));
+        assertThat(held.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(held.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.VELOCITY);
+        now += 30_001;
+        p.tick(topology(100, 100, 100), healthy(3, 1, 2));
+        assertThat(addresses(served())).containsExactly("10.0.0.3*100");
     }
 
     @Test

@@ -125,7 +125,7 @@ class ProtocolPropertiesTest {
                     planner = planners[(param / 3) % planners.length];
                     for (int b = 0; b <= param % 3; b++) {
                         health.put("t" + random.nextInt(TARGETS), random.nextInt(3) != 0);
-                        planner.tick(topology, new HealthObservations(health));
+                        planner.tick(topology, HealthObservations.ofDecided(health));
                         clock.advance(random.nextInt(400));
                     }
                 }
@@ -191,7 +191,7 @@ class ProtocolPropertiesTest {
                 checkInvariants();
             }
             if (plans.latest().isEmpty()) {
-                planner.tick(topology, new HealthObservations(health));
+                planner.tick(topology, HealthObservations.ofDecided(health));
             }
             int bound = (ENDPOINTS + config.endpointsPerTickMax() - 1) / config.endpointsPerTickMax();
             for (int attempt = 0; attempt < 2; attempt++) {

@@ -32,7 +32,7 @@ class PlannerRoleTest {
     void an_unservable_endpoint_never_enters_a_plan() {
         InMemoryPlanStore plans = new InMemoryPlanStore();
         PlannerRole role = new PlannerRole(plans, SafetyPolicy.PERMISSIVE, topology(API, BELOW_CUT),
-                () -> new HealthObservations(Map.of("a", true, "b", true)), NOT_BELOW_SUB);
+                () -> HealthObservations.ofDecided(Map.of("a", true, "b", true)), NOT_BELOW_SUB);
         assertThat(role.unservable()).containsOnlyKeys(BELOW_CUT);
         assertThat(role.endpoints()).containsExactly(API);
         PlannerRole.Step step = role.step(1_000_000);
@@ -53,11 +53,11 @@ class PlannerRoleTest {
     @Test
     void a_forced_publish_publishes_the_current_draft_as_forced_even_when_pinned() {
         InMemoryPlanStore plans = new InMemoryPlanStore();
-        var health = new java.util.concurrent.atomic.AtomicReference<>(new HealthObservations(Map.of("a", true, "b", true)));
+        var health = new java.util.concurrent.atomic.AtomicReference<>(HealthObservations.ofDecided(Map.of("a", true, "b", true)));
         PlannerRole role = new PlannerRole(plans, SafetyPolicy.PERMISSIVE, topology(API), health::get, Servability.ANY);
         role.step(1);
         plans.updateFlags(ControlFlags.NONE, ControlFlags.NONE.withPinned(true));
-        health.set(new HealthObservations(Map.of("a", true, "b", false)));
+        health.set(HealthObservations.ofDecided(Map.of("a", true, "b", false)));
         assertThat(role.step(2).condition().kind()).isEqualTo(RoleCondition.Kind.HELD);
         PlannerRole.Forced forced = role.publishForced(3);
         Plan p = forced.published().orElseThrow(() -> new AssertionError(forced.detail()));

@@ -251,7 +251,7 @@ public final class Daemon implements Operations, AutoCloseable {
     public List<TargetStatus> targets() {
         var view = health.view();
         return config.targets().stream()
-                .map(t -> new TargetStatus(t.id(), t.address(), t.zone(), t.capacity(), view.getOrDefault(t.id(), false)))
+                .map(t -> new TargetStatus(t.id(), t.address(), t.zone(), t.capacity(), view.get(t.id()) == io.waymark.core.model.Health.UP))
                 .toList();
     }
 

@@ -1,0 +1,42 @@
+package io.waymark.core.planner;
+
+import io.waymark.core.model.AddressFamily;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Target;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The planner's last check before it publishes (I1 per family, always on): every (endpoint, address
+ * family) that the latest plan serves is still served by the draft — unless operators dropped the
+ * endpoint, or every target of that family, from the configuration.
+ */
+final class ServedFamilies {
+    private ServedFamilies() {}
+
+    /** A sentence naming the first (endpoint, family) the draft would empty, or empty when there is none. */
+    static Optional<String> firstEmptied(Optional<Plan> latest, PlanDraft draft, Topology topology) {
+        if (latest.isEmpty()) return Optional.empty();
+        for (Map.Entry<Endpoint, RecordSet> e : latest.get().recordSets().entrySet()) {
+            EndpointSpec spec = topology.endpoints().get(e.getKey());
+            if (spec == null) continue; // left the configuration: retired explicitly, never by emptying it
+            RecordSet next = draft.recordSets().get(e.getKey());
+            for (AddressFamily family : AddressFamily.of(e.getValue())) {
+                if (!configures(spec, family)) continue;
+                if (next == null || family.countIn(next) == 0) {
+                    return Optional.of("I1: the draft would leave " + e.getKey() + " without " + family.recordType()
+                            + " records (served by " + latest.get().generation() + ": " + e.getValue() + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean configures(EndpointSpec spec, AddressFamily family) {
+        for (Target t : spec.targets()) if (AddressFamily.of(t.address()) == family) return true;
+        return false;
+    }
+}
