@@ -11,9 +11,11 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
+import io.waymark.core.operator.ForcedPublish;
 import io.waymark.core.operator.Rollback;
 import io.waymark.core.operator.RollbackResult;
 import io.waymark.core.operator.Switches;
+import io.waymark.core.planner.Planner;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.role.CleanerRole;
@@ -155,7 +157,10 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startPlanner() {
-        plannerRole = new PlannerRole(planStore, Roles.safety(config), Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable);
+        // The planner judges its plans with the enactors' own change guard, so it never publishes one they would refuse.
+        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard());
+        plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
+                System::currentTimeMillis);
         CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
                 CLEANUP_INTERVAL_NANOS);
         plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {
@@ -274,9 +279,10 @@ public final class Daemon implements Operations, AutoCloseable {
     public Plan publishForced(String reason, String who) {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a forced publish needs a reason (--reason TEXT): it goes to the audit log");
         // On the planner's thread: the draft is the planner's, and a role is driven by one caller at a time.
-        PlannerRole.Forced f = plannerLoop.call(plannerRole::publishForced, OPERATOR_ACTION_TIMEOUT_MS);
-        Plan p = f.published().orElseThrow(() -> new IllegalStateException("forced publish refused: " + f.detail()));
-        audit.record(who, "publish-forced", f.detail(), Map.of("reason", reason, "generation", p.generation().toString(), "hash", p.hash().hex()));
+        ForcedPublish.Result f = plannerLoop.call(now -> plannerRole.publishForced(now, reason), OPERATOR_ACTION_TIMEOUT_MS);
+        if (f.status() == ForcedPublish.Status.INVALID_REASON) throw new IllegalArgumentException(f.auditLine());
+        Plan p = f.published().orElseThrow(() -> new IllegalStateException(f.status() + ": " + f.auditLine()));
+        audit.record(who, "publish-forced", f.auditLine(), Map.of("reason", reason, "generation", p.generation().toString(), "hash", p.hash().hex()));
         LOG.warn("operator {} force-published {}: {}", who, p.generation(), reason);
         return p;
     }

@@ -97,8 +97,8 @@ final class SupervisedPlanStore implements PlanStore, Reopenable, AutoCloseable 
             current = null;
             openFailure = String.valueOf(e.getMessage());
             return new Outcome.Damaged(dir.resolve(FilePlanStore.LOG_FILE) + ": " + e.getMessage(),
-                    "stop the daemon, move " + dir.resolve(FilePlanStore.LOG_FILE) + " aside (keep it for analysis) and start again:"
-                            + " a new plan store starts from the next generation the record store names");
+                    "keep a copy of " + dir.resolve(FilePlanStore.LOG_FILE) + ", check the disk (dmesg, SMART), then restore the file from a backup;"
+                            + " automation is stopped meanwhile, DNS keeps answering what the record store holds; a repaired file is reopened automatically");
         } catch (IOException | RuntimeException e) {
             current = null;
             openFailure = String.valueOf(e.getMessage());

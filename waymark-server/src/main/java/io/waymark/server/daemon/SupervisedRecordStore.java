@@ -1,7 +1,9 @@
 package io.waymark.server.daemon;
 
+import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.LogCorruptException;
 import io.waymark.adapters.record.EmbeddedRecordStore;
+import io.waymark.adapters.record.SalvagedRecordStore;
 import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * for the idea). Reopening replays the log into the serving sink in one snapshot swap; until then the
  * DNS server keeps answering its last snapshot, which only ever holds acknowledged state.
  *
- * <p>A record log that refuses to open leaves the handle without a store: enactors fail as
- * "unavailable", the DNS server answers its zones, and status says what is damaged and what to do.
+ * <p>A record log that refuses to open because it is damaged is salvaged read-only
+ * ({@link EmbeddedRecordStore#salvage}): the DNS server answers every endpoint whose entries could be
+ * read, reads work, every write fails as "unavailable" (so automation stays stopped), and status says
+ * what is damaged and what to do. The supervisor keeps trying a normal open, so a repaired file is
+ * picked up without a restart.
  */
 final class SupervisedRecordStore implements RecordStore, Reopenable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisedRecordStore.class);
@@ -37,6 +42,8 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
     private final ServingSink sink;
     private final Object swapLock = new Object();
     private volatile EmbeddedRecordStore current;
+    /** What was read from a damaged log, served read-only while {@code current} is null. */
+    private volatile SalvagedRecordStore salvaged;
     private volatile String openFailure = "";
     private volatile boolean closed;
 
@@ -57,10 +64,12 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
         return "records";
     }
 
-    private EmbeddedRecordStore store() {
+    private RecordStore store() {
         EmbeddedRecordStore s = current;
-        if (s == null) throw new StoreUnavailableException("record store is not open: " + openFailure);
-        return s;
+        if (s != null) return s;
+        SalvagedRecordStore read = salvaged;
+        if (read != null) return read; // reads answer, writes throw StoreUnavailableException
+        throw new StoreUnavailableException("record store is not open: " + openFailure);
     }
 
     @Override
@@ -103,18 +112,34 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
         try {
             current = EmbeddedRecordStore.open(dir, sink);
             openFailure = "";
+            salvaged = null;
             return new Outcome.Reopened();
         } catch (LogCorruptException | IllegalStateException e) {
             current = null;
             openFailure = String.valueOf(e.getMessage());
-            return new Outcome.Damaged(dir.resolve(EmbeddedRecordStore.LOG_FILE) + ": " + e.getMessage(),
-                    "stop the daemon, move " + dir.resolve(EmbeddedRecordStore.LOG_FILE) + " aside (keep it for analysis) and start again:"
-                            + " enactors re-apply the latest plan to every endpoint");
+            return salvage(e);
         } catch (IOException | RuntimeException e) {
             current = null;
             openFailure = String.valueOf(e.getMessage());
             return new Outcome.StillFailing(openFailure);
         }
+    }
+
+    /** Once per damage: reads every frame that passes its checksums and serves it (see the class comment). */
+    private Outcome salvage(Exception damage) {
+        String whatToDo = "keep a copy of " + dir.resolve(EmbeddedRecordStore.LOG_FILE) + ", check the disk (dmesg, SMART), then restore the file"
+                + " or move it aside (enactors re-apply the latest plan); a repaired file is reopened automatically";
+        if (salvaged == null) {
+            try {
+                salvaged = EmbeddedRecordStore.salvage(FileDataDir.open(dir), sink);
+                LOG.error("{}; serving what could be read, read-only", salvaged.report().summary());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("record log {} is damaged and could not be salvaged either: {}; DNS answers its zones only", dir.resolve(EmbeddedRecordStore.LOG_FILE), e.toString());
+            }
+        }
+        SalvagedRecordStore read = salvaged;
+        if (read != null) openFailure = read.report().summary();
+        return new Outcome.Damaged(read != null ? read.report().summary() : String.valueOf(damage.getMessage()), whatToDo);
     }
 
     @Override
