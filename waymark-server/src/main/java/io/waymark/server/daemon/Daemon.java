@@ -21,6 +21,7 @@ import io.waymark.core.port.RecordStore;
 import io.waymark.core.role.CleanerRole;
 import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
+import io.waymark.core.role.RetireRole;
 import io.waymark.core.role.StoreSupervisor;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,11 @@ public final class Daemon implements Operations, AutoCloseable {
     private static final int HEALTH_CONCURRENCY_MAX = 256;
     private static final long SUPERVISOR_TICK_MS = 100;
     private static final long OPERATOR_ACTION_TIMEOUT_MS = 30_000;
+    /** Endpoints retired per planner tick at most: each is a durable write, and a tick must stay short. */
+    private static final int RETIRES_PER_TICK_MAX = 100;
+    private static final RetireRole.Tombstones RETIRE_NOT_YET = (endpoint, expected) -> {
+        throw new UnsupportedOperationException("this build's record store has no conditional tombstone (RecordStore.retire)");
+    };
 
     private final WaymarkConfig config;
     private final Optional<DemoFleet> fleet;
@@ -161,6 +168,9 @@ public final class Daemon implements Operations, AutoCloseable {
         Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard());
         plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
                 System::currentTimeMillis);
+        // Until RecordStore.retire(endpoint, expected) lands on main (storage engineer), retiring is refused,
+        // and the role says once, prominently, which endpoints are still served although unconfigured.
+        RetireRole retirer = new RetireRole(recordStore, RETIRE_NOT_YET, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX);
         CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
                 CLEANUP_INTERVAL_NANOS);
         plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {
@@ -168,6 +178,13 @@ public final class Daemon implements Operations, AutoCloseable {
             step.result().ifPresent(reports::plannerTick);
             step.transition().ifPresent(t -> reports.transition("planner", t, step.bug()));
             status.plannerStepped(step, plannerRole.conditionSinceNanos());
+            RetireRole.Step retiring = retirer.step(now);
+            retiring.transition().ifPresent(t -> reports.transition("retirement", t, Optional.empty()));
+            for (RetireRole.Retired x : retiring.retired()) {
+                LOG.info("retired {} (left the configuration; tombstone over {})", x.endpoint(), x.stamp());
+                audit.record("waymark (configuration)", "retire", "endpoint " + x.endpoint() + " left the configuration; records and stamp removed",
+                        Map.of("endpoint", x.endpoint().name(), "stamp", x.stamp().toString()));
+            }
             CleanerRole.Step c = cleaner.step(now);
             c.transition().ifPresent(t -> reports.transition("history clean-up", t, Optional.empty()));
             c.result().filter(r -> !r.deleted().isEmpty()).ifPresent(r -> LOG.info("history clean-up deleted {} (oldest served {})", r.deleted(), r.oldestServed()));
