@@ -43,6 +43,8 @@ public final class RetireRole {
         }
     }
 
+    static final int NAMED_MAX = 10;
+
     private final RecordStore records;
     private final Tombstones tombstones;
     private final Set<Endpoint> configured;
@@ -60,9 +62,9 @@ public final class RetireRole {
 
     public Step step(long nowNanos) {
         List<Retired> retired = new ArrayList<>();
-        TreeSet<Endpoint> gone;
+        TreeSet<Endpoint> gone = new TreeSet<>();
         try {
-            gone = new TreeSet<>(records.endpoints());
+            gone.addAll(records.endpoints());
             gone.removeAll(configured);
             if (gone.isEmpty()) return done(retired, 0, RoleCondition.ok("no endpoint left the configuration"), nowNanos);
             int attempts = 0;
@@ -78,11 +80,18 @@ public final class RetireRole {
             return done(retired, -1, new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "", "retiring endpoints: " + e.getMessage()), nowNanos);
         } catch (UnsupportedOperationException e) {
             return done(retired, -1, new RoleCondition(RoleCondition.Kind.REFUSED, "unsupported",
-                    "endpoints left the configuration but the record store cannot retire them (" + e.getMessage() + "); they are still served"), nowNanos);
+                    gone.size() + " endpoints left the configuration but the record store cannot retire them (" + e.getMessage()
+                            + "); they are still served: " + named(gone)), nowNanos);
         }
         RoleCondition c = gone.isEmpty() ? RoleCondition.ok("every endpoint that left the configuration is retired")
                 : RoleCondition.ok("retiring endpoints that left the configuration: " + gone.size() + " left");
         return done(retired, gone.size(), c, nowNanos);
+    }
+
+    /** At most a handful of names: a line in a log or a status view, not a dump. */
+    private static String named(TreeSet<Endpoint> endpoints) {
+        List<Endpoint> first = endpoints.stream().limit(NAMED_MAX).toList();
+        return first + (endpoints.size() > NAMED_MAX ? " and " + (endpoints.size() - NAMED_MAX) + " more" : "");
     }
 
     private Step done(List<Retired> retired, int left, RoleCondition c, long nowNanos) {
