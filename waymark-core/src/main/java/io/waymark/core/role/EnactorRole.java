@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class EnactorRole {
     private final Enactor enactor;
-    private final ConditionTracker condition = new ConditionTracker();
+    private final ConditionTracker condition;
     private Optional<TickResult> last = Optional.empty();
 
     /**
@@ -39,9 +39,16 @@ public final class EnactorRole {
         }
     }
 
+    /** With {@link ConditionTracker#SETTLE_NANOS_DEFAULT}: a recovery is reported once it held for 5 s. */
     public EnactorRole(Enactor enactor) {
+        this(enactor, ConditionTracker.SETTLE_NANOS_DEFAULT);
+    }
+
+    /** @param settleNanos how long leaving trouble must hold before it is reported (see {@link ConditionTracker}) */
+    public EnactorRole(Enactor enactor, long settleNanos) {
         if (enactor == null) throw new IllegalArgumentException("enactor role needs an enactor");
         this.enactor = enactor;
+        this.condition = new ConditionTracker(settleNanos);
     }
 
     public String id() {

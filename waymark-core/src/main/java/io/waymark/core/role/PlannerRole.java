@@ -1,31 +1,28 @@
 package io.waymark.core.role;
 
 import io.waymark.core.model.Endpoint;
-import io.waymark.core.model.Generation;
-import io.waymark.core.model.Plan;
-import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.HealthObservations;
+import io.waymark.core.operator.ForcedPublish;
 import io.waymark.core.planner.EndpointSpec;
 import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.PlannerResult;
-import io.waymark.core.planner.SafetyPolicy;
 import io.waymark.core.planner.TickTime;
 import io.waymark.core.planner.Topology;
 import io.waymark.core.port.HealthSource;
 import io.waymark.core.port.PlanStore;
-import io.waymark.core.port.PublishOutcome;
-import io.waymark.core.port.StoreUnavailableException;
+import io.waymark.core.port.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The planner as a role: {@link #step} reads health from the injected source and runs one
- * {@link Planner#tick} on the role's clock (the {@code nowNanos} of the step, so velocity windows run
- * on the driver's monotonic clock, virtual in the simulator).
+ * {@link Planner#tick} at the step's time: {@code nowNanos} is the driver's monotonic clock (ages of
+ * plans this planner saw appear), the injected wall clock stamps published plans (virtual clocks both,
+ * in the simulator).
  *
  * <p>Plan-time refusal (issue 7, defect 1): endpoints the serving side cannot answer for
  * ({@link Servability}) are left out of the topology when the role is built and never enter a plan;
@@ -33,21 +30,18 @@ import java.util.concurrent.TimeUnit;
  * publishes nothing.
  *
  * <p>Operators' forced publish ({@code waymark publish --force}, issue 7, defect 8) goes through
- * {@link #publishForced}: the draft the planner would publish now, published as forced (skipping the
- * enactors' change threshold, never the non-empty guard). Call it from the same caller that steps the
- * role: a role is driven by one caller at a time.
+ * {@link #publishForced}: the planner's desired draft now, published as forced with a reason (skipping
+ * the enactors' change threshold, never the non-empty guard). Call it from the same caller that steps
+ * the role: a role is driven by one caller at a time.
  */
 public final class PlannerRole {
-    /** Publishers racing a forced publish get at most this many compare-and-set attempts. */
-    public static final int FORCED_PUBLISH_ATTEMPTS_MAX = 5;
-
     private final PlanStore planStore;
     private final HealthSource health;
     private final Optional<Topology> topology;
     private final Map<Endpoint, String> unservable;
     private final Planner planner;
     private final ConditionTracker condition = new ConditionTracker();
-    private long nowMillis;
+    private final Clock wallClock;
     private Optional<PlannerResult> last = Optional.empty();
 
     /**
@@ -65,19 +59,24 @@ public final class PlannerRole {
         }
     }
 
-    /** What a forced publish did: the plan published, or why nothing was. */
-    public record Forced(Optional<Plan> published, String detail) {
-        public Forced {
-            if (published == null || detail == null) throw new IllegalArgumentException("forced publish result parts must not be null");
+    /**
+     * @param planner      the planner, built by the caller with its safety policy and the enactors' change
+     *                     guard (so that it never publishes a plan the enactors would refuse)
+     * @param planStore    the store {@code planner} publishes to (forced publishes go there too)
+     * @param topology     the configured endpoints and their targets
+     * @param health       read once per step
+     * @param servability  endpoints it refuses are left out of every plan
+     * @param wallClock    stamped into published plans as their publish time; only the step's monotonic
+     *                     {@code nowNanos} measures ages (see {@link TickTime})
+     */
+    public PlannerRole(Planner planner, PlanStore planStore, Topology topology, HealthSource health, Servability servability, Clock wallClock) {
+        if (planner == null || planStore == null || topology == null || health == null || servability == null || wallClock == null) {
+            throw new IllegalArgumentException("planner role needs a planner, its plan store, a topology, a health source, a servability check and a wall clock");
         }
-    }
-
-    public PlannerRole(PlanStore planStore, SafetyPolicy policy, Topology topology, HealthSource health, Servability servability) {
-        if (planStore == null || policy == null || topology == null || health == null || servability == null) {
-            throw new IllegalArgumentException("planner role needs a plan store, a policy, a topology, a health source and a servability check");
-        }
+        this.planner = planner;
         this.planStore = planStore;
         this.health = health;
+        this.wallClock = wallClock;
         Map<Endpoint, String> refused = new TreeMap<>();
         List<EndpointSpec> kept = new ArrayList<>();
         for (EndpointSpec spec : topology.endpoints().values()) {
@@ -87,20 +86,21 @@ public final class PlannerRole {
         }
         this.unservable = Collections.unmodifiableMap(refused);
         this.topology = kept.isEmpty() ? Optional.empty() : Optional.of(Topology.of(kept));
-        // The planner's clock is the role's: the time of the step being run.
-        this.planner = new Planner(planStore, () -> nowMillis, policy);
+    }
+
+    private TickTime time(long nowNanos) {
+        return new TickTime(Math.max(0, wallClock.nowMillis()), nowNanos);
     }
 
     /** One planner tick at {@code nowNanos}. */
     public Step step(long nowNanos) {
-        nowMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos);
         if (topology.isEmpty()) {
             RoleCondition c = new RoleCondition(RoleCondition.Kind.REFUSED, "unservable", "no configured endpoint can be served: " + unservable);
             return new Step(Optional.empty(), c, condition.observe(c, nowNanos), Optional.empty());
         }
         PlannerResult r;
         try {
-            r = planner.tick(topology.get(), health.observe());
+            r = planner.tick(topology.get(), health.observe(), time(nowNanos));
         } catch (RuntimeException e) {
             RoleCondition c = new RoleCondition(RoleCondition.Kind.FAILED, e.getClass().getName(), "tick threw " + e);
             return new Step(Optional.empty(), c, condition.observe(c, nowNanos), Optional.of(e));
@@ -119,27 +119,15 @@ public final class PlannerRole {
     }
 
     /**
-     * Publishes the draft the planner would publish now, as forced, whatever pin says (an operator's
-     * act, like rollback). Bounded: at most {@link #FORCED_PUBLISH_ATTEMPTS_MAX} compare-and-sets.
+     * Publishes the planner's current desired draft (what the safety rules want, not the step the change
+     * guard accepts) as forced with {@code reason}, whatever pin says: an operator's act, like rollback
+     * (core's {@link ForcedPublish}, bounded compare-and-set attempts). Its audit line is in the result.
      */
-    public Forced publishForced(long nowNanos) {
-        nowMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos);
-        if (topology.isEmpty()) return new Forced(Optional.empty(), "no configured endpoint can be served: nothing to publish");
-        try {
-            for (int attempt = 0; attempt < FORCED_PUBLISH_ATTEMPTS_MAX; attempt++) {
-                Optional<Plan> latest = planStore.latest();
-                Generation expected = latest.map(Plan::generation).orElse(Generation.ZERO);
-                Optional<PlanDraft> desired = planner.compute(topology.get(), health.observe(), latest, TickTime.ofMonotonicMillis(nowMillis)).desired();
-                if (desired.isEmpty()) return new Forced(Optional.empty(), "no endpoint has a target known up: nothing to publish");
-                PlanDraft draft = desired.get().asForced();
-                if (planStore.publish(expected, draft) instanceof PublishOutcome.Published p) {
-                    return new Forced(Optional.of(p.plan()), "published the planner's current draft as " + p.plan().generation() + " (forced)");
-                }
-            }
-            return new Forced(Optional.empty(), "other publishers won " + FORCED_PUBLISH_ATTEMPTS_MAX + " times; nothing published");
-        } catch (StoreUnavailableException e) {
-            return new Forced(Optional.empty(), "plan store unavailable: " + e.getMessage());
-        }
+    public ForcedPublish.Result publishForced(long nowNanos, String reason) {
+        if (topology.isEmpty()) return new ForcedPublish.Result(ForcedPublish.Status.NOTHING_TO_PUBLISH, Optional.empty(), "no configured endpoint can be served: nothing to publish");
+        TickTime now = time(nowNanos);
+        HealthObservations observed = health.observe();
+        return new ForcedPublish(planStore).publish(latest -> planner.compute(topology.get(), observed, latest, now).desired(), reason, now.wallMillis());
     }
 
     /** Configured endpoints left out of every plan because they cannot be served, with why. */

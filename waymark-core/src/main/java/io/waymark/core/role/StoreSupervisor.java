@@ -12,7 +12,10 @@ import java.util.random.RandomGenerator;
  * <p>Backoff: the first attempt comes {@code initialNanos} after the failure is seen; each failed
  * attempt doubles the delay up to {@code maxNanos}; each delay is shortened by a random share of up to
  * {@code jitterFraction} of itself, so that supervisors of many stores (or processes) that failed
- * together do not retry in lock-step. A store that refuses to open because its data is damaged
+ * together do not retry in lock-step. A reopened store is on probation for {@code stableNanos}: if it
+ * fails again within it (the disk is still full: opening reads, the next append fails), that counts as
+ * a failed attempt and the backoff keeps growing, without a recovery and a new failure being reported
+ * for every cycle. A store that refuses to open because its data is damaged
  * ({@link Reopenable.Outcome.Damaged}) is retried at {@code maxNanos} only: it will not heal by
  * itself, but an operator's repair is picked up without a restart.
  *
@@ -23,15 +26,17 @@ public final class StoreSupervisor {
      * @param initialNanos   delay before the first reopen attempt after a failure is seen
      * @param maxNanos       the delay doubles per failed attempt up to this
      * @param jitterFraction each delay is shortened by a uniform random share in [0, jitterFraction)
+     * @param stableNanos    a reopened store that works this long is up again (probation)
      */
-    public record Backoff(long initialNanos, long maxNanos, double jitterFraction) {
-        /** 100 ms, doubling to 30 s, up to a fifth shorter. */
-        public static final Backoff DEFAULTS = new Backoff(100_000_000L, 30_000_000_000L, 0.2);
+    public record Backoff(long initialNanos, long maxNanos, double jitterFraction, long stableNanos) {
+        /** 100 ms, doubling to 30 s, up to a fifth shorter; up again after 5 s without a failure. */
+        public static final Backoff DEFAULTS = new Backoff(100_000_000L, 30_000_000_000L, 0.2, 5_000_000_000L);
 
         public Backoff {
             if (initialNanos < 1) throw new IllegalArgumentException("initialNanos must be >= 1, got " + initialNanos);
             if (maxNanos < initialNanos) throw new IllegalArgumentException("maxNanos must be >= initialNanos (" + initialNanos + "), got " + maxNanos);
             if (!(jitterFraction >= 0.0 && jitterFraction < 1.0)) throw new IllegalArgumentException("jitterFraction must be in [0, 1), got " + jitterFraction);
+            if (stableNanos < 0) throw new IllegalArgumentException("stableNanos must be >= 0, got " + stableNanos);
         }
 
         /** The un-jittered delay after {@code failedAttempts} failed attempts (0 = before the first). */
@@ -48,6 +53,8 @@ public final class StoreSupervisor {
         UP,
         /** Failed; reopened with backoff until the cause clears. */
         FAILED,
+        /** Reopened and working, on probation: a failure within {@code stableNanos} counts as a failed attempt. */
+        RECOVERING,
         /** Refuses to open because its data is damaged: an operator must act (see {@link Status#whatToDo()}). */
         DAMAGED
     }
@@ -69,10 +76,13 @@ public final class StoreSupervisor {
      */
     public record Step(Status status, boolean attempted, Optional<Transition> transition) {}
 
+    private static final String AUTOMATIC = "nothing: reopened automatically once the cause clears (disk space, device)";
+
     private final Reopenable store;
     private final Backoff backoff;
     private final RandomGenerator random;
-    private final ConditionTracker condition = new ConditionTracker();
+    // No settling here: probation (Backoff.stableNanos) already decides when a reopened store is up.
+    private final ConditionTracker condition = new ConditionTracker(0);
     private State state = State.UP;
     private String reason = "";
     private String whatToDo = "";
@@ -90,26 +100,44 @@ public final class StoreSupervisor {
     public Step step(long nowNanos) {
         Optional<String> failure = store.failure();
         if (failure.isEmpty()) {
-            if (state != State.UP) up(nowNanos);
+            if (state == State.RECOVERING && nowNanos - since >= backoff.stableNanos()) up(nowNanos);
+            else if (state == State.FAILED || state == State.DAMAGED) up(nowNanos); // healed from outside (never seen in practice)
             return done(nowNanos, false);
         }
-        if (state == State.UP) {
-            // Newly failed: the first attempt waits a little, so a burst of failing calls settles first.
-            state = State.FAILED;
-            reason = failure.get();
-            whatToDo = "nothing: reopened automatically once the cause clears (disk space, device)";
-            since = nowNanos;
-            failedAttempts = 0;
-            nextAttemptAt = nowNanos + jittered(backoff.delayNanos(0));
-            return done(nowNanos, false);
+        switch (state) {
+            case UP -> {
+                // Newly failed: the first attempt waits a little, so a burst of failing calls settles first.
+                state = State.FAILED;
+                reason = failure.get();
+                whatToDo = AUTOMATIC;
+                since = nowNanos;
+                failedAttempts = 0;
+                nextAttemptAt = nowNanos + jittered(backoff.delayNanos(0));
+                return done(nowNanos, false);
+            }
+            case RECOVERING -> {
+                // Failed again on probation: the cause has not cleared. One more failed attempt, longer delay.
+                state = State.FAILED;
+                reason = failure.get();
+                failedAttempts++;
+                nextAttemptAt = nowNanos + jittered(backoff.delayNanos(failedAttempts));
+                return done(nowNanos, false);
+            }
+            case FAILED, DAMAGED -> {
+                if (nowNanos - nextAttemptAt < 0) return done(nowNanos, false);
+            }
         }
-        if (nowNanos - nextAttemptAt < 0) return done(nowNanos, false);
         Reopenable.Outcome outcome = store.reopen();
         switch (outcome) {
-            case Reopenable.Outcome.Reopened r -> up(nowNanos);
+            case Reopenable.Outcome.Reopened r -> {
+                state = backoff.stableNanos() == 0 ? State.UP : State.RECOVERING;
+                if (state == State.UP) up(nowNanos);
+                else since = nowNanos;
+            }
             case Reopenable.Outcome.StillFailing f -> {
                 state = State.FAILED;
                 reason = f.why();
+                whatToDo = AUTOMATIC;
                 failedAttempts++;
                 nextAttemptAt = nowNanos + jittered(backoff.delayNanos(failedAttempts));
             }
@@ -141,6 +169,8 @@ public final class StoreSupervisor {
         RoleCondition c = switch (state) {
             case UP -> RoleCondition.ok(store.name() + " store up");
             case FAILED -> new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "failed", store.name() + " store failed: " + reason);
+            // Same key as FAILED: a reopen that does not last is not a recovery worth reporting.
+            case RECOVERING -> new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "failed", store.name() + " store reopened, on probation after: " + reason);
             case DAMAGED -> new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "damaged", store.name() + " store damaged: " + reason + "; " + whatToDo);
         };
         return new Step(status(), attempted, condition.observe(c, nowNanos));

@@ -20,7 +20,7 @@ class EnactorRoleTest {
     void a_refusal_is_reported_once_and_its_end_once() {
         InMemoryPlanStore plans = new InMemoryPlanStore();
         InMemoryRecordStore records = new InMemoryRecordStore();
-        EnactorRole role = new EnactorRole(new Enactor("e1", plans, records, new SplittableRandom(1), EnactorConfig.DEFAULTS));
+        EnactorRole role = new EnactorRole(new Enactor("e1", plans, records, new SplittableRandom(1), EnactorConfig.DEFAULTS), 2_000);
         plans.publish(Generation.ZERO, draft(20, 1, 2, 3, 4));
         List<Transition> transitions = new ArrayList<>();
         long t = 0;

@@ -37,7 +37,7 @@ class StoreSupervisorTest {
     }
 
     private static StoreSupervisor supervisor(ScriptedStore store, double jitter) {
-        return new StoreSupervisor(store, new StoreSupervisor.Backoff(100 * MS, 1_600 * MS, jitter), new SplittableRandom(7));
+        return new StoreSupervisor(store, new StoreSupervisor.Backoff(100 * MS, 1_600 * MS, jitter, 500 * MS), new SplittableRandom(7));
     }
 
     @Test
@@ -65,7 +65,7 @@ class StoreSupervisorTest {
         store.next = new Reopenable.Outcome.Reopened(); // the disk has room again
         long t = 10_000 * MS;
         Optional<Transition> recovered = Optional.empty();
-        for (int i = 0; i < 200 && recovered.isEmpty(); i++) {
+        for (int i = 0; i < 400 && recovered.isEmpty(); i++) {
             t += 10 * MS;
             store.now = t;
             recovered = s.step(t).transition();
@@ -109,6 +109,35 @@ class StoreSupervisorTest {
         assertThat(s.status().whatToDo()).contains("salvage");
         assertThat(transitions).hasSize(2); // failed, then damaged
         assertThat(store.attempts.get(1) - store.attempts.get(0)).isEqualTo(1_600 * MS);
+    }
+
+    @Test
+    void a_reopen_that_fails_again_on_probation_keeps_backing_off_and_reports_nothing_new() {
+        ScriptedStore store = new ScriptedStore();
+        StoreSupervisor s = supervisor(store, 0.0);
+        store.failure = Optional.of("ENOSPC");
+        store.next = new Reopenable.Outcome.Reopened(); // opening works (it only reads), the next append fails again
+        List<Transition> transitions = new ArrayList<>();
+        for (long t = 0; t <= 10_000 * MS; t += 10 * MS) {
+            store.now = t;
+            if (!store.attempts.isEmpty() && t - store.attempts.get(store.attempts.size() - 1) == 50 * MS) store.failure = Optional.of("ENOSPC again");
+            s.step(t).transition().ifPresent(transitions::add);
+        }
+        assertThat(transitions).as("one failure, no recovery per cycle").hasSize(1);
+        List<Long> gapsMs = new ArrayList<>();
+        for (int i = 1; i < store.attempts.size(); i++) gapsMs.add((store.attempts.get(i) - store.attempts.get(i - 1)) / MS);
+        assertThat(gapsMs.subList(0, 4)).as("delays keep doubling: the 50 ms on probation plus the next delay").containsExactly(250L, 450L, 850L, 1650L);
+        // Now the cause clears for good: after the probation the store is up, reported once.
+        store.failure = Optional.empty();
+        long t = 10_000 * MS;
+        for (int i = 0; i < 400; i++) {
+            t += 10 * MS;
+            store.now = t;
+            s.step(t).transition().ifPresent(transitions::add);
+        }
+        assertThat(transitions).hasSize(2);
+        assertThat(transitions.get(1).recovered()).isTrue();
+        assertThat(s.status().state()).isEqualTo(StoreSupervisor.State.UP);
     }
 
     @Test
