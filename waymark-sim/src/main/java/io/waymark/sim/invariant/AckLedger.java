@@ -55,6 +55,11 @@ public final class AckLedger {
         stamps.merge(e, s, (a, b) -> b.generation().isAfter(a.generation()) ? b : a);
     }
 
+    /** A conditional tombstone was acknowledged: the endpoint no longer holds records (its high-water stays with the store). */
+    public void retired(Endpoint e) {
+        stamps.remove(e);
+    }
+
     /** After a reopen: the first thing acknowledged that the stores lost, reported once. */
     public void check(PlanStore plansNow, RecordStore recordsNow, long nowMillis, Sink sink) {
         if (reported) return;

@@ -128,6 +128,12 @@ final class DurableStores {
         public Set<Endpoint> endpoints() {
             return records.endpoints();
         }
+
+        public boolean retire(Endpoint endpoint, Stamp expected) {
+            boolean r = records.retire(endpoint, expected);
+            if (r) acks.retired(endpoint);
+            return r;
+        }
     };
 
     /** A power cut of the storage process, then both stores reopen; I5 against what was acknowledged. */

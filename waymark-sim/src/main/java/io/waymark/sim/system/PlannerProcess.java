@@ -54,7 +54,7 @@ final class PlannerProcess {
 
     private void boot() {
         incarnation++;
-        planner = run.options.planner().create(run.plans, SystemRun.POLICY, run.enactorConfig.changeGuard());
+        planner = run.options.planner().create(run.plans, run.records::read, SystemRun.POLICY, run.enactorConfig.changeGuard());
         // A new process's monotonic clock starts anywhere: it means nothing across processes or incarnations.
         monotonicOffsetMillis = run.random.nextLong(0, 1L << 40);
         monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());

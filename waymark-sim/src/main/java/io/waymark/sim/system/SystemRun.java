@@ -7,6 +7,9 @@ import io.waymark.core.enactor.TickResult;
 import io.waymark.core.enactor.TickStatus;
 import io.waymark.core.history.CleanupScan;
 import io.waymark.core.history.HistoryCleaner;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.role.RetireRole;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
@@ -78,20 +81,49 @@ public final class SystemRun {
      * its fix has landed: the flags written last-writer-wins (defect 6), unprobed targets reported failing
      * (defect 12), another planner (a copy of the old one: defects 5, 7, 8). Off by default: the real code.
      */
-    public record Options(boolean flagsLastWriterWins, boolean unknownAsDown, PlannerUnderTest.Factory planner) {
-        public static final Options DEFAULTS = new Options(false, false, PlannerUnderTest.REAL);
+    public record Options(boolean flagsLastWriterWins, boolean unknownAsDown, PlannerUnderTest.Factory planner, boolean retire, CleanerFactory cleaner) {
+        public static final Options DEFAULTS = new Options(false, false, PlannerUnderTest.REAL, true, CleanerFactory.REAL);
 
         public Options withFlagsLastWriterWins() {
-            return new Options(true, unknownAsDown, planner);
+            return new Options(true, unknownAsDown, planner, retire, cleaner);
         }
 
         public Options withUnknownAsDown() {
-            return new Options(flagsLastWriterWins, true, planner);
+            return new Options(flagsLastWriterWins, true, planner, retire, cleaner);
         }
 
         public Options withPlanner(PlannerUnderTest.Factory p) {
-            return new Options(flagsLastWriterWins, unknownAsDown, p);
+            return new Options(flagsLastWriterWins, unknownAsDown, p, retire, cleaner);
         }
+
+        /** No retire role (the old code had none: an endpoint that left the configuration stayed served, defect 9). */
+        public Options withoutRetirement() {
+            return new Options(flagsLastWriterWins, unknownAsDown, planner, false, cleaner);
+        }
+
+        public Options withCleaner(CleanerFactory c) {
+            return new Options(flagsLastWriterWins, unknownAsDown, planner, retire, c);
+        }
+    }
+
+    /** The history cleaner under test: core's, or (tests) a copy of the old one. Two steps, so that it can stall between them. */
+    @FunctionalInterface
+    public interface Cleaner {
+        /** Scan; returns the finishing step (the deletes, re-checked). */
+        Runnable scan();
+    }
+
+    @FunctionalInterface
+    public interface CleanerFactory {
+        Cleaner create(PlanStore plans, RecordStore records, int retainNewest, int deletesPerRunMax);
+
+        CleanerFactory REAL = (plans, records, retain, deletes) -> {
+            HistoryCleaner c = new HistoryCleaner(plans, records, retain, deletes);
+            return () -> {
+                CleanupScan scan = c.scan();
+                return () -> c.finish(scan);
+            };
+        };
     }
 
     final Simulation sim;
@@ -172,8 +204,9 @@ public final class SystemRun {
         if (sim.tracing()) sim.log("sim", "configured: " + config.topology().endpoints().keySet() + "; enactors' change threshold " + enactorConfig.changeThreshold()
                 + " (judged from " + enactorConfig.changeGuardMinServed() + " served addresses)");
         startEnactors();
-        HistoryCleaner cleaner = new HistoryCleaner(plans, records, RETAIN_NEWEST, 100);
+        Cleaner cleaner = options.cleaner().create(plans, records, RETAIN_NEWEST, 100);
         sim.at(random.nextLong(5_000, 20_000), "cleaner", () -> cleanerScan(cleaner));
+        sim.at(random.nextLong(2_000, 10_000), "retire", this::retireStep);
         PlannerProcess first = new PlannerProcess(this, "planner-1");
         PlannerProcess second = new PlannerProcess(this, "planner-2");
         long secondAt = random.nextLong(0, 10_000);
@@ -214,6 +247,26 @@ public final class SystemRun {
             sim.log("health", line);
         }
         sim.after(random.nextLong(3_000, 20_000), "health", this::healthStep);
+    }
+
+    private RetireRole retirer;
+    private long retirerFor = -1;
+
+    /**
+     * The daemon's retire role, every 3-10 s: tombstones endpoints the record store holds that left the
+     * configuration (conditionally on the stamp it read). A configuration change is a restart of the role
+     * (its configured set is fixed for its life), so a new one is built when the configuration changed.
+     */
+    private void retireStep() {
+        if (options.retire()) {
+            if (retirerFor != config.version()) {
+                retirer = new RetireRole(records, records::retire, config.topology().endpoints().keySet(), 4);
+                retirerFor = config.version();
+            }
+            RetireRole.Step s = retirer.step(Math.multiplyExact(sim.nowMillis(), 1_000_000L));
+            if (sim.tracing() && !s.retired().isEmpty()) sim.log("retire", "retired " + s.retired());
+        }
+        sim.after(records.latency().takeCharged() + random.nextLong(3_000, 10_000), "retire", this::retireStep);
     }
 
     private void configStep() {
@@ -306,15 +359,14 @@ public final class SystemRun {
         });
     }
 
-    private void cleanerScan(HistoryCleaner cleaner) {
-        CleanupScan scan = cleaner.scan();
+    private void cleanerScan(Cleaner cleaner) {
+        Runnable finish = cleaner.scan();
         boolean cameUp = random.nextInt(3) == 0;
         long drawn = random.nextLong(0, 40_000);
         long stall = faultsOn() && dice.fires(Fault.STALLS, cameUp) ? dice.stall(drawn) : 0;
         if (stall > 0 && sim.tracing()) sim.log("cleaner", "stalls " + stall + " ms between scan and delete");
         sim.after(plans.latency().takeCharged() + records.latency().takeCharged() + stall, "cleaner", () -> {
-            var finished = cleaner.finish(scan);
-            if (sim.tracing() && !finished.deleted().isEmpty()) sim.log("cleaner", "deleted " + finished.deleted());
+            finish.run();
             sim.after(plans.latency().takeCharged() + records.latency().takeCharged() + random.nextLong(5_000, 30_000), "cleaner", () -> cleanerScan(cleaner));
         });
     }
