@@ -66,14 +66,14 @@ public final class AckLedger {
         Optional<String> lost = lostPlan(plansNow).or(() -> lostFlags(plansNow)).or(() -> lostApply(recordsNow));
         if (lost.isEmpty()) return;
         reported = true;
-        sink.violate(SystemInvariant.I5_NOTHING_LOST, "t=" + nowMillis + "ms I5_NOTHING_LOST after a crash and reopen: " + lost.get());
+        sink.violate(SystemInvariant.I5_NOTHING_ACKNOWLEDGED_LOST, "t=" + nowMillis + "ms I5_NOTHING_ACKNOWLEDGED_LOST after a crash and reopen: " + lost.get());
     }
 
     /** A store refused to open although nothing on the disk was damaged (only a crash happened). */
     public void refused(String what, long nowMillis, Sink sink) {
         if (reported) return;
         reported = true;
-        sink.violate(SystemInvariant.I5_NOTHING_LOST, "t=" + nowMillis + "ms I5_NOTHING_LOST: " + what);
+        sink.violate(SystemInvariant.I5_NOTHING_ACKNOWLEDGED_LOST, "t=" + nowMillis + "ms I5_NOTHING_ACKNOWLEDGED_LOST: " + what);
     }
 
     private Optional<String> lostPlan(PlanStore store) {

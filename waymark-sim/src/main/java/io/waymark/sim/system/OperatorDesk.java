@@ -8,7 +8,7 @@ import io.waymark.core.operator.RollbackStatus;
 import io.waymark.core.operator.Switches;
 import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.sim.explore.Fault;
-import io.waymark.sim.invariant.LeverInvariant.Lever;
+import io.waymark.sim.system.Levers.Intent;
 import java.util.List;
 
 /**
@@ -52,10 +52,10 @@ final class OperatorDesk {
         String actor = "operator-" + (++requests);
         try {
             switch (kind) {
-                case 0 -> lever(actor, Lever.PAUSE);
-                case 1 -> lever(actor, Lever.RESUME);
-                case 2 -> lever(actor, Lever.PIN);
-                case 3 -> lever(actor, Lever.UNPIN);
+                case 0 -> lever(actor, Intent.PAUSE);
+                case 1 -> lever(actor, Intent.RESUME);
+                case 2 -> lever(actor, Intent.PIN);
+                case 3 -> lever(actor, Intent.UNPIN);
                 case 4, 5 -> rollback(actor, pick, pin);
                 default -> forcedPublish(actor);
             }
@@ -64,26 +64,45 @@ final class OperatorDesk {
         }
     }
 
-    private void lever(String actor, Lever lever) {
+    private void lever(String actor, Intent lever) {
         run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " requested");
         Switches s = new Switches(new OperatorStore(run, actor, lever));
-        var now = switch (lever) {
-            case PAUSE -> s.pause();
-            case RESUME -> s.resume();
-            case PIN -> s.pin();
-            case UNPIN -> s.unpin();
-            case NONE -> throw new IllegalArgumentException("no lever");
-        };
+        run.levers.started(lever);
+        io.waymark.core.model.ControlFlags now;
+        try {
+            now = switch (lever) {
+                case PAUSE -> s.pause();
+                case RESUME -> s.resume();
+                case PIN -> s.pin();
+                case UNPIN -> s.unpin();
+                case NONE -> throw new IllegalArgumentException("no lever");
+            };
+        } catch (RuntimeException e) {
+            run.levers.unacknowledged(lever);
+            throw e;
+        }
+        run.levers.acknowledged(lever);
         run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " acknowledged: " + now);
     }
 
     private void rollback(String actor, double pick, boolean pin) {
-        OperatorStore store = new OperatorStore(run, actor, pin ? Lever.PIN : Lever.NONE);
+        Intent intent = pin ? Intent.PIN : Intent.NONE;
+        OperatorStore store = new OperatorStore(run, actor, intent);
         List<Generation> history = store.history();
         if (history.isEmpty()) return;
         Generation to = history.get((int) (pick * history.size()));
         run.sim.log(actor, "rollback to " + to + (pin ? " with pin" : "") + " requested");
-        RollbackResult r = new Rollback(store).to(to, pin);
+        run.levers.started(intent);
+        RollbackResult r;
+        try {
+            r = new Rollback(store).to(to, pin);
+        } catch (RuntimeException e) {
+            run.levers.unacknowledged(intent);
+            throw e;
+        }
+        // Acknowledged only when it published (after pinning); any other ending leaves the pin in doubt.
+        if (r.status() == RollbackStatus.PUBLISHED) run.levers.acknowledged(intent);
+        else run.levers.unacknowledged(intent);
         run.sim.log(actor, "rollback: " + r.status() + " " + r.detail());
         if (r.status() == RollbackStatus.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
     }
@@ -96,7 +115,7 @@ final class OperatorDesk {
         PlannerProcess p = run.plannerUp();
         if (p == null) return;
         run.sim.log(actor, "forced publish requested");
-        ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Lever.NONE))
+        ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Intent.NONE))
                 .publish(latest -> p.desired(latest), "simulated operator " + actor, run.sim.nowMillis() + PlannerProcess.EPOCH_MS);
         run.sim.log(actor, r.auditLine());
         if (r.status() == ForcedPublish.Status.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
@@ -105,7 +124,11 @@ final class OperatorDesk {
     private void liftLevers() {
         if (!run.dice.enabled(Fault.OPERATORS)) return;
         run.sim.log("operators", "the incident is over: resume and unpin");
-        new Switches(new OperatorStore(run, "operators", Lever.RESUME)).resume();
-        new Switches(new OperatorStore(run, "operators", Lever.UNPIN)).unpin();
+        run.levers.started(Intent.RESUME);
+        new Switches(new OperatorStore(run, "operators", Intent.RESUME)).resume();
+        run.levers.acknowledged(Intent.RESUME);
+        run.levers.started(Intent.UNPIN);
+        new Switches(new OperatorStore(run, "operators", Intent.UNPIN)).unpin();
+        run.levers.acknowledged(Intent.UNPIN);
     }
 }

@@ -32,8 +32,7 @@ import io.waymark.sim.explore.Outcome;
 import io.waymark.sim.explore.Schedule;
 import io.waymark.sim.explore.Shrinker;
 import io.waymark.sim.scenario.Algorithm;
-import io.waymark.sim.invariant.GenerationLedger;
-import io.waymark.sim.invariant.LeverInvariant;
+import io.waymark.core.invariant.GenerationLedger;
 import io.waymark.sim.invariant.PlannerDecisions;
 import io.waymark.sim.invariant.ServedInvariants;
 import io.waymark.sim.invariant.SystemInvariant;
@@ -54,8 +53,8 @@ import java.util.function.Supplier;
  * store errors. Everything from one seed.
  *
  * <p>After every event that changed what the checks read: I1 per (endpoint, address family), I2, I3, I4
- * ({@link ServedInvariants}); at every flags write I7 ({@link LeverInvariant}); at every plan handed out I6
- * ({@link GenerationLedger}); at every planner publication U1 and V1 ({@link PlannerDecisions}). Faults
+ * ({@link ServedInvariants}); at every flags write I7 (core's LeverLedger, {@link Levers}); at every plan
+ * handed out or found after a reopen I6 (core's {@link GenerationLedger}); at every planner publication U1 and V1 ({@link PlannerDecisions}). Faults
  * stop at {@link #FAULTS_UNTIL_MS}; operators lift their levers at {@link #LEVERS_LIFTED_MS}; within
  * {@link #CONVERGE_MS} after that (the stated bound of L1: enough velocity windows to remove every down
  * target of an endpoint one by one, plus a minute for the enactors) L2 (no refusal that persists with no
@@ -137,8 +136,8 @@ public final class SystemRun {
     final HealthWorld world = new HealthWorld();
     final SystemConfig config;
     final Options options;
-    final LeverInvariant levers = new LeverInvariant();
-    private final GenerationLedger generations = new GenerationLedger();
+    final Levers levers = new Levers();
+    private GenerationLedger generations = GenerationLedger.EMPTY;
     private final ServedInvariants served = new ServedInvariants(SystemFleet.ENDPOINTS);
     private final PlannerDecisions decisions = new PlannerDecisions(SystemFleet.CATALOGUE, POLICY.velocityMaxRemovedFraction(), POLICY.velocityWindowMillis());
     private final List<PlannerProcess> planners = new ArrayList<>();
@@ -164,11 +163,18 @@ public final class SystemRun {
         durable = dice.enabled(Fault.DISK) && onDisk ? new DurableStores(diskRandom) : null;
         plans = durable == null ? new SimPlanStore(sim, storeFaults(0.03, 10)) : new SimPlanStore(sim, storeFaults(0.03, 10), durable.planStore);
         records = durable == null ? new SimRecordStore(sim, storeFaults(0.05, 20)) : new SimRecordStore(sim, storeFaults(0.05, 20), durable.recordStore);
-        plans.onPublished(p -> generations.seen(p, "handed out", sim.nowMillis(), this::violate));
+        plans.onPublished(p -> seen(p, "handed out by publish"));
         config = new SystemConfig(2 * schedule.endpoints(), random);
         double threshold = 0.3 + 0.1 * random.nextInt(4);
         int minServed = 2 + random.nextInt(3);
         enactorConfig = dice.enabled(Fault.THRESHOLD) ? new EnactorConfig(100, 64, 3, threshold, minServed, 8) : new EnactorConfig(100, 64, 3, 1.0, 10, 8);
+    }
+
+    /** I6 through core's {@link GenerationLedger}: every plan handed out or found after a reopen. */
+    void seen(Plan p, String where) {
+        GenerationLedger.Seen s = generations.observe(p, where);
+        generations = s.ledger();
+        s.violation().ifPresent(v -> violate(SystemInvariant.I6_NO_REUSED_GENERATION, "t=" + sim.nowMillis() + "ms I6_NO_REUSED_GENERATION: " + v.detail()));
     }
 
     private StoreFaults storeFaults(double errorProbability, long latencyMsMax) {
@@ -289,6 +295,8 @@ public final class SystemRun {
         if (durable != null && dice.fires(Fault.DISK, cameUp)) {
             String line = durable.crashAndReopen(sim.nowMillis(), this::violate);
             sim.log("storage", line);
+            for (Generation g : plans.truth().history()) plans.truth().read(g).ifPresent(p -> seen(p, "found after a reopen"));
+            levers.check(plans.truth().flags(), "a reopen of the plan store", sim.nowMillis(), this::violate);
             stopIfFound();
         }
         sim.after(random.nextLong(30_000, 120_000), "storage", this::storageStep);

@@ -29,7 +29,7 @@ enum Defect {
     /** #12: targets not yet probed count as unhealthy at a (re)start. */
     UNKNOWN_COUNTS_AS_DOWN("U1_UNKNOWN_IS_NOT_DOWN", "which was never down", OldCode.OLD_PLANNER),
     /** #6: concurrent pause and pin lose one of the two flags. */
-    LOST_PAUSE_OR_PIN("I7_LEVERS_HOLD", "is lost", OldCode.OLD_FLAGS);
+    LOST_PAUSE_OR_PIN("I7_LEVERS_HOLD", "lost: the plan store now says", OldCode.OLD_FLAGS);
 
     final String invariant;
     final String words;
