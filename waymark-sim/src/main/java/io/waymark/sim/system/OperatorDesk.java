@@ -12,7 +12,7 @@ import io.waymark.sim.system.Levers.Intent;
 import java.util.List;
 
 /**
- * Operators (OPERATORS): every 5-30 s one to three requests at about the same moment, each one of pause, resume, pin, unpin, rollback (with or without pin) or
+ * Operators (OPERATORS): every 8-40 s one to three requests at about the same moment, each one of pause, resume, pin, unpin, rollback (with or without pin) or
  * forced publish, each a request of its own through {@link OperatorStore}, so requests stall and overlap.
  * When the faults stop the incident is over: operators resume and unpin (the levers are lifted at
  * {@link SystemRun#LEVERS_LIFTED_MS}, after every stalled request has finished) and L1 is measured from there.
@@ -45,7 +45,7 @@ final class OperatorDesk {
             long offset = run.random.nextLong(0, 3_000);
             if (k < together && run.dice.fires(Fault.OPERATORS, cameUp)) run.sim.after(offset, "operators", () -> act(kind, pick, pin));
         }
-        run.sim.after(run.random.nextLong(5_000, 30_000), "operators", this::next);
+        run.sim.after(run.random.nextLong(8_000, 40_000), "operators", this::next);
     }
 
     private void act(int kind, double pick, boolean pin) {

@@ -222,7 +222,7 @@ public final class SystemRun {
             planners.add(second);
             second.start(secondAt);
         }
-        sim.at(random.nextLong(3_000, 20_000), "health", this::healthStep);
+        sim.at(random.nextLong(4_000, 25_000), "health", this::healthStep);
         sim.at(random.nextLong(10_000, 40_000), "config", this::configStep);
         sim.at(random.nextLong(10_000, 120_000), "storage", this::storageStep);
         new OperatorDesk(this).start();
@@ -252,14 +252,14 @@ public final class SystemRun {
             healthEvents++;
             sim.log("health", line);
         }
-        sim.after(random.nextLong(3_000, 20_000), "health", this::healthStep);
+        sim.after(random.nextLong(4_000, 25_000), "health", this::healthStep);
     }
 
     private RetireRole retirer;
     private long retirerFor = -1;
 
     /**
-     * The daemon's retire role, every 3-10 s: tombstones endpoints the record store holds that left the
+     * The daemon's retire role, every 5-15 s: tombstones endpoints the record store holds that left the
      * configuration (conditionally on the stamp it read). A configuration change is a restart of the role
      * (its configured set is fixed for its life), so a new one is built when the configuration changed.
      */
@@ -272,7 +272,7 @@ public final class SystemRun {
             RetireRole.Step s = retirer.step(Math.multiplyExact(sim.nowMillis(), 1_000_000L));
             if (sim.tracing() && !s.retired().isEmpty()) sim.log("retire", "retired " + s.retired());
         }
-        sim.after(records.latency().takeCharged() + random.nextLong(3_000, 10_000), "retire", this::retireStep);
+        sim.after(records.latency().takeCharged() + random.nextLong(5_000, 15_000), "retire", this::retireStep);
     }
 
     private void configStep() {
