@@ -66,7 +66,8 @@ final class OperatorDesk {
 
     private void lever(String actor, Intent lever) {
         run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " requested");
-        Switches s = new Switches(new OperatorStore(run, actor, lever));
+        OperatorStore store = new OperatorStore(run, actor, lever);
+        Switches s = new Switches(store);
         run.levers.started(lever);
         io.waymark.core.model.ControlFlags now;
         try {
@@ -78,10 +79,9 @@ final class OperatorDesk {
                 case NONE -> throw new IllegalArgumentException("no lever");
             };
         } catch (RuntimeException e) {
-            run.levers.unacknowledged(lever);
+            if (!store.leverStored()) run.levers.unacknowledged(lever);
             throw e;
         }
-        run.levers.acknowledged(lever);
         run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " acknowledged: " + now);
     }
 
@@ -97,12 +97,11 @@ final class OperatorDesk {
         try {
             r = new Rollback(store).to(to, pin);
         } catch (RuntimeException e) {
-            run.levers.unacknowledged(intent);
+            if (!store.leverStored()) run.levers.unacknowledged(intent);
             throw e;
         }
-        // Acknowledged only when it published (after pinning); any other ending leaves the pin in doubt.
-        if (r.status() == RollbackStatus.PUBLISHED) run.levers.acknowledged(intent);
-        else run.levers.unacknowledged(intent);
+        // The pin was acknowledged when it was written (OperatorStore); a rollback that never pinned ends the call unacknowledged.
+        if (!store.leverStored()) run.levers.unacknowledged(intent);
         run.sim.log(actor, "rollback: " + r.status() + " " + r.detail());
         if (r.status() == RollbackStatus.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
     }
@@ -126,9 +125,7 @@ final class OperatorDesk {
         run.sim.log("operators", "the incident is over: resume and unpin");
         run.levers.started(Intent.RESUME);
         new Switches(new OperatorStore(run, "operators", Intent.RESUME)).resume();
-        run.levers.acknowledged(Intent.RESUME);
         run.levers.started(Intent.UNPIN);
         new Switches(new OperatorStore(run, "operators", Intent.UNPIN)).unpin();
-        run.levers.acknowledged(Intent.UNPIN);
     }
 }

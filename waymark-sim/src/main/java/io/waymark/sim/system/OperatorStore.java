@@ -30,6 +30,13 @@ final class OperatorStore implements PlanStore {
     private final String actor;
     private final Levers.Intent lever;
 
+    private boolean leverStored = false;
+
+    /** Whether this request's lever write happened (then it was reported acknowledged at that moment). */
+    boolean leverStored() {
+        return leverStored;
+    }
+
     OperatorStore(SystemRun run, String actor, Levers.Intent lever) {
         this.run = run;
         this.inner = run.plans;
@@ -89,6 +96,10 @@ final class OperatorStore implements PlanStore {
         boolean written = run.options.flagsLastWriterWins() ? inner.updateFlags(was, next) : inner.updateFlags(expected, next);
         if (written) {
             if (run.sim.tracing()) run.sim.log(actor, "flags " + was + " -> " + inner.truth().flags());
+            // The write is the moment the lever is stored, whatever the request does after it (a rollback
+            // publishes after pinning): acknowledging at the request's end would order a later write first.
+            if (!leverStored) run.levers.acknowledged(lever);
+            leverStored = true;
             run.levers.check(inner.truth().flags(), actor + "'s write", run.sim.nowMillis(), run::violate);
         }
         return written;
