@@ -61,6 +61,17 @@ final class SimExploreCommands {
         record Parsed(Algorithm algorithm, Set<Fault> faults, String target) {}
     }
 
+    /**
+     * The whole-system run opens the real stores on a simulated disk thousands of times a second; their
+     * INFO/WARN lines (opened, torn tail cut) are the simulation's events, not the operator's, and printing
+     * them made exploration a log writer. The run reports what matters (violations, traces) itself.
+     */
+    static void quietStores() {
+        for (String name : new String[] {"io.waymark.adapters", "io.waymark.dns"}) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
     /** Whether the process's stderr is a terminal (then the progress line is redrawn with \r). */
     static boolean stderrIsTerminal() {
         try {
@@ -96,6 +107,7 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
+            quietStores();
             ScheduleOptions.Parsed p = schedule.parse(spec);
             Algorithm a = p.algorithm();
             Set<Fault> f = p.faults();
@@ -139,6 +151,7 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
+            quietStores();
             ScheduleOptions.Parsed p = schedule.parse(spec);
             Algorithm a = p.algorithm();
             Set<Fault> f = p.faults();
