@@ -42,6 +42,16 @@ public final class Fixtures {
         return new RecordSet(addresses, 30 + (h[15] & 0x3f));
     }
 
+    /** Flips the lowest bit of the byte at {@code at}: rot at rest, as a disk might. */
+    public static void flipByte(java.nio.file.Path file, long at) throws java.io.IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 1);
+        }
+    }
+
     private static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

@@ -60,6 +60,49 @@ final class ManagedNodes {
         return new Upserts(new ArrayList<>(upserts.values()), newlyManaged);
     }
 
+    /**
+     * Why {@code endpoint} cannot be served from {@code table}, or null when it can: the same rules
+     * {@link #build} enforces (inside a served zone, not at or below a delegation, not a CNAME), asked
+     * without building anything, so that callers can refuse an endpoint before anything about it is
+     * made durable. Pending upserts of a batch do not change the verdict: they only add names under an
+     * authoritative parent.
+     */
+    static String problem(NameTable table, Endpoint endpoint) {
+        byte[] key = WireNames.key(endpoint.name());
+        NameNode existing = table.find(key);
+        NameNode enclosing = existing;
+        // Bounded by the number of labels (at most 127).
+        for (int at = 0; enclosing == null; ) {
+            at = WireNames.parentOffset(key, at);
+            if (at < 0) return "endpoint " + endpoint + " lies outside every served zone";
+            enclosing = table.find(WireNames.suffix(key, at));
+        }
+        if (enclosing.kind() == NameNode.Kind.DELEGATED) return "endpoint " + endpoint + " lies at or below a delegation (the child zone's servers answer for it)";
+        if (existing != null && existing.cname() != null) return "endpoint " + endpoint + " is a CNAME in its zone (a CNAME owner has no other data)";
+        return null;
+    }
+
+    /** The nodes that stop serving retired endpoints, and how many endpoints were managed before. */
+    record Removals(List<NameNode> nodes, int unmanaged) {}
+
+    /**
+     * Replacements that drop the managed records (A, AAAA and the managed record set) of each
+     * retired endpoint, keeping whatever else the zone file has at that name; the name then answers
+     * NODATA. Endpoints not managed now are skipped (a retirement is idempotent).
+     */
+    static Removals remove(NameTable table, java.util.Set<Endpoint> removed) {
+        List<NameNode> nodes = new ArrayList<>(removed.size());
+        for (Endpoint endpoint : removed) {
+            byte[] key = WireNames.key(endpoint.name());
+            NameNode existing = table.find(key);
+            if (existing == null || existing.managed() == null) continue;
+            List<RRsetWire> kept = new ArrayList<>(existing.rrsets().length);
+            for (RRsetWire r : existing.rrsets()) if (r.type() != Type.A && r.type() != Type.AAAA) kept.add(r);
+            nodes.add(new NameNode(key, existing.zone(), existing.kind(), kept.toArray(new RRsetWire[0]), existing.cnameTarget(), existing.referral(), null));
+        }
+        return new Removals(nodes, nodes.size());
+    }
+
     private static NameNode lookup(NameTable table, Map<Key, NameNode> upserts, Key key) {
         NameNode pending = upserts.get(key);
         return pending != null ? pending : table.find(key.bytes(), key.hash());

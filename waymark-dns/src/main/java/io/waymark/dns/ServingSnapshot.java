@@ -56,6 +56,23 @@ public final class ServingSnapshot {
         return new ServingSnapshot(zones, table.with(upserts.nodes()), options, managedCount + upserts.newlyManaged());
     }
 
+    /**
+     * Why {@code endpoint} cannot be served by this snapshot (outside every zone, at or below a
+     * delegation, a CNAME), or empty when {@link Authority#applyManaged} would accept it. Zones never
+     * change within a process, so the verdict holds for every later snapshot of the same authority.
+     */
+    public Optional<String> unservable(Endpoint endpoint) {
+        if (endpoint == null) throw new IllegalArgumentException("endpoint must not be null");
+        return Optional.ofNullable(ManagedNodes.problem(table, endpoint));
+    }
+
+    /** This snapshot with the managed records of {@code removed} dropped (retired endpoints). */
+    ServingSnapshot withoutManaged(java.util.Set<Endpoint> removed) {
+        ManagedNodes.Removals removals = ManagedNodes.remove(table, removed);
+        if (removals.nodes().isEmpty()) return this;
+        return new ServingSnapshot(zones, table.with(removals.nodes()), options, managedCount - removals.unmanaged());
+    }
+
     public Optional<RecordSet> managed(Endpoint endpoint) {
         NameNode node = table.find(WireNames.key(endpoint.name()));
         return node == null ? Optional.empty() : Optional.ofNullable(node.managed());

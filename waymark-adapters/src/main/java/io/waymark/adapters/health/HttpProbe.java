@@ -1,14 +1,17 @@
 package io.waymark.adapters.health;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Passes when {@code GET uri} answers with a 2xx or 3xx status within the timeout. Redirects are not
+ * Passes when {@code GET uri} answers with a 2xx or 3xx status, body included, within the timeout. Redirects are not
  * followed: a 3xx already proves the target is up, and following it could probe a different host.
  * Share one {@link HttpClient} among all probes ({@link #newClient()}): each client owns a
  * connection pool and a selector thread.
@@ -26,14 +29,28 @@ public record HttpProbe(HttpClient client, URI uri) implements Probe {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout).build();
     }
 
+    /**
+     * One deadline for the whole probe: connect, request, headers AND body. The request timeout of
+     * {@link HttpClient} covers only the wait for the headers, so a target that sends its headers and
+     * then trickles its body held a probe (and froze the target's health) for as long as it trickled
+     * (issue 7, defect 11). The exchange runs asynchronously; when the deadline passes it is cancelled,
+     * which aborts it and closes its connection, and the probe fails.
+     */
     @Override
     public boolean passes(Duration timeout) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "waymark-health").GET().build();
+        CompletableFuture<HttpResponse<Void>> exchange = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS).statusCode();
             return status >= 200 && status < 400;
-        } catch (IOException e) {
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return false; // too slow as a whole: not healthy now
+        } catch (ExecutionException e) {
             return false; // refused, reset, timed out: all mean "not healthy now"
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
         }
     }
 }

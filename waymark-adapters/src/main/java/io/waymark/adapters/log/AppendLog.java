@@ -1,15 +1,14 @@
 package io.waymark.adapters.log;
 
+import io.waymark.adapters.fs.DataDir;
+import io.waymark.adapters.fs.DataFile;
+import io.waymark.adapters.fs.FileDataDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,41 +17,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A durable append-only log of byte entries. File layout: an 8-byte header {@code "WMLOG1\n\0"},
- * then frames {@code [u32 length][u32 crc32c(length bytes ++ payload)][payload]}, big-endian.
+ * A durable append-only log of byte entries. File layout: an 8-byte header {@code "WMLOG2\n\0"}, then
+ * frames {@code [u32 length][u32 crc32c(payload)][u32 crc32c(length ++ payload crc)][payload]},
+ * big-endian. Logs written by format 1 ({@code "WMLOG1\n\0"}, frames
+ * {@code [u32 length][u32 crc32c(length ++ payload)][payload]}) are still read and appended to, and
+ * become format 2 at their next compaction.
  *
- * <p>Why the checksum also covers the length: a flipped bit in a length field would otherwise make
- * the scanner skip a wrong number of bytes and misread everything after it as frames.
+ * <p>Why the header has its own checksum: without it, a flipped bit that makes the last entry's
+ * length larger looks exactly like a torn append and would be cut — losing an acknowledged entry.
  *
  * <p>Durability: {@link #append} writes all given entries with one write and then ONE
- * {@link FileChannel#force} before returning, so callers batch many entries behind one fsync (group
+ * {@link DataFile#force} before returning, so callers batch many entries behind one fsync (group
  * commit). Nothing is acknowledged by this class; the caller acknowledges after append returns.
  *
- * <p>Recovery: {@link #open} scans every frame; the first frame that is torn (shorter than its length),
- * has an impossible length or fails its checksum ends the log. Everything from there on is cut off
- * (the file is truncated and fsynced) and a warning says how many bytes were cut and where. Entries
- * after a corrupt one are not trusted: with a prefix-only rule recovery is simple and never resurrects
- * an entry whose predecessor was lost.
+ * <p>Recovery: {@link #open} scans every frame (see {@link FrameReader} for the rules). Only a torn
+ * tail — what a crash during an unacknowledged append leaves — is cut (truncated and fsynced, with a
+ * warning). Any other damage — a complete entry failing its checksum, garbage followed by data — is
+ * corruption, and open refuses with {@link LogDamagedException} (file, offset, reason, what to do)
+ * without changing the file: corruption is never truncation. {@link #salvage} reads past damage for
+ * callers whose entries are self-contained.
  *
- * <p>Not thread-safe: one writer at a time (the stores serialize their commits).
+ * <p>After a failed append the log cuts its file back to the last durable size before reporting the
+ * failure, because after a failed fsync the kernel may still show the unsynced bytes to a reader
+ * that will never see them on disk (PostgreSQL's fsync lesson); a log that cannot even do that stays
+ * failed. Not thread-safe: one writer at a time (the stores serialize their commits). All I/O goes
+ * through the {@link DataDir} port, so the simulator runs this very class over a disk that tears.
  */
 public final class AppendLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppendLog.class);
-    static final byte[] HEADER = "WMLOG1\n\0".getBytes(StandardCharsets.US_ASCII);
-    static final int FRAME_OVERHEAD_BYTES = 8;
+    static final byte[] HEADER_V1 = "WMLOG1\n\0".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] HEADER = "WMLOG2\n\0".getBytes(StandardCharsets.US_ASCII);
+    static final int FORMAT = 2;
+    static final int FRAME_OVERHEAD_BYTES = FrameReader.overheadBytes(FORMAT);
     /** Java arrays cap a single entry anyway; keep well below that. */
     public static final int ENTRY_BYTES_LIMIT = 1 << 30;
 
-    private final Path path;
+    private final DataDir dir;
+    private final String name;
+    /** The file's full location, for messages. */
+    private final String path;
     private final int entryBytesMax;
-    private FileChannel channel;
+    private final int format;
+    private DataFile channel;
     private long sizeBytes;
     private long entries;
     private final Recovery recovery;
+    /** Set when the file's tail or handle is in doubt: every further append is refused until reopened. */
+    private IOException failure;
 
-    private AppendLog(Path path, int entryBytesMax, FileChannel channel, long sizeBytes, long entries, Recovery recovery) {
-        this.path = path;
+    private AppendLog(DataDir dir, String name, int entryBytesMax, int format, DataFile channel, long sizeBytes, long entries, Recovery recovery) {
+        this.dir = dir;
+        this.name = name;
+        this.path = dir.describe(name);
         this.entryBytesMax = entryBytesMax;
+        this.format = format;
         this.channel = channel;
         this.sizeBytes = sizeBytes;
         this.entries = entries;
@@ -60,100 +78,247 @@ public final class AppendLog implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the log, hands every good entry to {@code replay} in order, cuts a bad tail,
-     * and returns the log positioned for appending. The buffers given to {@code replay} are read-only
-     * views valid only during the call.
+     * Opens (or creates) the log, hands every good entry to {@code replay} in order, cuts a torn tail,
+     * and returns the log positioned for appending. Refuses a damaged log with
+     * {@link LogDamagedException}, leaving it as it is. The buffers given to {@code replay} are
+     * read-only views valid only during the call.
      */
     public static AppendLog open(Path path, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
-        if (entryBytesMax < 1 || entryBytesMax > ENTRY_BYTES_LIMIT) throw new IllegalArgumentException("entryBytesMax must be in 1.." + ENTRY_BYTES_LIMIT);
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        boolean created = !Files.exists(path);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            if (created || ch.size() < HEADER.length) {
-                // A crash while creating the file leaves a torn header: nothing was ever acknowledged in it.
-                long torn = ch.size();
-                if (torn > 0) LOG.warn("log {}: cut {} bytes of a torn header at offset 0 after 0 good entries", path, torn);
-                ch.truncate(0);
-                writeFully(ch, ByteBuffer.wrap(HEADER), 0);
-                ch.force(true);
-                fsyncDirectory(dir); // the new file's name must survive a crash too
-                return new AppendLog(path, entryBytesMax, ch, HEADER.length, 0, torn > 0 ? new Recovery(0, HEADER.length, torn, "torn header") : Recovery.clean(0, HEADER.length));
-            }
-            Recovery r = scan(ch, path, entryBytesMax, replay);
-            if (r.cut()) {
-                ch.truncate(r.bytesKept());
-                ch.force(true);
-                LOG.warn("log {}: cut {} bytes at offset {} after {} good entries ({}); those writes were never acknowledged",
-                        path, r.bytesCut(), r.bytesKept(), r.entriesKept(), r.reason());
-            }
-            return new AppendLog(path, entryBytesMax, ch, r.bytesKept(), r.entriesKept(), r);
-        } catch (IOException | RuntimeException | Error e) {
-            ch.close();
-            throw e;
-        }
+        Path abs = path.toAbsolutePath();
+        return open(FileDataDir.open(abs.getParent()), abs.getFileName().toString(), entryBytesMax, replay);
     }
 
-    private static Recovery scan(FileChannel ch, Path path, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
-        long fileBytes = ch.size();
-        ByteBuffer header = ByteBuffer.allocate(HEADER.length);
-        readFully(ch, header, 0);
-        if (!Arrays.equals(header.array(), HEADER)) throw new LogCorruptException("not a Waymark log (bad header): " + path);
+    /** As {@link #open(Path, int, Consumer)}, for the file {@code name} of {@code dir}. */
+    public static AppendLog open(DataDir dir, String name, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
+        checkLimit(entryBytesMax);
+        String path = dir.describe(name);
+        long tornHeaderBytes = 0;
+        if (dir.exists(name)) {
+            DataFile ch = dir.open(name);
+            try {
+                long fileBytes = ch.size();
+                int format = headerFormat(ch, fileBytes, path);
+                if (format != 0) {
+                    // The name itself may still be an unsynced create or rename (a compaction that failed
+                    // at its directory fsync): make it durable before anything appended to it is acknowledged.
+                    dir.sync();
+                    return recover(dir, name, entryBytesMax, format, ch, fileBytes, replay);
+                }
+                tornHeaderBytes = fileBytes;
+            } catch (IOException | RuntimeException | Error e) {
+                ch.close();
+                throw e;
+            }
+            ch.close();
+            // A crash while creating the file leaves a torn header: nothing was ever acknowledged in it.
+            LOG.warn("log {}: cut {} bytes of a torn header at offset 0 after 0 good entries", path, tornHeaderBytes);
+        }
+        DataFile ch = create(dir, name);
+        Recovery r = tornHeaderBytes > 0 ? new Recovery(0, HEADER.length, tornHeaderBytes, "torn header") : Recovery.clean(0, HEADER.length);
+        return new AppendLog(dir, name, entryBytesMax, FORMAT, ch, HEADER.length, 0, r);
+    }
+
+    /**
+     * Creates an empty log atomically: header written to a temporary file, fsynced, renamed into
+     * place, directory fsynced. So the name only ever points at a durable header — never at one a
+     * failed fsync left in the page cache only.
+     */
+    private static DataFile create(DataDir dir, String name) throws IOException {
+        String tmp = name + ".new";
+        dir.delete(tmp);
+        try (DataFile t = dir.open(tmp)) {
+            t.write(ByteBuffer.wrap(HEADER), 0);
+            t.force();
+        } catch (IOException e) {
+            try {
+                dir.delete(tmp); // never leave a half-made file behind
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        dir.rename(tmp, name);
+        dir.sync(); // the new file's name must survive a crash too
+        return dir.open(name);
+    }
+
+    private static AppendLog recover(DataDir dir, String name, int entryBytesMax, int format, DataFile ch, long fileBytes, Consumer<ByteBuffer> replay) throws IOException {
+        String path = dir.describe(name);
+        Recovery r = scan(new FrameReader(ch, fileBytes, format, entryBytesMax), fileBytes, path, replay);
+        if (r.cut()) {
+            ch.truncate(r.bytesKept());
+            ch.force();
+            LOG.warn("log {}: cut {} bytes at offset {} after {} good entries ({}); those writes were never acknowledged",
+                    path, r.bytesCut(), r.bytesKept(), r.entriesKept(), r.reason());
+        }
+        return new AppendLog(dir, name, entryBytesMax, format, ch, r.bytesKept(), r.entriesKept(), r);
+    }
+
+    private static void checkLimit(int entryBytesMax) {
+        if (entryBytesMax < 1 || entryBytesMax > ENTRY_BYTES_LIMIT) throw new IllegalArgumentException("entryBytesMax must be in 1.." + ENTRY_BYTES_LIMIT);
+    }
+
+    /**
+     * The file's format from its header, or 0 when the header is torn: the file is shorter than a
+     * header and a prefix of one, or all zeros (the header is fsynced before any entry is appended, so
+     * no entry was ever acknowledged behind a torn one). Anything else is not ours, or damaged.
+     */
+    private static int headerFormat(DataFile ch, long fileBytes, String path) throws IOException {
+        int n = (int) Math.min(fileBytes, HEADER.length);
+        ByteBuffer header = ByteBuffer.allocate(n);
+        ch.readFully(header, 0);
+        byte[] h = header.array();
+        if (n == HEADER.length && Arrays.equals(h, HEADER)) return 2;
+        if (n == HEADER.length && Arrays.equals(h, HEADER_V1)) return 1;
+        if (n < HEADER.length && (Arrays.equals(h, Arrays.copyOf(HEADER, n)) || Arrays.equals(h, Arrays.copyOf(HEADER_V1, n)))) return 0;
+        if (allZero(ch, fileBytes)) return 0;
+        throw new LogDamagedException(path, 0, 0, "not a Waymark log (bad header)");
+    }
+
+    private static boolean allZero(DataFile ch, long fileBytes) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(fileBytes, 64 << 10));
+        for (long p = 0; p < fileBytes; ) { // bounded by the file size
+            b.clear().limit((int) Math.min(b.capacity(), fileBytes - p));
+            ch.readFully(b, p);
+            for (int i = 0; i < b.limit(); i++) if (b.get(i) != 0) return false;
+            p += b.limit();
+        }
+        return true;
+    }
+
+    private static Recovery scan(FrameReader reader, long fileBytes, String path, Consumer<ByteBuffer> replay) throws IOException {
         long pos = HEADER.length;
         long entries = 0;
-        ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_OVERHEAD_BYTES).order(ByteOrder.BIG_ENDIAN);
-        CRC32C crc = new CRC32C();
-        // Bounded: every iteration consumes at least FRAME_OVERHEAD_BYTES of a finite file.
+        // Bounded: every good frame consumes at least its overhead of a finite file.
         while (pos < fileBytes) {
-            long remaining = fileBytes - pos;
-            if (remaining < FRAME_OVERHEAD_BYTES) return new Recovery(entries, pos, remaining, "torn frame header");
-            frameHeader.clear();
-            readFully(ch, frameHeader, pos);
-            int length = frameHeader.getInt(0);
-            int storedCrc = frameHeader.getInt(4);
-            if (length < 1 || length > entryBytesMax) return new Recovery(entries, pos, remaining, "impossible entry length " + Integer.toUnsignedString(length));
-            if (remaining - FRAME_OVERHEAD_BYTES < length) return new Recovery(entries, pos, remaining, "torn entry (" + length + " bytes announced, " + (remaining - FRAME_OVERHEAD_BYTES) + " present)");
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(ch, payload, pos + FRAME_OVERHEAD_BYTES);
-            crc.reset();
-            crc.update(frameHeader.array(), 0, 4);
-            crc.update(payload.array(), 0, length);
-            if ((int) crc.getValue() != storedCrc) return new Recovery(entries, pos, remaining, "checksum mismatch");
-            payload.flip();
-            replay.accept(payload.asReadOnlyBuffer());
-            entries++;
-            pos += FRAME_OVERHEAD_BYTES + length;
+            FrameReader.Frame f = reader.at(pos);
+            switch (f) {
+                case FrameReader.Frame.Good g -> {
+                    replay.accept(g.payload());
+                    entries++;
+                    pos = g.next();
+                }
+                case FrameReader.Frame.Torn t -> {
+                    return new Recovery(entries, pos, fileBytes - pos, t.reason());
+                }
+                case FrameReader.Frame.Damaged d -> throw new LogDamagedException(path, pos, entries, d.reason());
+            }
         }
         return Recovery.clean(entries, pos);
     }
 
     /**
-     * Appends all entries with one write and makes them durable with one fsync. On IOException the
-     * log's on-disk tail is unknown (some entries may be durable): the caller must treat its state as
-     * failed and reopen, which will recover a consistent prefix.
+     * Reads a possibly damaged log without changing it: every frame that passes its checksums goes to
+     * {@code replay}, in file order; damaged ranges are skipped (the reader resynchronizes on the next
+     * frame whose checksums pass) and reported, and a torn tail is reported as such. For logs whose
+     * entries are self-contained, so that serving what is readable beats serving nothing.
+     */
+    public static SalvageReport salvage(DataDir dir, String name, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
+        checkLimit(entryBytesMax);
+        String path = dir.describe(name);
+        if (!dir.exists(name)) return new SalvageReport(path, 0, List.of(), 0);
+        try (DataFile ch = dir.open(name)) {
+            long fileBytes = ch.size();
+            int format;
+            try {
+                format = headerFormat(ch, fileBytes, path);
+            } catch (LogDamagedException e) {
+                format = FORMAT; // a damaged file header alone: the frames behind it may still be good
+            }
+            if (format == 0) return new SalvageReport(path, 0, List.of(), fileBytes);
+            FrameReader reader = new FrameReader(ch, fileBytes, format, entryBytesMax);
+            List<SalvageReport.Damage> damage = new ArrayList<>();
+            long entries = 0;
+            long pos = HEADER.length;
+            while (pos < fileBytes) { // bounded: pos strictly increases
+                FrameReader.Frame f = reader.at(pos);
+                if (f instanceof FrameReader.Frame.Good g) {
+                    replay.accept(g.payload());
+                    entries++;
+                    pos = g.next();
+                    continue;
+                }
+                long next = resync(reader, pos + 1, fileBytes);
+                if (next == fileBytes && f instanceof FrameReader.Frame.Torn) return new SalvageReport(path, entries, damage, fileBytes - pos);
+                String reason = f instanceof FrameReader.Frame.Damaged d ? d.reason() : ((FrameReader.Frame.Torn) f).reason() + ", then good frames";
+                if (damage.size() < SalvageReport.DAMAGE_RANGES_MAX) damage.add(new SalvageReport.Damage(pos, next - pos, reason));
+                pos = next;
+            }
+            return new SalvageReport(path, entries, damage, 0);
+        }
+    }
+
+    /** The first offset at or after {@code from} where a good frame starts, or the end of the file. */
+    private static long resync(FrameReader reader, long from, long fileBytes) throws IOException {
+        for (long q = from; q < fileBytes; q++) { // bounded by the file size
+            if (reader.goodAt(q)) return q;
+        }
+        return fileBytes;
+    }
+
+    /**
+     * Appends all entries with one write and makes them durable with one fsync. On IOException
+     * nothing of the batch is acknowledged; the log tries to cut its file back to the last durable
+     * size and then refuses further appends: the caller must treat its state as failed and reopen.
      */
     public void append(List<byte[]> batch) throws IOException {
+        if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
         if (batch.isEmpty()) return;
         long total = 0;
         for (byte[] e : batch) {
             checkEntry(e);
-            total += FRAME_OVERHEAD_BYTES + e.length;
+            total += FrameReader.overheadBytes(format) + e.length;
         }
+        long pos;
+        try {
+            pos = writeFrames(batch, total);
+            channel.force();
+        } catch (IOException e) {
+            failed(e);
+            throw e;
+        }
+        if (pos != sizeBytes + total) throw new IllegalStateException("log " + path + ": wrote " + (pos - sizeBytes) + " bytes, expected " + total);
+        sizeBytes = pos;
+        entries += batch.size();
+    }
+
+    /** Best effort: drop the failed batch's bytes, so that a reopen cannot replay what was never durable. */
+    private void failed(IOException e) {
+        failure = e;
+        try {
+            channel.truncate(sizeBytes);
+            channel.force();
+        } catch (IOException | RuntimeException cut) {
+            e.addSuppressed(cut);
+            LOG.error("log {}: after a failed write, cutting back to the durable size {} failed too; a reopen may see bytes the disk never got", path, sizeBytes);
+        }
+    }
+
+    private long writeFrames(List<byte[]> batch, long total) throws IOException {
         // One buffer per batch keeps the write a single system call in the common case; batches
         // larger than the chunk are written in chunks, still behind one fsync.
+        int overhead = FrameReader.overheadBytes(format);
         int chunkBytes = (int) Math.min(total, 16L << 20);
-        ByteBuffer buf = ByteBuffer.allocate(Math.max(chunkBytes, FRAME_OVERHEAD_BYTES)).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate(Math.max(chunkBytes, overhead)).order(ByteOrder.BIG_ENDIAN);
         CRC32C crc = new CRC32C();
-        byte[] lengthBytes = new byte[4];
+        byte[] head = new byte[8];
         long pos = sizeBytes;
         for (byte[] e : batch) {
-            ByteBuffer.wrap(lengthBytes).putInt(e.length);
             crc.reset();
-            crc.update(lengthBytes);
+            if (format == 1) {
+                ByteBuffer.wrap(head).putInt(e.length);
+                crc.update(head, 0, 4);
+            }
             crc.update(e);
-            if (buf.remaining() < FRAME_OVERHEAD_BYTES) pos = flush(buf, pos);
-            buf.putInt(e.length).putInt((int) crc.getValue());
+            int payloadCrc = (int) crc.getValue();
+            if (buf.remaining() < overhead) pos = flush(buf, pos);
+            buf.putInt(e.length).putInt(payloadCrc);
+            if (format == 2) {
+                ByteBuffer.wrap(head).putInt(e.length).putInt(payloadCrc);
+                crc.reset();
+                crc.update(head, 0, 8);
+                buf.putInt((int) crc.getValue());
+            }
             int off = 0;
             while (off < e.length) { // bounded by e.length / buffer size
                 if (!buf.hasRemaining()) pos = flush(buf, pos);
@@ -162,17 +327,13 @@ public final class AppendLog implements AutoCloseable {
                 off += n;
             }
         }
-        pos = flush(buf, pos);
-        channel.force(false);
-        if (pos != sizeBytes + total) throw new IllegalStateException("log " + path + ": wrote " + (pos - sizeBytes) + " bytes, expected " + total);
-        sizeBytes = pos;
-        entries += batch.size();
+        return flush(buf, pos);
     }
 
     private long flush(ByteBuffer buf, long pos) throws IOException {
         buf.flip();
         int n = buf.remaining();
-        writeFully(channel, buf, pos);
+        channel.write(buf, pos);
         buf.clear();
         return pos + n;
     }
@@ -182,31 +343,42 @@ public final class AppendLog implements AutoCloseable {
      * that the file stops growing with history. Crash-safe: the new file is written beside the old one,
      * fsynced, renamed over it atomically, and the directory is fsynced; a crash at any point leaves
      * either the old or the new log, both complete.
+     *
+     * <p>A failure BEFORE the rename leaves this log intact and usable: the temporary file is removed
+     * (best effort) and the exception says so ({@link CompactionFailedException}). A failure after
+     * the rename leaves the handle in doubt: the log then refuses appends until reopened.
      */
     public void rewrite(List<byte[]> live) throws IOException {
+        if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
         for (byte[] e : live) checkEntry(e);
-        Path tmp = path.resolveSibling(path.getFileName() + ".compact");
-        Files.deleteIfExists(tmp);
-        AppendLog fresh = open(tmp, entryBytesMax, b -> {
-            throw new IllegalStateException("fresh compaction file is not empty: " + tmp);
-        });
+        String tmp = name + ".compact";
+        AppendLog fresh = null;
         try {
+            dir.delete(tmp);
+            fresh = open(dir, tmp, entryBytesMax, b -> {
+                throw new IllegalStateException("fresh compaction file is not empty: " + dir.describe(tmp));
+            });
             fresh.append(live);
-        } catch (IOException | RuntimeException e) {
-            fresh.close();
-            Files.deleteIfExists(tmp);
+            fresh.channel.close();
+        } catch (IOException e) {
+            if (fresh != null) fresh.channel.close();
+            try {
+                dir.delete(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new CompactionFailedException("log " + path + ": compaction failed before its rename; the log is intact and still in use", e);
+        }
+        try {
+            dir.rename(tmp, name);
+            dir.sync();
+            DataFile old = channel;
+            channel = dir.open(name);
+            old.close();
+        } catch (IOException e) {
+            failure = e;
             throw e;
         }
-        fresh.channel.close();
-        try {
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot compact " + path + ": the file system has no atomic rename", e);
-        }
-        fsyncDirectory(path.toAbsolutePath().getParent());
-        FileChannel old = channel;
-        channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        old.close();
         sizeBytes = fresh.sizeBytes;
         entries = live.size();
         LOG.info("log {}: compacted to {} entries, {} bytes", path, entries, sizeBytes);
@@ -234,37 +406,13 @@ public final class AppendLog implements AutoCloseable {
         return recovery;
     }
 
-    public Path path() {
-        return path;
+    /** The file's name in its directory. */
+    public String name() {
+        return name;
     }
 
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        long p = pos;
-        while (buf.hasRemaining()) { // FileChannel writes to regular files complete in one call; bounded anyway by progress
-            int n = ch.write(buf, p);
-            if (n <= 0) throw new IOException("write made no progress at offset " + p);
-            p += n;
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        long p = pos;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, p);
-            if (n < 0) throw new IOException("unexpected end of file at offset " + p);
-            p += n;
-        }
-    }
-
-    /** On Linux a directory opened read-only can be fsynced; that makes a create or rename durable. */
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
     }
 }

@@ -1,8 +1,13 @@
 package io.waymark.adapters.record;
 
+import io.waymark.adapters.fs.DataDir;
+import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.adapters.log.Recovery;
+import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
@@ -43,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * take back. Compare-and-sets evaluate against the newest state, so commits happen in exactly the
  * order they were decided; a read linearizes before any still-queued write, which has not returned yet.
  *
+ * <p><b>Retirement and high-water.</b> {@link #retire} writes a tombstone (group-committed like
+ * applies) and the sink stops serving the name in the same snapshot. The tombstone keeps the
+ * retired stamp, also across compactions, as the endpoint's high-water generation: no apply below it
+ * lands afterwards (a stale enactor cannot bring back an older plan).
+ *
+ * <p><b>Damage.</b> A damaged log makes {@link #open} refuse (corruption is never truncation);
+ * {@link #salvage} then serves every readable entry read-only while automation stays stopped.
+ *
  * <p><b>Failure.</b> If the log cannot be written or fsynced, or the sink refuses a commit, durable
  * state and memory may disagree: the store then fails every further call with
  * {@link StoreUnavailableException} until it is reopened, which recovers exactly the durable prefix.
@@ -62,6 +75,8 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     // Decision state, guarded by decideLock.
     private final Object decideLock = new Object();
     private final Map<Endpoint, StampedRecords> newest = new HashMap<>();
+    /** Retired endpoints and the stamp they were retired at: their high-water generation. */
+    private final Map<Endpoint, Stamp> newestRetired = new HashMap<>();
     private final ArrayDeque<Group> queued = new ArrayDeque<>();
     private long decidedSeq;
 
@@ -77,8 +92,10 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     // Touched only by the single flusher (or during open/close): the log and the durable, served state.
     private final AppendLog log;
     private final ConcurrentHashMap<Endpoint, StampedRecords> durable = new ConcurrentHashMap<>();
+    private final Map<Endpoint, Stamp> durableRetired = new HashMap<>();
     private final long compactionSlackBytes;
     private long liveBytesAtCompaction;
+    private boolean compactionFailureReported;
 
     /** Changes decided by one call, with their commit sequence number. */
     private record Group(long seq, List<EndpointChange> changes) {}
@@ -95,32 +112,41 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
      * returns a store that accepts writes.
      */
     public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
+        return open(FileDataDir.open(dir), sink);
+    }
+
+    /** As {@link #open(Path, ServingSink)}, over any data directory (the simulator passes its disk). */
+    public static EmbeddedRecordStore open(DataDir dir, ServingSink sink) throws IOException {
         return open(dir, sink, COMPACTION_SLACK_BYTES);
     }
 
     /** As {@link #open(Path, ServingSink)}, with a compaction threshold tests can make small. */
     static EmbeddedRecordStore open(Path dir, ServingSink sink, long compactionSlackBytes) throws IOException {
+        return open(FileDataDir.open(dir), sink, compactionSlackBytes);
+    }
+
+    /** As {@link #open(DataDir, ServingSink)}, with a compaction threshold tests and the simulator can make small. */
+    public static EmbeddedRecordStore open(DataDir dir, ServingSink sink, long compactionSlackBytes) throws IOException {
         if (compactionSlackBytes < 0) throw new IllegalArgumentException("compactionSlackBytes must be >= 0");
         if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
         Map<Endpoint, StampedRecords> replayed = new HashMap<>();
+        Map<Endpoint, Stamp> retired = new HashMap<>();
         long[] entry = {0};
-        AppendLog log = AppendLog.open(dir.resolve(LOG_FILE), ENTRY_BYTES_MAX, bytes -> {
+        AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
             entry[0]++;
             for (EndpointChange c : ChangeCodec.decode(bytes)) {
-                StampedRecords before = replayed.get(c.endpoint());
-                // I2 at rest: the log only ever records applies that moved an endpoint forward.
-                if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
-                    throw new IllegalStateException("record log entry " + entry[0] + " moves " + c.endpoint() + " from " + before.stamp() + " back to " + c.stamp());
-                }
-                replayed.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+                String refusal = replayOne(replayed, retired, c);
+                if (refusal != null) throw new IllegalStateException("record log entry " + entry[0] + " " + refusal);
             }
         });
         EmbeddedRecordStore store = new EmbeddedRecordStore(log, sink, compactionSlackBytes);
         try {
             store.newest.putAll(replayed);
             store.durable.putAll(replayed);
+            store.newestRetired.putAll(retired);
+            store.durableRetired.putAll(retired);
             Recovery r = log.recovery();
-            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir, replayed.size(), r.entriesKept(), r.bytesKept(),
+            LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir.describe(LOG_FILE), replayed.size(), r.entriesKept(), r.bytesKept(),
                     r.cut() ? ", cut " + r.bytesCut() + " bytes: " + r.reason() : "");
             // The live size is unknown until the next compaction measures it; counting from the
             // current size bounds growth to 2x + slack without encoding the whole state at start.
@@ -133,6 +159,70 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Read-only recovery for a {@code records.log} that {@link #open} refused as damaged
+     * ({@link io.waymark.adapters.log.LogDamagedException}): reads every frame that passes its
+     * checksums (entries are self-contained changes per endpoint, so a damaged one can be skipped),
+     * still enforcing monotonic generations per endpoint (a change that would move an endpoint back is
+     * skipped and reported), publishes the result to {@code sink} once, and returns a store that
+     * answers reads and refuses every write, with a report of what was damaged. The file is not
+     * changed. The daemon serves DNS from this while automation stays stopped and status shows
+     * {@link SalvagedRecordStore.Report#summary()}; after the operator repairs the file, a normal
+     * {@link #open} takes over.
+     */
+    public static SalvagedRecordStore salvage(DataDir dir, ServingSink sink) throws IOException {
+        if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
+        Map<Endpoint, StampedRecords> state = new HashMap<>();
+        Map<Endpoint, Stamp> retired = new HashMap<>();
+        List<String> outOfOrder = new ArrayList<>();
+        long[] undecodable = {0};
+        SalvageReport log = AppendLog.salvage(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
+            List<EndpointChange> changes;
+            try {
+                changes = ChangeCodec.decode(bytes);
+            } catch (RuntimeException e) {
+                undecodable[0]++;
+                return;
+            }
+            for (EndpointChange c : changes) {
+                // A change that would break I2 is skipped, not fatal: other entries may be good.
+                String refusal = replayOne(state, retired, c);
+                if (refusal != null && outOfOrder.size() < SalvagedRecordStore.Report.OUT_OF_ORDER_LISTED_MAX) outOfOrder.add(refusal);
+            }
+        });
+        SalvagedRecordStore.Report report = new SalvagedRecordStore.Report(log, undecodable[0], outOfOrder);
+        Map<Endpoint, RecordSet> full = new HashMap<>(state.size() * 2);
+        state.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
+        sink.publish(full);
+        if (report.damaged()) LOG.error("{}", report.summary());
+        return new SalvagedRecordStore(state, report);
+    }
+
+    /**
+     * Applies one logged change to replayed state, checking I2 at rest: an apply moves an endpoint
+     * forward and never below its high-water; a retirement retires what is there (or, in a compacted
+     * log, just records the high-water). Returns why the change is refused, or null.
+     */
+    private static String replayOne(Map<Endpoint, StampedRecords> live, Map<Endpoint, Stamp> retired, EndpointChange c) {
+        StampedRecords before = live.get(c.endpoint());
+        if (c.isRetirement()) {
+            if (before != null && !before.stamp().equals(c.stamp())) return "retires " + c.endpoint() + " at " + c.stamp() + " but it holds " + before.stamp();
+            live.remove(c.endpoint());
+            retired.put(c.endpoint(), c.stamp());
+            return null;
+        }
+        if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
+            return "moves " + c.endpoint() + " from " + before.stamp() + " back to " + c.stamp();
+        }
+        Stamp high = retired.get(c.endpoint());
+        if (before == null && high != null && high.generation().isAfter(c.stamp().generation())) {
+            return "brings " + c.endpoint() + " back at " + c.stamp() + ", below its high-water " + high;
+        }
+        live.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+        retired.remove(c.endpoint());
+        return null;
     }
 
     @Override
@@ -164,9 +254,10 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             List<EndpointChange> changes = new ArrayList<>();
             for (ConditionalApply a : applies) {
                 StampedRecords current = newest.getOrDefault(a.endpoint(), StampedRecords.ABSENT);
-                ApplyOutcome outcome = decide(current.stamp(), a.expected(), a.next());
+                ApplyOutcome outcome = decide(current.stamp(), highWater(a.endpoint(), current), a.expected(), a.next());
                 if (outcome == ApplyOutcome.APPLIED) {
                     newest.put(a.endpoint(), new StampedRecords(a.next(), Optional.of(a.records())));
+                    newestRetired.remove(a.endpoint());
                     changes.add(new EndpointChange(a.endpoint(), a.next(), a.records()));
                 }
                 outcomes.add(outcome);
@@ -181,10 +272,49 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     }
 
     /** The compare-and-set rule of {@link RecordStore#applyIfNewer}, on stamps only. */
-    static ApplyOutcome decide(Stamp current, Stamp expected, Stamp next) {
+    static ApplyOutcome decide(Stamp current, Generation highWater, Stamp expected, Stamp next) {
         if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
+        if (highWater.isAfter(next.generation())) return ApplyOutcome.SUPERSEDED; // never land an older plan
         if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
         return ApplyOutcome.APPLIED;
+    }
+
+    /**
+     * The highest generation ever applied to the endpoint. Stamps in this store are never lost or
+     * unreadable, so it is the stamp's — or, once retired, the retired stamp's. Under decideLock.
+     */
+    private Generation highWater(Endpoint endpoint, StampedRecords current) {
+        if (!current.stamp().isNone()) return current.stamp().generation();
+        Stamp retired = newestRetired.get(endpoint);
+        return retired == null ? Generation.ZERO : retired.generation();
+    }
+
+    /**
+     * {@inheritDoc} Durable and no longer served when it returns true: the tombstone is one log
+     * entry (group-committed like applies) and the sink stops serving the name in the same snapshot.
+     * Refused up front (UnsupportedOperationException, nothing written) when the sink cannot remove.
+     */
+    @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        if (endpoint == null || expected == null) throw new IllegalArgumentException("endpoint and expected stamp must not be null");
+        if (!sink.removes()) throw new UnsupportedOperationException("the serving sink cannot stop serving " + endpoint + "; open the store with ServingSink.removing(...)");
+        boolean retired;
+        long waitFor;
+        synchronized (decideLock) {
+            checkUsable();
+            StampedRecords current = newest.get(endpoint);
+            Stamp now = current == null ? Stamp.NONE : current.stamp();
+            retired = now.equals(expected);
+            if (retired && current != null) {
+                newest.remove(endpoint);
+                newestRetired.put(endpoint, now);
+                queued.addLast(new Group(++decidedSeq, List.of(EndpointChange.retirement(endpoint, now))));
+            }
+            // As for applies: an answer, even "nothing to do", rests only on durable state.
+            waitFor = decidedSeq;
+        }
+        awaitDurable(waitFor);
+        return retired;
     }
 
     private void awaitDurable(long seq) {
@@ -238,20 +368,45 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         for (Group g : groups) all.addAll(g.changes());
         log.append(ChangeCodec.encode(all, ENTRY_BYTES_MAX));
         // Later changes to the same endpoint win: the map keeps the last one, in commit order.
-        Map<Endpoint, RecordSet> served = new LinkedHashMap<>(all.size() * 2);
-        for (EndpointChange c : all) served.put(c.endpoint(), c.records());
-        sink.publish(served);
+        Map<Endpoint, EndpointChange> last = new LinkedHashMap<>(all.size() * 2);
+        for (EndpointChange c : all) last.put(c.endpoint(), c);
+        Map<Endpoint, RecordSet> served = new LinkedHashMap<>(last.size() * 2);
+        Set<Endpoint> removed = new java.util.HashSet<>();
+        for (EndpointChange c : last.values()) {
+            if (c.isRetirement()) removed.add(c.endpoint());
+            else served.put(c.endpoint(), c.records());
+        }
+        if (removed.isEmpty()) sink.publish(served);
+        else sink.publish(served, removed);
         // Reads switch only after serving: read() never reports what DNS does not answer yet.
-        for (EndpointChange c : all) durable.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+        for (EndpointChange c : all) {
+            if (c.isRetirement()) {
+                durable.remove(c.endpoint());
+                durableRetired.put(c.endpoint(), c.stamp());
+            } else {
+                durable.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+                durableRetired.remove(c.endpoint());
+            }
+        }
         compactIfWorthwhile();
         return upTo;
     }
 
     private void compactIfWorthwhile() throws IOException {
         if (log.sizeBytes() <= 2 * liveBytesAtCompaction + compactionSlackBytes) return;
-        List<EndpointChange> live = new ArrayList<>(durable.size());
+        List<EndpointChange> live = new ArrayList<>(durable.size() + durableRetired.size());
         durable.forEach((e, s) -> live.add(new EndpointChange(e, s.stamp(), s.records().orElseThrow())));
-        log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+        // Retired endpoints keep their high-water across compactions (one small tombstone each).
+        durableRetired.forEach((e, s) -> live.add(EndpointChange.retirement(e, s)));
+        try {
+            log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
+            compactionFailureReported = false;
+        } catch (CompactionFailedException e) {
+            // The old log is intact and still in use, and this commit is already durable and served:
+            // carry on, report once, and wait for the log to grow again before the next attempt.
+            if (!compactionFailureReported) LOG.warn("record store compaction failed; the log is intact, it will be retried (reported once)", e);
+            compactionFailureReported = true;
+        }
         liveBytesAtCompaction = log.sizeBytes();
     }
 

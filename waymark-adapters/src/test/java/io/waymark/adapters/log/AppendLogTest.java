@@ -94,29 +94,71 @@ class AppendLogTest {
         assertThat(Files.size(file())).isEqualTo(size);
     }
 
+    /** Defects 3 and 4 (issue 7): corruption is never truncation. */
     @Test
-    void flippedByteInAPayloadCutsFromThatEntryOn() throws IOException {
+    void aFlippedByteInAPayloadRefusesToOpenAndChangesNothing() throws IOException {
         writeEntries(10);
-        long offset = offsetOf(6) + AppendLog.FRAME_OVERHEAD_BYTES + 2;
-        flip(offset);
-        try (LogCapture logs = new LogCapture(AppendLog.class)) {
-            assertThat(reopen()).isEqualTo(expected(6));
-            assertThat(logs.messages()).anySatisfy(m -> assertThat(m).contains("checksum mismatch").contains("offset " + offsetOf(6)).contains("after 6 good entries"));
-        }
+        flip(offsetOf(6) + AppendLog.FRAME_OVERHEAD_BYTES + 2);
+        assertRefusedAt(offsetOf(6), "after 6 good entries");
     }
 
     @Test
-    void flippedByteInALengthIsCaughtByTheChecksum() throws IOException {
+    void aFlippedByteInTheLastEntryIsDamageNotATornTail() throws IOException {
+        writeEntries(10);
+        flip(Files.size(file()) - 1);
+        assertRefusedAt(offsetOf(9), "after 9 good entries");
+    }
+
+    @Test
+    void aFlippedBitInALengthIsCaughtByTheChecksum() throws IOException {
         writeEntries(10);
         flip(offsetOf(3) + 3); // low byte of entry 3's length: still a plausible length
-        assertThat(reopen()).isEqualTo(expected(3));
+        assertRefusedAt(offsetOf(3), "after 3 good entries");
     }
 
     @Test
-    void impossibleLengthIsCut() throws IOException {
+    void aLengthFlippedToRunPastTheEndOfTheLastEntryIsDamageNotATornTail() throws IOException {
+        writeEntries(10);
+        // Without a checksum of the frame header this looks exactly like a torn append, and was cut.
+        flip(offsetOf(9) + 2); // 16 KiB more: within the entry limit, past the end of the file
+        assertRefusedAt(offsetOf(9), "after 9 good entries");
+    }
+
+    @Test
+    void anImpossibleLengthFollowedByDataIsDamage() throws IOException {
         writeEntries(5);
-        flip(offsetOf(4)); // high byte of the length: far beyond the entry limit
+        flip(offsetOf(2)); // high byte of the length: far beyond the entry limit
+        assertRefusedAt(offsetOf(2), "after 2 good entries");
+    }
+
+    @Test
+    void zerosToTheEndOfTheFileAreATornTail() throws IOException {
+        long size = writeEntries(4);
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[300]), size); // the size reached the disk, the data did not
+        }
         assertThat(reopen()).isEqualTo(expected(4));
+        assertThat(Files.size(file())).isEqualTo(size);
+    }
+
+    @Test
+    void zerosFollowedByDataAreDamage() throws IOException {
+        writeEntries(6);
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[AppendLog.FRAME_OVERHEAD_BYTES]), offsetOf(4));
+        }
+        assertRefusedAt(offsetOf(4), "after 4 good entries");
+    }
+
+    private void assertRefusedAt(long offset, String context) throws IOException {
+        byte[] before = Files.readAllBytes(file());
+        assertThatThrownBy(() -> AppendLog.open(file(), MAX, b -> {}))
+                .isInstanceOf(LogCorruptException.class)
+                .hasMessageContaining(file().toString())
+                .hasMessageContaining("offset " + offset)
+                .hasMessageContaining(context)
+                .hasMessageContaining("What to do");
+        assertThat(Files.readAllBytes(file())).as("a damaged log is left as it was").isEqualTo(before);
     }
 
     @Test

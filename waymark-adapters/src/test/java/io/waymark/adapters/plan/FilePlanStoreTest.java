@@ -3,8 +3,10 @@ package io.waymark.adapters.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waymark.adapters.Fixtures;
 import io.waymark.adapters.LogCapture;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.LogCorruptException;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
@@ -98,24 +100,33 @@ class FilePlanStoreTest {
         }
     }
 
+    /** Defect 3 (issue 7): one flipped byte in the middle of plans.log rewound the store to g1 and lost the pause. */
     @Test
-    void corruptTailIsCutWithALogLineAndNoExceptionAtStart() throws IOException {
+    void aFlippedByteInTheMiddleOfThePlanLogRefusesToOpenAndChangesNothing() throws IOException {
+        try (FilePlanStore store = FilePlanStore.open(dir)) {
+            for (long g = 1; g <= 6; g++) store.publish(Generation.of(g - 1), PlanWorkload.draft(g));
+            store.updateFlags(ControlFlags.NONE, new ControlFlags(true, false));
+        }
+        Path file = dir.resolve(FilePlanStore.LOG_FILE);
+        long at = Files.size(file) / 3; // inside g2's entry
+        Fixtures.flipByte(file, at);
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> FilePlanStore.open(dir))
+                .isInstanceOf(LogCorruptException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("offset ")
+                .hasMessageContaining("What to do");
+        assertThat(Files.readAllBytes(file)).as("acknowledged plans are never truncated").isEqualTo(before);
+    }
+
+    @Test
+    void aFlippedByteInTheLastPlanRefusesToOpen() throws IOException {
         try (FilePlanStore store = FilePlanStore.open(dir)) {
             for (long g = 1; g <= 3; g++) store.publish(Generation.of(g - 1), PlanWorkload.draft(g));
         }
         Path file = dir.resolve(FilePlanStore.LOG_FILE);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            long at = Files.size(file) - 10; // inside the last plan's JSON
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 1);
-        }
-        try (LogCapture logs = new LogCapture(AppendLog.class); FilePlanStore store = FilePlanStore.open(dir)) {
-            assertThat(logs.messages()).anySatisfy(m -> assertThat(m).startsWith("WARN").contains("checksum mismatch").contains("after 2 good entries"));
-            assertThat(store.latest().orElseThrow().generation()).isEqualTo(Generation.of(2));
-            assertThat(store.publish(Generation.of(2), PlanWorkload.draft(3))).isInstanceOf(PublishOutcome.Published.class);
-        }
+        Fixtures.flipByte(file, Files.size(file) - 10); // inside the last plan's JSON
+        assertThatThrownBy(() -> FilePlanStore.open(dir)).isInstanceOf(LogCorruptException.class).hasMessageContaining("fails its checksum");
     }
 
     @Test

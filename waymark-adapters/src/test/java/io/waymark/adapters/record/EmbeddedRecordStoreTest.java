@@ -219,6 +219,22 @@ class EmbeddedRecordStoreTest {
         }
     }
 
+    /** Defect 4 (issue 7): one flipped byte early in records.log dropped every later acknowledged apply. */
+    @Test
+    void aFlippedByteEarlyInTheRecordLogRefusesToOpenAndChangesNothing() throws IOException {
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(dir, ServingSink.NONE)) {
+            for (int i = 0; i < 5; i++) store.applyIfNewer(endpoint(i), Stamp.NONE, stamp(1), records(endpoint(i), 1));
+        }
+        Path file = dir.resolve(EmbeddedRecordStore.LOG_FILE);
+        io.waymark.adapters.Fixtures.flipByte(file, 30); // inside the first apply
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> EmbeddedRecordStore.open(dir, ServingSink.NONE))
+                .isInstanceOf(io.waymark.adapters.log.LogCorruptException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("What to do");
+        assertThat(Files.readAllBytes(file)).as("acknowledged applies are never truncated").isEqualTo(before);
+    }
+
     @Test
     void compactionKeepsOnlyTheLiveState() throws IOException {
         try (EmbeddedRecordStore store = EmbeddedRecordStore.open(dir, ServingSink.NONE, 4096)) {

@@ -2,6 +2,7 @@ package io.waymark.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waymark.server.http.ApiServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -17,6 +18,9 @@ import java.time.Duration;
 final class ApiClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Who runs this CLI, for the daemon's audit log. */
+    private static final String OPERATOR = System.getProperty("user.name", "unknown") + " (waymark CLI)";
 
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -36,7 +40,8 @@ final class ApiClient {
     private JsonNode send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
-            response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json")
+                    .header(ApiServer.OPERATOR_HEADER, OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new ApiException("no Waymark daemon answers at " + base + " (start one with ./waymark run, or pass --api URL)");
         } catch (IOException e) {

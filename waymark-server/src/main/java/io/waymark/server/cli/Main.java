@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Pin.class,
                 OperatorCommands.Unpin.class,
                 OperatorCommands.Rollback.class,
+                OperatorCommands.Publish.class,
                 OperatorCommands.TargetVerb.class,
         })
 public final class Main implements Runnable {
@@ -30,7 +31,16 @@ public final class Main implements Runnable {
 
     /** The full command tree; tests execute verbs through this exactly as the launcher does. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine root = new CommandLine(new Main());
+        withHelp(root);
+        return root;
+    }
+
+    /** Every verb answers --help (and --version), including verbs added later without the mixin (issue 7, defect 14). */
+    private static void withHelp(CommandLine command) {
+        if (!command.getCommandSpec().mixinStandardHelpOptions()) command.getCommandSpec().mixinStandardHelpOptions(true);
+        // Bounded by the depth of the command tree (three levels).
+        for (CommandLine sub : command.getSubcommands().values()) withHelp(sub);
     }
 
     @Override

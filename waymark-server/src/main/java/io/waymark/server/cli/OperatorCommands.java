@@ -47,7 +47,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "status", description = "Endpoints with served generation and records; enactors with last tick and result.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Endpoints with served generation and records; enactors with last tick and result.")
     static final class Status extends ApiVerb {
         @Override
         JsonNode invoke(ApiClient c) {
@@ -60,7 +60,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "pause", description = "Kill switch: enactors stop writing DNS until resume.")
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Kill switch: enactors stop writing DNS until resume.")
     static final class Pause extends ApiVerb {
         @Override
         JsonNode invoke(ApiClient c) {
@@ -68,7 +68,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "resume", description = "Lift the kill switch: enactors write again.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Lift the kill switch: enactors write again.")
     static final class Resume extends ApiVerb {
         @Override
         JsonNode invoke(ApiClient c) {
@@ -76,7 +76,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "pin", description = "Stop the planner publishing: hold the current plan.")
+    @Command(name = "pin", mixinStandardHelpOptions = true, description = "Stop the planner publishing: hold the current plan.")
     static final class Pin extends ApiVerb {
         @Override
         JsonNode invoke(ApiClient c) {
@@ -84,7 +84,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "unpin", description = "Let the planner publish again.")
+    @Command(name = "unpin", mixinStandardHelpOptions = true, description = "Let the planner publish again.")
     static final class Unpin extends ApiVerb {
         @Override
         JsonNode invoke(ApiClient c) {
@@ -92,7 +92,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "rollback", description = "Republish an old plan's content as a new generation (roll-forward).")
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Republish an old plan's content as a new generation (roll-forward).")
     static final class Rollback extends ApiVerb {
         @Parameters(paramLabel = "GENERATION", description = "Generation whose content to republish.")
         long generation;
@@ -103,7 +103,23 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "plan", description = "Inspect plans.", subcommands = {PlanShow.class, PlanHistory.class, PlanDiff.class})
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = "Publish the planner's current plan now as forced: the enactors' change guard is skipped (never the non-empty guard). "
+                    + "For a change the guard refuses and that you have checked. The reason goes to the audit log.")
+    static final class Publish extends ApiVerb {
+        @Option(names = "--force", required = true, description = "Required: say that the change guard is to be skipped.")
+        boolean force;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (recorded in the audit log with who and when).")
+        String reason;
+
+        @Override
+        JsonNode invoke(ApiClient c) {
+            return c.post("api/publish?force=" + force + "&reason=" + java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true, description = "Inspect plans.", subcommands = {PlanShow.class, PlanHistory.class, PlanDiff.class})
     static final class Plan implements Runnable {
         @Spec
         CommandSpec spec;
@@ -114,7 +130,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "show", description = "Show the latest plan, or the given generation.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the latest plan, or the given generation.")
     static final class PlanShow extends ApiVerb {
         @Parameters(arity = "0..1", paramLabel = "GENERATION")
         Long generation;
@@ -130,7 +146,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "history", description = "List the generations kept in the plan store.")
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "List the generations kept in the plan store.")
     static final class PlanHistory extends ApiVerb {
         @Override
         JsonNode invoke(ApiClient c) {
@@ -143,7 +159,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "diff", description = "What changes between two generations.")
+    @Command(name = "diff", mixinStandardHelpOptions = true, description = "What changes between two generations.")
     static final class PlanDiff extends ApiVerb {
         @Parameters(index = "0", paramLabel = "A")
         long a;
@@ -162,7 +178,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "target", description = "Fail or recover a demo target's health check.", subcommands = {TargetFail.class, TargetRecover.class})
+    @Command(name = "target", mixinStandardHelpOptions = true, description = "Fail or recover a demo target's health check.", subcommands = {TargetFail.class, TargetRecover.class})
     static final class TargetVerb implements Runnable {
         @Spec
         CommandSpec spec;
@@ -173,7 +189,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "fail", description = "Make a demo target's health check fail.")
+    @Command(name = "fail", mixinStandardHelpOptions = true, description = "Make a demo target's health check fail.")
     static final class TargetFail extends ApiVerb {
         @Parameters(paramLabel = "ID")
         String id;
@@ -184,7 +200,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "recover", description = "Make a demo target's health check pass again.")
+    @Command(name = "recover", mixinStandardHelpOptions = true, description = "Make a demo target's health check pass again.")
     static final class TargetRecover extends ApiVerb {
         @Parameters(paramLabel = "ID")
         String id;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./waymark run}: the all-in-one on embedded defaults, nothing to configure. */
-@Command(name = "run", description = "All-in-one on embedded defaults: demo fleet, planner, 3 enactors, DNS server, HTTP API.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "All-in-one on embedded defaults: demo fleet, planner, 3 enactors, DNS server, HTTP API.")
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dns-port", defaultValue = "5353", description = "DNS port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int dnsPort;

@@ -8,6 +8,7 @@ final class StatusText {
 
     static String render(JsonNode s) {
         StringBuilder sb = new StringBuilder();
+        attention(s, sb);
         sb.append("latest plan: g").append(s.path("latestGeneration").asLong())
                 .append(s.path("paused").asBoolean() ? "   PAUSED (enactors write nothing)" : "")
                 .append(s.path("pinned").asBoolean() ? "   PINNED (planner publishes nothing)" : "")
@@ -18,7 +19,8 @@ final class StatusText {
         }
         sb.append("\nenactors:\n");
         for (JsonNode e : s.path("enactors")) {
-            sb.append(String.format("  %-12s last tick %-24s %s%n", e.path("id").asText(), e.path("lastTickAt").asText("never"), e.path("lastResult").asText("")));
+            sb.append(String.format("  %-12s %-17s last tick %-24s %s%n", e.path("id").asText(), e.path("condition").asText(""),
+                    e.path("lastTickAt").asText("never"), e.path("lastResult").asText("")));
         }
         if (s.has("planner")) {
             sb.append("\nplanner: ").append(s.path("planner").path("lastResult").asText("")).append('\n');
@@ -31,6 +33,27 @@ final class StatusText {
             }
         }
         return sb.toString().stripTrailing();
+    }
+
+    /** What needs a person, first and once: a guard refusal, a failed or damaged store, unservable endpoints. */
+    private static void attention(JsonNode s, StringBuilder sb) {
+        JsonNode g = s.path("guardRefusal");
+        if (!g.isMissingNode()) {
+            sb.append("!! ENACTORS REFUSE THE LATEST PLAN (since ").append(g.path("since").asText()).append("): ").append(g.path("detail").asText()).append('\n')
+              .append("   what to do: ").append(g.path("whatToDo").asText()).append("\n\n");
+        }
+        for (JsonNode st : s.path("stores")) {
+            if (st.path("state").asText("UP").equals("UP")) continue;
+            sb.append("!! ").append(st.path("store").asText()).append(" store ").append(st.path("state").asText()).append(" since ").append(st.path("since").asText())
+              .append(" (").append(st.path("failedAttempts").asInt()).append(" reopen attempts): ").append(st.path("reason").asText()).append('\n')
+              .append("   what to do: ").append(st.path("whatToDo").asText()).append("\n\n");
+        }
+        if (s.has("planStoreError")) sb.append("!! plan store: ").append(s.path("planStoreError").asText()).append("\n\n");
+        if (s.path("unservable").size() > 0) {
+            sb.append("!! not served (the DNS server cannot answer for them):\n");
+            s.path("unservable").fields().forEachRemaining(e -> sb.append("   ").append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n'));
+            sb.append('\n');
+        }
     }
 
     static String plan(JsonNode p) {

@@ -18,11 +18,15 @@ import io.waymark.server.config.WaymarkConfig.SafetySettings;
 import io.waymark.server.config.WaymarkConfig.TargetSettings;
 import io.waymark.server.config.WaymarkConfig.ZoneSettings;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -96,6 +100,10 @@ public final class ConfigLoader {
 
         List<EndpointSettings> endpoints = top.list("endpoints", ENDPOINTS_MAX, e -> endpoint(e, ids, zones));
         if (endpoints.isEmpty()) throw new ConfigException("endpoints", null, "at least one endpoint (name, ttl, targets)");
+        refuseDuplicateEndpoints(endpoints);
+        refuseSharedAddresses(endpoints, targets);
+        // Last: reads the zone files, and only once everything cheaper has been checked.
+        ServedZones.checkServable(endpoints, ServedZones.load(zones));
 
         ConfigNode s = top.child("safety");
         SafetySettings safety = new SafetySettings(
@@ -120,13 +128,55 @@ public final class ConfigLoader {
         return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors);
     }
 
+    /**
+     * DNS names compare without case and with or without the final dot, so {@code API.example.test}
+     * and {@code api.example.test.} are one endpoint: configured twice, one of them would silently
+     * win (or, before this check, the topology threw a stack trace).
+     */
+    private static void refuseDuplicateEndpoints(List<EndpointSettings> endpoints) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            Integer first = seen.putIfAbsent(endpoints.get(i).name(), i);
+            if (first != null) {
+                throw new ConfigException("endpoints[" + i + "].name", "'" + endpoints.get(i).name() + "'",
+                        "a name no other endpoint has (endpoints[" + first + "] is the same DNS name: names compare without case and final dot)");
+            }
+        }
+    }
+
+    /** One address answered twice for one endpoint would double its weight: refused, naming both targets. */
+    private static void refuseSharedAddresses(List<EndpointSettings> endpoints, List<TargetSettings> targets) {
+        Map<String, InetAddress> addressById = new HashMap<>();
+        for (TargetSettings t : targets) addressById.put(t.id(), WeightedAddress.parseLiteral(t.address()));
+        for (int i = 0; i < endpoints.size(); i++) {
+            List<String> ids = endpoints.get(i).targets();
+            Map<InetAddress, String> byAddress = new HashMap<>();
+            for (int j = 0; j < ids.size(); j++) {
+                String other = byAddress.putIfAbsent(addressById.get(ids.get(j)), ids.get(j));
+                if (other != null) {
+                    throw new ConfigException("endpoints[" + i + "].targets[" + j + "]", "'" + ids.get(j) + "'",
+                            other.equals(ids.get(j)) ? "each target at most once per endpoint"
+                                    : "targets with distinct addresses (target '" + other + "' has the same address "
+                                            + addressById.get(other).getHostAddress() + ")");
+                }
+            }
+        }
+    }
+
     private static TargetSettings target(ConfigNode t) {
         String id = t.requiredString("id");
         String address = t.requiredString("address");
+        InetAddress parsed;
         try {
-            WeightedAddress.parseLiteral(address);
+            parsed = WeightedAddress.parseLiteral(address);
         } catch (IllegalArgumentException e) {
             throw t.invalid("address", "'" + address + "'", "an IPv4 or IPv6 address literal");
+        }
+        // An IPv4-mapped IPv6 literal (::ffff:a.b.c.d) parses as the IPv4 address and would be served
+        // as A: the operator wrote IPv6, so say which of the two is meant instead of guessing.
+        if (address.indexOf(':') >= 0 && parsed instanceof Inet4Address) {
+            throw t.invalid("address", "'" + address + "'", "an IPv4 address written as a.b.c.d (" + parsed.getHostAddress()
+                    + ", served as A) or a plain IPv6 address; IPv4-mapped IPv6 addresses are not served");
         }
         String zone = t.requiredString("zone");
         long capacity = t.integer("capacity", 100, 1, WeightedAddress.WEIGHT_MAX);

@@ -1,106 +1,99 @@
 package io.waymark.server.daemon;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.waymark.adapters.health.CheckPolicy;
-import io.waymark.adapters.health.HealthCheck;
 import io.waymark.adapters.health.HealthMonitor;
-import io.waymark.adapters.health.HttpProbe;
-import io.waymark.adapters.health.Probe;
-import io.waymark.adapters.health.TcpProbe;
-import io.waymark.adapters.plan.FilePlanStore;
-import io.waymark.adapters.record.EmbeddedRecordStore;
 import io.waymark.core.enactor.Enactor;
-import io.waymark.core.enactor.TickResult;
-import io.waymark.core.enactor.TickStatus;
-import io.waymark.core.history.CleanupResult;
 import io.waymark.core.history.HistoryCleaner;
+import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
+import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
+import io.waymark.core.operator.ForcedPublish;
 import io.waymark.core.operator.Rollback;
 import io.waymark.core.operator.RollbackResult;
-import io.waymark.core.model.HealthObservations;
+import io.waymark.core.operator.Switches;
 import io.waymark.core.planner.Planner;
-import io.waymark.core.planner.PlannerResult;
-import io.waymark.core.planner.PlannerStatus;
-import io.waymark.core.planner.Topology;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
+import io.waymark.core.role.CleanerRole;
+import io.waymark.core.role.EnactorRole;
+import io.waymark.core.role.PlannerRole;
+import io.waymark.core.role.RetireRole;
+import io.waymark.core.role.StoreSupervisor;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
 import io.waymark.dns.DnsServerConfig;
 import io.waymark.dns.ServingOptions;
 import io.waymark.dns.Zone;
-import io.waymark.dns.ZoneFileReader;
-import io.waymark.dns.ZoneLoadException;
-import io.waymark.server.config.ConfigException;
+import io.waymark.server.config.ServedZones;
 import io.waymark.server.config.WaymarkConfig;
-import io.waymark.server.config.WaymarkConfig.TargetSettings;
 import io.waymark.server.demo.DemoFleet;
 import io.waymark.server.http.ApiServer;
 import io.waymark.server.http.Operations;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 
 /**
- * One Waymark process with every role: durable plan and record stores in the data directory, the
- * authoritative DNS server serving the record store's snapshots, health checks, one planner, N
- * independent enactors (each on its own thread, sharing nothing but the stores, exactly as if they
- * ran in separate processes), history clean-up, and the HTTP API.
+ * The composition root: one Waymark process with every role. It only wires (ExternalDNS's
+ * controller style, STYLE.md 5): zones and the DNS authority, the data-directory lock, the durable
+ * stores behind supervised handles, health checks, and one thread per role driving the pure role steps
+ * of core/role — supervisor, planner (with history clean-up), N enactors — then the HTTP API.
+ * Reporting is {@link RoleReports}, status views {@link DaemonStatus}.
  *
- * <p>Start order matters: the record store replays its log into the DNS snapshot before the DNS
- * server opens its port, so the first answer after a restart is already what was acknowledged before.
+ * <p>Start order matters: the data directory is locked before any store opens; the record store
+ * replays its log into the DNS snapshot before the DNS server opens its port, so the first answer after
+ * a restart is already what was acknowledged before. Stop order is the reverse.
  */
 public final class Daemon implements Operations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-    /** Clean-up runs once per this many planner ticks: history grows slowly, and a scan reads every stamp. */
-    private static final int CLEANUP_EVERY_TICKS = 20;
+    private static final long CLEANUP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int CLEANUP_DELETES_PER_RUN_MAX = 1_000;
     private static final int HEALTH_CONCURRENCY_MAX = 256;
+    private static final long SUPERVISOR_TICK_MS = 100;
+    private static final long OPERATOR_ACTION_TIMEOUT_MS = 30_000;
+    /** Endpoints retired per planner tick at most: each is a durable write, and a tick must stay short. */
+    private static final int RETIRES_PER_TICK_MAX = 100;
+    private static final RetireRole.Tombstones RETIRE_NOT_YET = (endpoint, expected) -> {
+        throw new UnsupportedOperationException("this build's record store has no conditional tombstone (RecordStore.retire)");
+    };
 
     private final WaymarkConfig config;
     private final Optional<DemoFleet> fleet;
     private final List<AutoCloseable> closeOnExit = new ArrayList<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Topology topology;
-    private final List<Endpoint> endpoints;
+    private final RoleReports reports = new RoleReports(metrics);
+    private final DaemonStatus status = new DaemonStatus(Clock.systemUTC(), System.nanoTime());
 
+    private AuditLog audit;
     private PlanSignal planStore;
-    private EmbeddedRecordStore recordStore;
+    private ServableRecords recordStore;
+    private ServingGate gate;
     private DnsServer dns;
     private HealthMonitor health;
+    private PlannerRole plannerRole;
+    private RoleLoop plannerLoop;
     private ApiServer api;
-    private final List<EnactorLoop> enactors = new ArrayList<>();
-    private final AtomicReference<String> plannerLast = new AtomicReference<>("not run yet");
 
     private Daemon(WaymarkConfig config, Optional<DemoFleet> fleet) {
         this.config = config;
         this.fleet = fleet;
-        this.topology = Roles.topology(config);
-        this.endpoints = List.copyOf(topology.endpoints().keySet());
     }
 
     /** Starts every role; on any failure closes what was started and rethrows (nothing half-running). */
@@ -116,180 +109,105 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startRoles() throws IOException {
-        Authority authority = Authority.of(zones(config), ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
+        List<Zone> zones = ServedZones.load(config.zones());
+        // Again here: a configuration built in code (DemoConfig, tests) has not been through ConfigLoader.
+        ServedZones.checkServable(config.endpoints(), zones);
+        Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
         Files.createDirectories(config.dataDir());
-        FilePlanStore planFile = FilePlanStore.open(config.dataDir());
-        closeOnExit.add(planFile);
+        // First, before any store opens its log: a second process on this directory is refused here.
+        closeOnExit.add(DataDirLock.acquire(config.dataDir()));
+        audit = AuditLog.open(config.dataDir(), Clock.systemUTC());
+        closeOnExit.add(audit);
+
+        SupervisedPlanStore plans = SupervisedPlanStore.open(config.dataDir());
+        closeOnExit.add(plans);
         // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
-        planStore = new PlanSignal(planFile);
-        recordStore = EmbeddedRecordStore.open(config.dataDir(), authority::applyManaged);
-        closeOnExit.add(recordStore);
+        planStore = new PlanSignal(plans);
+        gate = new ServingGate(authority);
+        SupervisedRecordStore records = SupervisedRecordStore.open(config.dataDir(), gate);
+        closeOnExit.add(records);
+        recordStore = new ServableRecords(records, gate);
 
         dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
                 config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs()));
         dns.start();
         closeOnExit.add(dns);
-
-        health = new HealthMonitor(checks(config), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
+        health = new HealthMonitor(Probes.checks(config), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
         health.start();
         closeOnExit.add(health);
 
+        startSupervisor(List.of(new StoreSupervisor(plans, StoreSupervisor.Backoff.DEFAULTS, new SplittableRandom(new SecureRandom().nextLong())),
+                new StoreSupervisor(records, StoreSupervisor.Backoff.DEFAULTS, new SplittableRandom(new SecureRandom().nextLong()))));
         startPlanner();
         for (int i = 1; i <= config.enactors().count(); i++) startEnactor("enactor-" + i);
 
         api = new ApiServer(this).start(config.http().listen(), config.http().port());
         closeOnExit.add(api);
-
-        Gauge.builder("waymark_latest_generation", planStore, s -> s.latest().map(p -> p.generation().value()).orElse(0L))
-                .description("Newest plan generation in the plan store").register(metrics);
+        Gauge.builder("waymark_latest_generation", planStore, DaemonStatus::latestGeneration)
+                .description("Newest plan generation in the plan store (NaN while it is unavailable)").register(metrics);
     }
 
-    private static List<Zone> zones(WaymarkConfig config) {
-        List<Zone> zones = new ArrayList<>();
-        for (WaymarkConfig.ZoneSettings z : config.zones()) {
-            Name origin;
-            try {
-                origin = Name.fromString(z.origin());
-            } catch (TextParseException e) {
-                throw new ConfigException("zones", "'" + z.origin() + "'", "a DNS name");
-            }
-            if (z.file() == null) {
-                zones.add(Zone.withDefaults(origin));
-                continue;
-            }
-            try {
-                zones.add(ZoneFileReader.read(z.file(), origin));
-            } catch (ZoneLoadException e) {
-                throw new ConfigException(e.getMessage());
-            }
+    private void startSupervisor(List<StoreSupervisor> supervisors) {
+        for (StoreSupervisor s : supervisors) {
+            String name = s.status().store();
+            Gauge.builder("waymark_store_up", status, x -> x.store(name).map(v -> v.state() == StoreSupervisor.State.UP ? 1.0 : 0.0).orElse(1.0))
+                    .tag("store", name).description("1 while the store works, 0 while it is failed, recovering or damaged").register(metrics);
         }
-        return zones;
-    }
-
-    private static List<HealthCheck> checks(WaymarkConfig config) {
-        HttpClient client = HttpProbe.newClient(Duration.ofSeconds(2));
-        List<HealthCheck> checks = new ArrayList<>();
-        for (TargetSettings t : config.targets()) {
-            WaymarkConfig.CheckSettings c = t.check();
-            Probe probe = switch (c.kind()) {
-                case TCP -> new TcpProbe(new InetSocketAddress(Roles.target(t).address(), c.port()));
-                case HTTP -> new HttpProbe(client, URI.create("http://" + hostPart(t.address()) + ":" + c.port() + c.path()));
-            };
-            checks.add(new HealthCheck(t.id(), probe, new CheckPolicy(Duration.ofMillis(c.intervalMs()), Duration.ofMillis(c.timeoutMs()), c.rise(), c.fall())));
-        }
-        return checks;
-    }
-
-    private static String hostPart(String address) {
-        return address.indexOf(':') >= 0 ? "[" + address + "]" : address;
-    }
-
-    private ScheduledExecutorService thread(String name) {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
-        closeOnExit.add(() -> {
-            // shutdown, not shutdownNow: an interrupt landing in FileChannel.force (the planner's
-            // publish or clean-up) closes the plan store's channel with ClosedByInterruptException and
-            // poisons the store mid-write. Periodic ticks are cancelled; a running one finishes.
-            s.shutdown();
-            if (!s.awaitTermination(30, TimeUnit.SECONDS)) s.shutdownNow();
-        });
-        return s;
+        closeOnExit.add(RoleLoop.start("supervisor", SUPERVISOR_TICK_MS, null, now -> {
+            for (StoreSupervisor s : supervisors) {
+                StoreSupervisor.Step step = s.step(now);
+                reports.supervisorStep(step);
+                status.storeStepped(step.status());
+            }
+            return false;
+        }));
     }
 
     private void startPlanner() {
-        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config));
-        HistoryCleaner cleaner = new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX);
-        Counter published = Counter.builder("waymark_planner_publications_total").register(metrics);
-        long[] ticks = {0};
-        thread("planner").scheduleWithFixedDelay(() -> {
-            try {
-                PlannerResult r = planner.tick(topology, new HealthObservations(health.view()));
-                r.safetyEvents().forEach(e -> metrics.counter("waymark_planner_safety_events_total", "rule", e.rule().name()).increment());
-                if (r.status() == PlannerStatus.PUBLISHED) {
-                    published.increment();
-                    LOG.info("planner published {} ({} safety events)", r.published().orElseThrow(), r.safetyEvents().size());
-                    r.safetyEvents().forEach(e -> LOG.info("  safety rule {} on {}: {}", e.rule(), e.endpoint(), e.detail()));
-                } else if (r.status() == PlannerStatus.STORE_UNAVAILABLE) {
-                    LOG.warn("planner: plan store unavailable: {}", r.error().orElse(""));
-                }
-                plannerLast.set(Instant.now() + " " + r.status() + (r.published().map(p -> " " + p.generation()).orElse(""))
-                        + (r.safetyEvents().isEmpty() ? "" : " safety=" + r.safetyEvents().stream().map(e -> e.rule().name()).distinct().toList()));
-                if (++ticks[0] % CLEANUP_EVERY_TICKS == 0) {
-                    CleanupResult c = cleaner.clean();
-                    if (!c.deleted().isEmpty()) LOG.info("history clean-up deleted {} (oldest served {})", c.deleted(), c.oldestServed());
-                }
-            } catch (RuntimeException e) {
-                // A bug must not silently stop planning forever: log it and try again next tick.
-                LOG.error("planner tick failed", e);
+        // The planner judges its plans with the enactors' own change guard, so it never publishes one they would refuse.
+        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard());
+        plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
+                System::currentTimeMillis);
+        // Until RecordStore.retire(endpoint, expected) lands on main (storage engineer), retiring is refused,
+        // and the role says once, prominently, which endpoints are still served although unconfigured.
+        RetireRole retirer = new RetireRole(recordStore, RETIRE_NOT_YET, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX);
+        CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
+                CLEANUP_INTERVAL_NANOS);
+        plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {
+            PlannerRole.Step step = plannerRole.step(now);
+            step.result().ifPresent(reports::plannerTick);
+            step.transition().ifPresent(t -> reports.transition("planner", t, step.bug()));
+            status.plannerStepped(step, plannerRole.conditionSinceNanos());
+            RetireRole.Step retiring = retirer.step(now);
+            retiring.transition().ifPresent(t -> reports.transition("retirement", t, Optional.empty()));
+            for (RetireRole.Retired x : retiring.retired()) {
+                LOG.info("retired {} (left the configuration; tombstone over {})", x.endpoint(), x.stamp());
+                audit.record("waymark (configuration)", "retire", "endpoint " + x.endpoint() + " left the configuration; records and stamp removed",
+                        Map.of("endpoint", x.endpoint().name(), "stamp", x.stamp().toString()));
             }
-        }, 0, config.planner().tickMs(), TimeUnit.MILLISECONDS);
+            CleanerRole.Step c = cleaner.step(now);
+            c.transition().ifPresent(t -> reports.transition("history clean-up", t, Optional.empty()));
+            c.result().filter(r -> !r.deleted().isEmpty()).ifPresent(r -> LOG.info("history clean-up deleted {} (oldest served {})", r.deleted(), r.oldestServed()));
+            return false;
+        });
+        closeOnExit.add(plannerLoop);
     }
 
     private void startEnactor(String id) {
-        Enactor enactor = new Enactor(id, planStore, recordStore, new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config));
-        EnactorLoop loop = new EnactorLoop(id);
-        enactors.add(loop);
-        long tickMs = config.enactors().tickMs();
-        AtomicBoolean running = new AtomicBoolean(true);
-        // Its own thread, ticking at least every tickMs and at once when a plan is published here. A
-        // tick that met writes is followed at once by another (work per tick is bounded, so a large
-        // plan takes several); a tick that found its share applied waits for a signal or the interval.
-        Thread thread = Thread.ofPlatform().daemon().name(id).start(() -> {
-            while (running.get()) {
-                long seen = planStore.version();
-                TickResult r = tickOnce(enactor, loop, id);
-                // Writes seen (its own or, superseded, another enactor's): the plan is being applied now.
-                boolean more = r != null && r.status() == TickStatus.WORKED && r.applied() + r.superseded() > 0;
-                try {
-                    planStore.awaitChangeAfter(seen, more ? 0 : tickMs);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        closeOnExit.add(() -> {
-            // No interrupt: interrupting a thread inside FileChannel.force closes the record store's log.
-            running.set(false);
-            planStore.signal();
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        });
-    }
-
-    private TickResult tickOnce(Enactor enactor, EnactorLoop loop, String id) {
-        try {
-            TickResult r = enactor.tick();
-            loop.record(r);
-            metrics.counter("waymark_enactor_ticks_total", "enactor", id, "status", r.status().name()).increment();
-            metrics.counter("waymark_enactor_applied_total", "enactor", id).increment(r.applied());
-            metrics.counter("waymark_enactor_conflicts_total", "enactor", id).increment(r.conflicts());
-            r.refusal().ifPresent(f -> metrics.counter("waymark_enactor_refusals_total", "enactor", id, "reason", f.reason().name()).increment());
-            if (r.applied() > 0) LOG.info("{}", r);
-            else if (r.status() == TickStatus.REFUSED || r.errors() > 0) LOG.warn("{}", r);
-            return r;
-        } catch (RuntimeException e) {
-            // A bug must not silently stop enacting forever: log it and try again next interval.
-            LOG.error("{} tick failed", id, e);
-            return null;
-        }
-    }
-
-    /** Last tick of one enactor, for the status view. */
-    private static final class EnactorLoop {
-        final String id;
-        final AtomicReference<Operations.EnactorStatus> last;
-
-        EnactorLoop(String id) {
-            this.id = id;
-            this.last = new AtomicReference<>(new Operations.EnactorStatus(id, "never", "not run yet"));
-        }
-
-        void record(TickResult r) {
-            last.set(new Operations.EnactorStatus(id, Instant.now().toString(), r.toString()));
-        }
+        EnactorRole role = new EnactorRole(new Enactor(id, planStore, recordStore, new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
+        status.enactorAdded(id);
+        // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
+        // again at once while it has more work (work per tick is bounded, so a large plan takes several).
+        closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, now -> {
+            EnactorRole.Step step = role.step(now);
+            step.result().ifPresent(r -> reports.enactorTick(id, r));
+            step.transition().ifPresent(t -> {
+                reports.transition(id, t, step.bug());
+                step.result().flatMap(r -> r.refusal()).ifPresent(f -> reports.enactorRefused(id, f.reason().name()));
+            });
+            status.enactorStepped(id, step, role.conditionSinceNanos());
+            return step.moreWork();
+        }));
     }
 
     public int dnsPort() {
@@ -316,17 +234,39 @@ public final class Daemon implements Operations, AutoCloseable {
 
     @Override
     public List<Endpoint> endpoints() {
-        return endpoints;
+        return plannerRole.endpoints();
     }
 
     @Override
     public List<EnactorStatus> enactors() {
-        return enactors.stream().map(e -> e.last.get()).toList();
+        return status.enactors();
     }
 
     @Override
     public String plannerLastResult() {
-        return plannerLast.get();
+        return status.plannerLastResult();
+    }
+
+    @Override
+    public RoleView planner() {
+        return status.planner();
+    }
+
+    @Override
+    public List<StoreStatus> stores() {
+        return status.stores();
+    }
+
+    @Override
+    public Optional<GuardRefusal> guardRefusal() {
+        return status.guardRefusal();
+    }
+
+    @Override
+    public Map<Endpoint, String> unservable() {
+        Map<Endpoint, String> all = new TreeMap<>(gate.skipped());
+        all.putAll(plannerRole.unservable());
+        return all;
     }
 
     @Override
@@ -338,9 +278,30 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     @Override
-    public Plan rollback(Generation generation) {
+    public Plan rollback(Generation generation, String who) {
         RollbackResult r = new Rollback(planStore).to(generation, true);
-        return r.published().orElseThrow(() -> new IllegalArgumentException("rollback to " + generation + " refused: " + r.status() + ": " + r.detail()));
+        Plan p = r.published().orElseThrow(() -> new IllegalArgumentException("rollback to " + generation + " refused: " + r.status() + ": " + r.detail()));
+        audit.record(who, "rollback", r.detail(), Map.of("from", generation.toString(), "generation", p.generation().toString()));
+        return p;
+    }
+
+    @Override
+    public ControlFlags updateFlags(String action, UnaryOperator<ControlFlags> change, String who) {
+        ControlFlags now = new Switches(planStore).update(change);
+        audit.record(who, action, "flags now " + now);
+        return now;
+    }
+
+    @Override
+    public Plan publishForced(String reason, String who) {
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a forced publish needs a reason (--reason TEXT): it goes to the audit log");
+        // On the planner's thread: the draft is the planner's, and a role is driven by one caller at a time.
+        ForcedPublish.Result f = plannerLoop.call(now -> plannerRole.publishForced(now, reason), OPERATOR_ACTION_TIMEOUT_MS);
+        if (f.status() == ForcedPublish.Status.INVALID_REASON) throw new IllegalArgumentException(f.auditLine());
+        Plan p = f.published().orElseThrow(() -> new IllegalStateException(f.status() + ": " + f.auditLine()));
+        audit.record(who, "publish-forced", f.auditLine(), Map.of("reason", reason, "generation", p.generation().toString(), "hash", p.hash().hex()));
+        LOG.warn("operator {} force-published {}: {}", who, p.generation(), reason);
+        return p;
     }
 
     @Override

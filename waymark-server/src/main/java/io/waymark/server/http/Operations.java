@@ -1,11 +1,15 @@
 package io.waymark.server.http;
 
+import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** What the HTTP API needs from a running daemon; the daemon implements it, tests can too. */
 public interface Operations {
@@ -13,7 +17,7 @@ public interface Operations {
 
     RecordStore recordStore();
 
-    /** Managed endpoints, in name order. */
+    /** Managed endpoints (configured and servable), in name order. */
     List<Endpoint> endpoints();
 
     List<EnactorStatus> enactors();
@@ -21,10 +25,28 @@ public interface Operations {
     /** The planner's last tick result, one line. */
     String plannerLastResult();
 
+    /** The planner's condition: what it is doing or what stops it, and since when. */
+    RoleView planner();
+
+    /** Each durable store as its supervisor sees it. */
+    List<StoreStatus> stores();
+
+    /** The enactors' change guard refusing the latest plan, shown once and prominently; empty when none does. */
+    Optional<GuardRefusal> guardRefusal();
+
+    /** Endpoints configured or held by the record store that the DNS server cannot answer for, with why. */
+    Map<Endpoint, String> unservable();
+
     List<TargetStatus> targets();
 
-    /** Roll-forward: republishes the content of {@code generation}; IllegalArgumentException if it is gone. */
-    Plan rollback(Generation generation);
+    /** Roll-forward: republishes the content of {@code generation}; IllegalArgumentException if it is gone. Audited. */
+    Plan rollback(Generation generation, String who);
+
+    /** Changes the control flags by compare-and-set (pause, resume, pin, unpin). Audited as {@code action}. */
+    ControlFlags updateFlags(String action, UnaryOperator<ControlFlags> change, String who);
+
+    /** Publishes the planner's current draft as forced (skips the change guard); {@code reason} goes to the audit log. */
+    Plan publishForced(String reason, String who);
 
     /** Demo fleet only: make a target's health check fail or pass. IllegalArgumentException for an unknown id. */
     void setTargetFailing(String id, boolean failing);
@@ -32,7 +54,19 @@ public interface Operations {
     /** Prometheus text exposition of the daemon's metrics. */
     String scrapeMetrics();
 
-    record EnactorStatus(String id, String lastTickAt, String lastResult) {}
+    /** One role's condition (see io.waymark.core.role.RoleCondition): kind, one line, since when (ISO-8601). */
+    record RoleView(String kind, String condition, String since) {}
+
+    record EnactorStatus(String id, String lastTickAt, String lastResult, RoleView condition) {}
+
+    /**
+     * @param state     UP, FAILED, RECOVERING or DAMAGED
+     * @param whatToDo  empty when UP
+     */
+    record StoreStatus(String store, String state, String reason, String whatToDo, String since, int failedAttempts) {}
+
+    /** @param enactors the enactors refusing it */
+    record GuardRefusal(String detail, List<String> enactors, String since, String whatToDo) {}
 
     record TargetStatus(String id, String address, String zone, long capacity, boolean healthy) {}
 }

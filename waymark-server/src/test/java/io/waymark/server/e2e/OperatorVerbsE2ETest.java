@@ -59,6 +59,13 @@ class OperatorVerbsE2ETest {
         return p.recordSets().get(API).addresses().stream().map(WeightedAddress::address).map(a -> a.getHostAddress()).collect(Collectors.toSet());
     }
 
+    /** The audit log's lines with {@code action}: who did what, when. */
+    private java.util.List<String> audited(String action) throws java.io.IOException {
+        java.nio.file.Path file = demo.daemon.config().dataDir().resolve("audit.log");
+        if (!java.nio.file.Files.exists(file)) return java.util.List.of();
+        return java.nio.file.Files.readAllLines(file).stream().filter(l -> l.contains("\"action\":\"" + action + "\"")).toList();
+    }
+
     private Plan latest() {
         return demo.daemon.planStore().latest().orElseThrow();
     }
@@ -93,7 +100,7 @@ class OperatorVerbsE2ETest {
     }
 
     @Test
-    void pauseKeepsHealthChangesOutOfDnsUntilResume() {
+    void pauseKeepsHealthChangesOutOfDnsUntilResume() throws Exception {
         assertThat(ok("pause").out()).contains("paused");
         assertThat(ok("status").out()).contains("PAUSED");
         long before = demo.latestGeneration();
@@ -108,10 +115,12 @@ class OperatorVerbsE2ETest {
         assertThat(ok("resume").out()).contains("resumed");
         await().atMost(FOLLOWS).untilAsserted(() -> assertThat(demo.answer()).isEqualTo(RunningDemo.without("127.0.0.13")));
         assertThat(ok("status").out()).doesNotContain("PAUSED");
+        assertThat(audited("pause")).singleElement().asString().contains("\"who\":\"" + System.getProperty("user.name") + " (waymark CLI) via http", "\"at\":\"20");
+        assertThat(audited("resume")).hasSize(1);
     }
 
     @Test
-    void pinHoldsThePlanUntilUnpin() {
+    void pinHoldsThePlanUntilUnpin() throws Exception {
         assertThat(ok("pin").out()).contains("pinned");
         assertThat(ok("status").out()).contains("PINNED");
         long before = demo.latestGeneration();
@@ -127,10 +136,12 @@ class OperatorVerbsE2ETest {
         assertThat(ok("unpin").out()).contains("unpinned");
         await().atMost(FOLLOWS).untilAsserted(() -> assertThat(demo.answer()).isEqualTo(RunningDemo.without("127.0.0.15")));
         assertThat(demo.latestGeneration()).isGreaterThan(before);
+        assertThat(audited("pin")).hasSize(1);
+        assertThat(audited("unpin")).hasSize(1);
     }
 
     @Test
-    void rollbackPublishesOldContentAsANewForcedGenerationAndDnsServesIt() {
+    void rollbackPublishesOldContentAsANewForcedGenerationAndDnsServesIt() throws Exception {
         Plan good = latest();
         assertThat(addresses(good)).isEqualTo(RunningDemo.ALL);
 
@@ -152,6 +163,7 @@ class OperatorVerbsE2ETest {
         await().atMost(FOLLOWS).untilAsserted(() -> assertThat(demo.answer()).isEqualTo(RunningDemo.ALL));
         assertThat(demo.daemon.recordStore().read(API).stamp()).isEqualTo(rolled.stamp());
         assertThat(ok("status").out()).containsPattern("api\\.waymark\\.test\\.\\s+g" + (before + 1) + " ");
+        assertThat(audited("rollback")).singleElement().asString().contains("\"from\":\"g" + good.generation().value() + "\"");
     }
 
     @Test

@@ -48,14 +48,17 @@ final class RunningDemo implements AutoCloseable {
     }
 
     /**
-     * Waits until the start-up transient is over: targets start unknown (= unhealthy, so the first
-     * plan fails open), and plans follow as their first probes pass. Steady = every target healthy,
+     * Waits until the start-up transient is over: targets start unknown (the planner publishes
+     * nothing that depends on an unprobed target), and plans follow as their first probes pass. Steady = every target healthy,
      * the latest plan holds all six, the endpoint serves the latest plan, and DNS answers all six.
      */
     RunningDemo awaitSteady(Duration atMost) {
         org.awaitility.Awaitility.await().atMost(atMost).untilAsserted(() -> {
             org.assertj.core.api.Assertions.assertThat(daemon.targets()).allMatch(t -> t.healthy());
-            var latest = daemon.planStore().latest().orElseThrow();
+            // No plan yet is a state to wait out, not an error: the planner publishes nothing until targets are probed.
+            var maybeLatest = daemon.planStore().latest();
+            org.assertj.core.api.Assertions.assertThat(maybeLatest).as("a published plan").isPresent();
+            var latest = maybeLatest.get();
             org.assertj.core.api.Assertions.assertThat(latest.recordSets().get(io.waymark.core.model.Endpoint.of(ENDPOINT)).addresses()).hasSize(6);
             org.assertj.core.api.Assertions.assertThat(daemon.recordStore().read(io.waymark.core.model.Endpoint.of(ENDPOINT)).stamp()).isEqualTo(latest.stamp());
             org.assertj.core.api.Assertions.assertThat(answer()).isEqualTo(ALL);

@@ -1,0 +1,104 @@
+package io.waymark.core.role;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Endpoints retire explicitly (DESIGN.md, "Around the protocol"; issue 7, defect 9): an endpoint the
+ * record store holds that is no longer configured was served forever, and history clean-up stopped
+ * forever (it reasons over every endpoint the store holds). Each {@link #step} retires at most
+ * {@code retiresPerStepMax} of them, in name order, through a conditional tombstone: the stamp is read,
+ * and the tombstone is written only if the stamp is still that one (a racing enactor wins, and the
+ * endpoint is looked at again next step). Every retirement is returned, for the audit log.
+ *
+ * <p>Only endpoints absent from {@code configured} are touched, and {@code configured} is fixed for the
+ * role's life: a configuration change is a restart, which builds a new role.
+ */
+public final class RetireRole {
+    /** The conditional tombstone: {@code RecordStore.retire(endpoint, expected)} (see the store's contract). */
+    @FunctionalInterface
+    public interface Tombstones {
+        /** Removes the endpoint's records and stamp iff its stamp still equals {@code expected}; false when it changed. */
+        boolean retire(Endpoint endpoint, Stamp expected);
+    }
+
+    /** One endpoint retired: its name and the stamp it held, for the audit log. */
+    public record Retired(Endpoint endpoint, Stamp stamp) {}
+
+    /**
+     * @param retired    endpoints retired by this step
+     * @param left       endpoints still to retire after this step (0 when done)
+     * @param transition present when the condition changed: log it once
+     */
+    public record Step(List<Retired> retired, int left, RoleCondition condition, Optional<Transition> transition) {
+        public Step {
+            retired = List.copyOf(retired);
+        }
+    }
+
+    static final int NAMED_MAX = 10;
+
+    private final RecordStore records;
+    private final Tombstones tombstones;
+    private final Set<Endpoint> configured;
+    private final int retiresPerStepMax;
+    private final ConditionTracker condition = new ConditionTracker(0);
+
+    public RetireRole(RecordStore records, Tombstones tombstones, Set<Endpoint> configured, int retiresPerStepMax) {
+        if (records == null || tombstones == null || configured == null) throw new IllegalArgumentException("retire role needs a record store, tombstones and the configured endpoints");
+        if (retiresPerStepMax < 1) throw new IllegalArgumentException("retiresPerStepMax must be >= 1, got " + retiresPerStepMax);
+        this.records = records;
+        this.tombstones = tombstones;
+        this.configured = Set.copyOf(configured);
+        this.retiresPerStepMax = retiresPerStepMax;
+    }
+
+    public Step step(long nowNanos) {
+        List<Retired> retired = new ArrayList<>();
+        TreeSet<Endpoint> gone = new TreeSet<>();
+        try {
+            gone.addAll(records.endpoints());
+            gone.removeAll(configured);
+            if (gone.isEmpty()) return done(retired, 0, RoleCondition.ok("no endpoint left the configuration"), nowNanos);
+            int attempts = 0;
+            for (Endpoint e : List.copyOf(gone)) {
+                if (attempts++ >= retiresPerStepMax) break;
+                Stamp s = records.read(e).stamp();
+                if (tombstones.retire(e, s)) {
+                    retired.add(new Retired(e, s));
+                    gone.remove(e);
+                }
+            }
+        } catch (StoreUnavailableException e) {
+            return done(retired, -1, new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "", "retiring endpoints: " + e.getMessage()), nowNanos);
+        } catch (UnsupportedOperationException e) {
+            return done(retired, -1, new RoleCondition(RoleCondition.Kind.REFUSED, "unsupported",
+                    gone.size() + " endpoints left the configuration but the record store cannot retire them (" + e.getMessage()
+                            + "); they are still served: " + named(gone)), nowNanos);
+        }
+        RoleCondition c = gone.isEmpty() ? RoleCondition.ok("every endpoint that left the configuration is retired")
+                : RoleCondition.ok("retiring endpoints that left the configuration: " + gone.size() + " left");
+        return done(retired, gone.size(), c, nowNanos);
+    }
+
+    /** At most a handful of names: a line in a log or a status view, not a dump. */
+    private static String named(TreeSet<Endpoint> endpoints) {
+        List<Endpoint> first = endpoints.stream().limit(NAMED_MAX).toList();
+        return first + (endpoints.size() > NAMED_MAX ? " and " + (endpoints.size() - NAMED_MAX) + " more" : "");
+    }
+
+    private Step done(List<Retired> retired, int left, RoleCondition c, long nowNanos) {
+        return new Step(retired, left, c, condition.observe(c, nowNanos));
+    }
+
+    public RoleCondition condition() {
+        return condition.current();
+    }
+}

@@ -1,0 +1,74 @@
+package io.waymark.server.daemon;
+
+import io.waymark.adapters.record.ServingSink;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.RecordSet;
+import io.waymark.dns.Authority;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The record store's serving sink in the daemon: hands durable changes to the DNS authority, and
+ * answers {@link #unservable} so that nothing the authority would refuse is ever made durable.
+ *
+ * <p>Why it filters instead of throwing: {@link Authority#applyManaged} refuses a whole change when one
+ * endpoint cannot be served, and a sink that throws makes the record store fail — at open, that was
+ * the daemon exiting 1 on every restart because an older version had let an endpoint at a delegation
+ * (or in a zone since removed) into the log (issue 7, defect 1). Such an endpoint is durable but can
+ * never be answered; it is skipped from serving with ONE warning per endpoint, and everything else is
+ * served. It stays in the record store until retired.
+ */
+public final class ServingGate implements ServingSink {
+    private static final Logger LOG = LoggerFactory.getLogger(ServingGate.class);
+
+    private final Authority authority;
+    /** Endpoints skipped so far, with why; bounded by the record store's endpoints. */
+    private final Map<Endpoint, String> skipped = new ConcurrentHashMap<>();
+
+    public ServingGate(Authority authority) {
+        if (authority == null) throw new IllegalArgumentException("serving gate needs an authority");
+        this.authority = authority;
+    }
+
+    @Override
+    public void publish(Map<Endpoint, RecordSet> changed) {
+        Map<Endpoint, RecordSet> servable = new HashMap<>(changed.size() * 2);
+        changed.forEach((endpoint, records) -> {
+            Optional<String> why = authority.unservable(endpoint);
+            if (why.isEmpty()) {
+                servable.put(endpoint, records);
+            } else if (skipped.putIfAbsent(endpoint, why.get()) == null) {
+                LOG.warn("endpoint {} is in the record store but not served: {}; it is skipped until retired (remove it from the record log by"
+                        + " leaving it out of the configuration)", endpoint, why.get());
+            }
+        });
+        authority.applyManaged(servable);
+    }
+
+    @Override
+    public Optional<String> unservable(Endpoint endpoint) {
+        return authority.unservable(endpoint);
+    }
+
+    /** Endpoints held by the record store that DNS does not answer for, with why (for the status view). */
+    public Map<Endpoint, String> skipped() {
+        return Map.copyOf(skipped);
+    }
+
+    /** The subset of {@code endpoints} the authority cannot serve, with why. */
+    public Map<Endpoint, String> unservable(List<Endpoint> endpoints) {
+        Map<Endpoint, String> out = new HashMap<>();
+        for (Endpoint e : endpoints) authority.unservable(e).ifPresent(why -> out.put(e, why));
+        return out;
+    }
+
+    Set<Endpoint> skippedEndpoints() {
+        return Set.copyOf(skipped.keySet());
+    }
+}

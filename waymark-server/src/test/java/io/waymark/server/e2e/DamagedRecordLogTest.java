@@ -1,0 +1,90 @@
+package io.waymark.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waymark.adapters.record.EmbeddedRecordStore;
+import io.waymark.adapters.record.ServingSink;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.PlanHash;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.model.WeightedAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7, defects 2 and 4, the daemon's half: a record log damaged in the middle refuses to open
+ * (the storage engineer's fix); the daemon must then still start, answer DNS with what could be read,
+ * and say in status what is damaged and what to do — not exit 1 and leave every name unanswered.
+ */
+class DamagedRecordLogTest {
+    @TempDir Path dir;
+
+    @Test
+    void a_damaged_record_log_leaves_dns_answering_what_was_readable_and_status_saying_what_to_do() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Stamp g1 = new Stamp(Generation.of(1), PlanHash.of(new byte[32]));
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(data, ServingSink.NONE)) {
+            // Two entries of the same size: a flip a quarter into the file lands in the first one's payload.
+            store.applyIfNewer(Endpoint.of("a.example.test."), Stamp.NONE, g1, new RecordSet(List.of(WeightedAddress.of("192.0.2.1", 1)), 5));
+            store.applyIfNewer(Endpoint.of("b.example.test."), Stamp.NONE, g1, new RecordSet(List.of(WeightedAddress.of("192.0.2.2", 1)), 5));
+        }
+        Path log = data.resolve(EmbeddedRecordStore.LOG_FILE);
+        long at = Files.size(log) / 4;
+        try (FileChannel c = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            c.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            c.write(one, at);
+        }
+        Path file = dir.resolve("waymark.yaml");
+        Files.writeString(file, """
+                dataDir: data
+                dns: { port: 0 }
+                http: { port: 0 }
+                zones: [ { origin: example.test. } ]
+                targets:
+                  - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: 1, intervalMs: 200, timeoutMs: 100 } }
+                endpoints:
+                  - { name: a.example.test., targets: [lb-a] }
+                  - { name: b.example.test., targets: [lb-a] }
+                planner: { tickMs: 100 }
+                enactors: { count: 2, tickMs: 100 }
+                """);
+        try (DaemonProcess d = DaemonProcess.serve(file)) {
+            int[] ports = d.awaitServing(Duration.ofSeconds(60));
+            Dns dns = new Dns(ports[0]);
+            assertThat(dns.addresses("b.example.test.")).as("what was readable is answered\n" + d.output()).isEqualTo(Set.of("192.0.2.2"));
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                JsonNode records = null;
+                for (JsonNode s : new ObjectMapper().readTree(body).path("stores")) if (s.path("store").asText().equals("records")) records = s;
+                assertThat(records).as(body).isNotNull();
+                assertThat(records.path("state").asText()).isEqualTo("DAMAGED");
+                assertThat(records.path("reason").asText()).contains("records.log");
+                assertThat(records.path("whatToDo").asText()).contains("move it aside");
+            });
+            assertThat(d.awaitExit(Duration.ZERO)).isEmpty();
+            d.stop();
+        }
+    }
+}

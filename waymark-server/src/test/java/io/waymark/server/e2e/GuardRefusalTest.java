@@ -1,0 +1,103 @@
+package io.waymark.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waymark.adapters.record.EmbeddedRecordStore;
+import io.waymark.adapters.record.ServingSink;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.PlanHash;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.model.WeightedAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7, defects 8 and 15, against a real daemon process: the enactors' change guard refuses the
+ * latest plan (it would remove every address the record store serves). The refusal is logged once per
+ * enactor, not once per tick, and shown once, prominently, in status with what to do; the operator's
+ * {@code waymark publish --force --reason TEXT} gets past it, and the audit log says who, when and why.
+ */
+class GuardRefusalTest {
+    @TempDir Path dir;
+
+    private JsonNode status(HttpClient http, int port) throws Exception {
+        return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/status"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void a_refusal_is_reported_once_and_a_forced_publish_gets_past_it_audited() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        // What an older configuration served: twelve addresses the new configuration no longer has.
+        List<WeightedAddress> old = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) old.add(WeightedAddress.of("10.0.0." + i, 1));
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(data, ServingSink.NONE)) {
+            store.applyIfNewer(Endpoint.of("api.example.test."), Stamp.NONE, new Stamp(Generation.of(1), PlanHash.of(new byte[32])), new RecordSet(old, 5));
+        }
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.21"))) {
+            Path file = dir.resolve("waymark.yaml");
+            Files.writeString(file, """
+                    dataDir: data
+                    dns: { port: 0 }
+                    http: { port: 0 }
+                    zones: [ { origin: example.test. } ]
+                    targets:
+                      - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
+                    endpoints:
+                      - { name: api.example.test., ttl: 5, targets: [lb-a] }
+                    planner: { tickMs: 100 }
+                    enactors: { count: 2, tickMs: 50 }
+                    """.formatted(target.getLocalPort()));
+            try (DaemonProcess d = DaemonProcess.serve(file)) {
+                int[] ports = d.awaitServing(Duration.ofSeconds(60));
+                HttpClient http = HttpClient.newHttpClient();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    JsonNode s = status(http, ports[1]);
+                    assertThat(s.path("guardRefusal").path("detail").asText()).as(s::toString).contains("CHANGE_THRESHOLD");
+                    assertThat(s.path("guardRefusal").path("whatToDo").asText()).contains("publish --force --reason");
+                });
+                Dns dns = new Dns(ports[0]);
+                assertThat(dns.addresses("api.example.test.")).as("refused: what was served stays served").hasSize(8);
+                Thread.sleep(2_000); // a couple of dozen enactor ticks
+                assertThat(d.countLines(Pattern.compile("WARN .*enactor-\\d.*REFUSED"))).as(d::output).isEqualTo(2);
+
+                Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1]);
+                assertThat(shown.out()).as(shown::toString).startsWith("!! ENACTORS REFUSE THE LATEST PLAN").contains("publish --force");
+                Cli.Result forced = Cli.run("publish", "--force", "--reason", "lb pool renumbered, checked by hand", "--api", "http://127.0.0.1:" + ports[1]);
+                assertThat(forced.exitCode()).as(forced::toString).isZero();
+                assertThat(forced.out()).contains("forced");
+                await().atMost(Duration.ofSeconds(20)).until(() -> dns.addresses("api.example.test.").equals(Set.of("127.0.0.21")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> status(http, ports[1]).path("guardRefusal").isMissingNode());
+                String audit = Files.readString(data.resolve("audit.log"));
+                assertThat(audit).contains("\"action\":\"publish-forced\"", "lb pool renumbered, checked by hand", "(waymark CLI)");
+                d.stop();
+            }
+        }
+    }
+
+    @Test
+    void publish_without_force_or_reason_is_refused_by_the_cli() {
+        Cli.Result r = Cli.run("publish", "--reason", "x", "--api", "http://127.0.0.1:1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--force");
+    }
+}

@@ -1,0 +1,106 @@
+package io.waymark.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7, defect 2, against a real daemon process and a real I/O error: the file-size limit of the
+ * running daemon (RLIMIT_FSIZE, lowered and raised from outside with prlimit(1)) makes the next log
+ * append fail with EFBIG, exactly as a full disk fails it with ENOSPC. Until then a failed store stayed
+ * failed "until reopened" and nothing reopened it: automation froze until a human restarted the
+ * process. Now a supervisor reopens it once the cause clears, DNS answers throughout, and the failure
+ * is reported once, not once per tick.
+ */
+class StoreFailureRecoveryTest {
+    private static final int ENDPOINTS = 40;
+    private static final Pattern DAEMON_WARNINGS = Pattern.compile("(WARN|ERROR) +i\\.w\\.server\\.");
+
+    @TempDir Path dir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static String config(int portA, int portB) {
+        StringBuilder endpoints = new StringBuilder();
+        for (int i = 0; i < ENDPOINTS; i++) endpoints.append("  - { name: e").append(i).append(".example.test., ttl: 5, targets: [lb-a, lb-b] }\n");
+        return """
+                dataDir: data
+                dns: { port: 0 }
+                http: { port: 0 }
+                zones: [ { origin: example.test. } ]
+                targets:
+                  - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
+                  - { id: lb-b, address: 127.0.0.22, zone: az2, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
+                endpoints:
+                %s
+                safety: { minHealthyFraction: 0.0, velocityMaxRemovedFraction: 1.0, changeThresholdFraction: 1.0 }
+                planner: { tickMs: 100 }
+                enactors: { count: 2, tickMs: 50 }
+                """.formatted(portA, portB, endpoints.toString().stripTrailing());
+    }
+
+    private static void prlimitFileSize(long pid, String softBytes) throws Exception {
+        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--fsize=" + softBytes + ":unlimited").redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    }
+
+    private JsonNode status(int httpPort) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status")).timeout(Duration.ofSeconds(5)).GET().build();
+        return new ObjectMapper().readTree(http.send(r, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void a_store_failed_by_an_io_error_is_reopened_once_the_cause_clears_and_dns_answers_throughout() throws Exception {
+        try (ServerSocket a = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.21"));
+             ServerSocket b = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.22"))) {
+            Path file = dir.resolve("waymark.yaml");
+            Files.writeString(file, config(a.getLocalPort(), b.getLocalPort()));
+            try (DaemonProcess d = DaemonProcess.serve(file)) {
+                int[] ports = d.awaitServing(Duration.ofSeconds(60));
+                Dns dns = new Dns(ports[0]);
+                Set<String> both = Set.of("127.0.0.21", "127.0.0.22");
+                await().atMost(Duration.ofSeconds(30)).until(() -> dns.addresses("e0.example.test.").equals(both)
+                        && dns.addresses("e" + (ENDPOINTS - 1) + ".example.test.").equals(both));
+                Thread.sleep(500); // let the last applies settle
+
+                // The disk is "full": no log may grow beyond what it holds now (a plan of 40 endpoints is kilobytes).
+                Path data = dir.resolve("data");
+                long limit = Math.max(Files.size(data.resolve("plans.log")), Files.size(data.resolve("records.log"))) + 64;
+                prlimitFileSize(d.pid(), Long.toString(limit));
+                long warningsBefore = d.countLines(DAEMON_WARNINGS);
+                b.close(); // lb-b fails: the planner's next plan cannot be written
+                Thread.sleep(4_000);
+                assertThat(dns.addresses("e0.example.test.")).as("DNS keeps answering what was acknowledged").isEqualTo(both);
+                assertThat(d.awaitExit(Duration.ZERO)).as(d::output).isEmpty();
+                long warningsDuring = d.countLines(DAEMON_WARNINGS) - warningsBefore;
+                assertThat(warningsDuring).as("a failure is logged once per role, not once per tick:\n" + d.output()).isBetween(1L, 8L);
+
+                prlimitFileSize(d.pid(), "unlimited"); // space again
+                await().atMost(Duration.ofSeconds(60)).until(() -> dns.addresses("e0.example.test.").equals(Set.of("127.0.0.21"))
+                        && dns.addresses("e" + (ENDPOINTS - 1) + ".example.test.").equals(Set.of("127.0.0.21")));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    JsonNode s = status(ports[1]);
+                    assertThat(s.path("stores").size()).as(s::toString).isEqualTo(2);
+                    for (JsonNode store : s.path("stores")) assertThat(store.path("state").asText()).as(s::toString).isEqualTo("UP");
+                });
+                d.stop();
+            }
+        }
+    }
+}
