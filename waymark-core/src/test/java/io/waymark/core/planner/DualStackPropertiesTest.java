@@ -30,8 +30,8 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * The real planners (two, with their served view) and enactors (lagging: one endpoint per tick, and
  * stalled between prepare and apply) over dual-stack endpoints whose IPv4 and IPv6 targets go UP, DOWN
- * and UNKNOWN independently, with clean-up running: after every event I1 (per family) to I4 hold, and no
- * enactor ever refuses a plan the planners published (the change threshold below 1 included).
+ * and UNKNOWN independently, with clean-up, rollbacks and forced publishes: after every event I1 (per
+ * family) to I4 hold, and no enactor ever refuses a plan (the change threshold below 1 included).
  */
 class DualStackPropertiesTest {
     static final int V4 = 5;
@@ -57,7 +57,7 @@ class DualStackPropertiesTest {
         for (int t = 0; t < V4 + V6; t++) health.put("t" + t, Health.UP);
         Observation seen = Observation.NONE;
         for (int step = 0; step < 400; step++) {
-            int action = random.nextInt(10);
+            int action = random.nextInt(11);
             if (action < 2) {
                 health.put("t" + random.nextInt(V4 + V6), Health.values()[random.nextInt(3)]);
             } else if (action < 4) {
@@ -77,8 +77,15 @@ class DualStackPropertiesTest {
                 }
             } else if (action < 9) {
                 cleaner.clean();
-            } else {
+            } else if (action < 10) {
                 now[0] += 1_000;
+            } else if (random.nextBoolean()) {
+                List<io.waymark.core.model.Generation> history = plans.history();
+                if (!history.isEmpty()) new io.waymark.core.operator.Rollback(plans).to(history.get(random.nextInt(history.size())), false);
+            } else {
+                Planner p = planners[random.nextInt(2)];
+                new io.waymark.core.operator.ForcedPublish(plans).publish(
+                        latest -> p.compute(topology, new HealthObservations(health), latest, TickTime.ofMonotonicMillis(now[0])).desired(), "property test", now[0]);
             }
             InvariantReport report = Invariants.check(plans, records, seen);
             assertThat(report.violations()).as("seed %d step %d", seed, step).isEmpty();
