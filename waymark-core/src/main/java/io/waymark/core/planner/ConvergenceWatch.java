@@ -4,6 +4,7 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.StampedRecords;
+import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,14 +27,25 @@ final class ConvergenceWatch {
         this.view = view;
     }
 
-    /** True when no endpoint of {@code latest} lags behind it; reads only the endpoints not yet seen caught up. */
+    /**
+     * True when no endpoint of {@code latest} lags behind it; reads only the endpoints not yet seen caught
+     * up. A store that cannot be read counts as "not yet": removals wait, planning goes on.
+     */
     boolean converged(Plan latest) {
         if (!pendingFor.equals(latest.stamp())) {
             pending = new ArrayList<>(latest.recordSets().keySet());
             pendingFor = latest.stamp();
         }
         List<Endpoint> behind = new ArrayList<>();
-        for (Endpoint e : pending) if (!caughtUp(latest, view.read(e))) behind.add(e);
+        for (int i = 0; i < pending.size(); i++) {
+            Endpoint e = pending.get(i);
+            try {
+                if (!caughtUp(latest, view.read(e))) behind.add(e);
+            } catch (StoreUnavailableException unreadable) {
+                behind.addAll(pending.subList(i, pending.size()));
+                break;
+            }
+        }
         pending = behind;
         return pending.isEmpty();
     }
