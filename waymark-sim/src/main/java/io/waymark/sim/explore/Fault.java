@@ -51,7 +51,7 @@ public enum Fault {
     /**
      * Whole system: the real file plan store and embedded record store on a simulated disk, whose process
      * crashes (unsynced writes dropped or torn) and reopens both stores; I5 is checked at every reopen. One
-     * schedule in four (drawn from the seed) runs on the disk: the real stores make a schedule twice as slow.
+     * schedule in eight (drawn from the seed) runs on the disk: the real stores make a schedule twice as slow.
      */
     DISK;
 
