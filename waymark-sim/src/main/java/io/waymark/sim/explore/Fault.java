@@ -44,7 +44,7 @@ public enum Fault {
     OPERATORS,
     /** Whole system: the configuration changes between plans -- endpoints added and removed, a whole DNS zone removed. */
     CONFIG,
-    /** Whole system: a second planner runs beside the first, both publishing through the plan store's compare-and-set. */
+    /** Whole system: a second planner runs beside the first (in half the schedules), both publishing through the plan store's compare-and-set. */
     PLANNERS,
     /** Whole system: the enactors' change threshold is below 1 (refuses plans removing more than 30-60% of what is served). */
     THRESHOLD,
