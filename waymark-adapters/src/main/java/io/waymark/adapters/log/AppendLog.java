@@ -57,9 +57,10 @@ public final class AppendLog implements AutoCloseable {
     /** The file's full location, for messages. */
     private final String path;
     private final int entryBytesMax;
-    private final int format;
-    private DataFile channel;
-    private long sizeBytes;
+    // Volatile: read() runs on reader threads while the one writer appends or rewrites.
+    private volatile int format;
+    private volatile DataFile channel;
+    private volatile long sizeBytes;
     private long entries;
     private final Recovery recovery;
     /** Set when the file's tail or handle is in doubt: every further append is refused until reopened. */
@@ -90,6 +91,17 @@ public final class AppendLog implements AutoCloseable {
 
     /** As {@link #open(Path, int, Consumer)}, for the file {@code name} of {@code dir}. */
     public static AppendLog open(DataDir dir, String name, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
+        return open(dir, name, entryBytesMax, (Replay) (offset, payload) -> replay.accept(payload));
+    }
+
+    /** Receives each good entry at open, with the offset {@link #read} takes to read it again. */
+    @FunctionalInterface
+    public interface Replay {
+        void accept(long offset, ByteBuffer payload);
+    }
+
+    /** As {@link #open(DataDir, String, int, Consumer)}, telling {@code replay} where each entry lies. */
+    public static AppendLog open(DataDir dir, String name, int entryBytesMax, Replay replay) throws IOException {
         checkLimit(entryBytesMax);
         String path = dir.describe(name);
         long tornHeaderBytes = 0;
@@ -142,7 +154,7 @@ public final class AppendLog implements AutoCloseable {
         return dir.open(name);
     }
 
-    private static AppendLog recover(DataDir dir, String name, int entryBytesMax, int format, DataFile ch, long fileBytes, Consumer<ByteBuffer> replay) throws IOException {
+    private static AppendLog recover(DataDir dir, String name, int entryBytesMax, int format, DataFile ch, long fileBytes, Replay replay) throws IOException {
         String path = dir.describe(name);
         Recovery r = scan(new FrameReader(ch, fileBytes, format, entryBytesMax), fileBytes, path, replay);
         if (r.cut()) {
@@ -186,7 +198,7 @@ public final class AppendLog implements AutoCloseable {
         return true;
     }
 
-    private static Recovery scan(FrameReader reader, long fileBytes, String path, Consumer<ByteBuffer> replay) throws IOException {
+    private static Recovery scan(FrameReader reader, long fileBytes, String path, Replay replay) throws IOException {
         long pos = HEADER.length;
         long entries = 0;
         // Bounded: every good frame consumes at least its overhead of a finite file.
@@ -194,7 +206,7 @@ public final class AppendLog implements AutoCloseable {
             FrameReader.Frame f = reader.at(pos);
             switch (f) {
                 case FrameReader.Frame.Good g -> {
-                    replay.accept(g.payload());
+                    replay.accept(g.offset(), g.payload());
                     entries++;
                     pos = g.next();
                 }
@@ -261,12 +273,14 @@ public final class AppendLog implements AutoCloseable {
      * nothing of the batch is acknowledged; the log tries to cut its file back to the last durable
      * size and then refuses further appends: the caller must treat its state as failed and reopen.
      */
-    public void append(List<byte[]> batch) throws IOException {
+    public List<Long> append(List<byte[]> batch) throws IOException {
         if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
-        if (batch.isEmpty()) return;
+        if (batch.isEmpty()) return List.of();
         long total = 0;
+        List<Long> offsets = new ArrayList<>(batch.size());
         for (byte[] e : batch) {
             checkEntry(e);
+            offsets.add(sizeBytes + total);
             total += FrameReader.overheadBytes(format) + e.length;
         }
         long pos;
@@ -280,7 +294,31 @@ public final class AppendLog implements AutoCloseable {
         if (pos != sizeBytes + total) throw new IllegalStateException("log " + path + ": wrote " + (pos - sizeBytes) + " bytes, expected " + total);
         sizeBytes = pos;
         entries += batch.size();
+        return offsets;
     }
+
+    /**
+     * The payload of the entry at {@code offset} (as given by {@link #append}, {@link #rewrite} or
+     * the replay at open), checked against its checksums again. Safe on reader threads while the one
+     * writer appends. An offset from before a {@link #rewrite} names nothing (or another entry) in the
+     * new file: callers verify what they decode and look the offset up again.
+     */
+    public byte[] read(long offset) throws IOException {
+        DataFile ch = channel;
+        long size = sizeBytes;
+        if (offset < HEADER.length || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
+        FrameReader.Frame f = new FrameReader(ch, size, format, entryBytesMax).at(offset);
+        return switch (f) {
+            case FrameReader.Frame.Good g -> {
+                byte[] b = new byte[g.payload().remaining()];
+                g.payload().get(b);
+                yield b;
+            }
+            case FrameReader.Frame.Torn t -> throw new LogDamagedException(path, offset, t.reason() + " in an entry read back");
+            case FrameReader.Frame.Damaged d -> throw new LogDamagedException(path, offset, d.reason() + " in an entry read back");
+        };
+    }
+
 
     /** Best effort: drop the failed batch's bytes, so that a reopen cannot replay what was never durable. */
     private void failed(IOException e) {
@@ -346,19 +384,21 @@ public final class AppendLog implements AutoCloseable {
      *
      * <p>A failure BEFORE the rename leaves this log intact and usable: the temporary file is removed
      * (best effort) and the exception says so ({@link CompactionFailedException}). A failure after
-     * the rename leaves the handle in doubt: the log then refuses appends until reopened.
+     * the rename leaves the handle in doubt: the log then refuses appends until reopened. Returns the
+     * offsets of the new entries, in order.
      */
-    public void rewrite(List<byte[]> live) throws IOException {
+    public List<Long> rewrite(List<byte[]> live) throws IOException {
         if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
         for (byte[] e : live) checkEntry(e);
         String tmp = name + ".compact";
         AppendLog fresh = null;
+        List<Long> offsets;
         try {
             dir.delete(tmp);
             fresh = open(dir, tmp, entryBytesMax, b -> {
                 throw new IllegalStateException("fresh compaction file is not empty: " + dir.describe(tmp));
             });
-            fresh.append(live);
+            offsets = fresh.append(live);
             fresh.channel.close();
         } catch (IOException e) {
             if (fresh != null) fresh.channel.close();
@@ -373,15 +413,18 @@ public final class AppendLog implements AutoCloseable {
             dir.rename(tmp, name);
             dir.sync();
             DataFile old = channel;
-            channel = dir.open(name);
+            DataFile next = dir.open(name);
+            format = fresh.format;
+            sizeBytes = fresh.sizeBytes;
+            channel = next;
             old.close();
         } catch (IOException e) {
             failure = e;
             throw e;
         }
-        sizeBytes = fresh.sizeBytes;
         entries = live.size();
         LOG.info("log {}: compacted to {} entries, {} bytes", path, entries, sizeBytes);
+        return offsets;
     }
 
     private void checkEntry(byte[] e) {
