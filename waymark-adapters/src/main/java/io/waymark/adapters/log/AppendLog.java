@@ -304,19 +304,23 @@ public final class AppendLog implements AutoCloseable {
      * new file: callers verify what they decode and look the offset up again.
      */
     public byte[] read(long offset) throws IOException {
-        DataFile ch = channel;
         long size = sizeBytes;
+        int f0 = format;
         if (offset < HEADER.length || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
-        FrameReader.Frame f = new FrameReader(ch, size, format, entryBytesMax).at(offset);
-        return switch (f) {
-            case FrameReader.Frame.Good g -> {
-                byte[] b = new byte[g.payload().remaining()];
-                g.payload().get(b);
-                yield b;
-            }
-            case FrameReader.Frame.Torn t -> throw new LogDamagedException(path, offset, t.reason() + " in an entry read back");
-            case FrameReader.Frame.Damaged d -> throw new LogDamagedException(path, offset, d.reason() + " in an entry read back");
-        };
+        // A handle of its own: a FileChannel closes for everyone when a thread blocked in it is
+        // interrupted, and a reader thread (an HTTP request timing out) must never close the writer's.
+        try (DataFile ch = dir.open(name)) {
+            FrameReader.Frame f = new FrameReader(ch, Math.min(size, ch.size()), f0, entryBytesMax).at(offset);
+            return switch (f) {
+                case FrameReader.Frame.Good g -> {
+                    byte[] b = new byte[g.payload().remaining()];
+                    g.payload().get(b);
+                    yield b;
+                }
+                case FrameReader.Frame.Torn t -> throw new LogDamagedException(path, offset, t.reason() + " in an entry read back");
+                case FrameReader.Frame.Damaged d -> throw new LogDamagedException(path, offset, d.reason() + " in an entry read back");
+            };
+        }
     }
 
 

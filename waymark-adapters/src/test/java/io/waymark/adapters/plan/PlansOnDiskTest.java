@@ -70,6 +70,24 @@ class PlansOnDiskTest {
     }
 
     @Test
+    void anInterruptedReaderDoesNotCloseTheWritersFile() throws IOException {
+        try (FilePlanStore store = FilePlanStore.open(dir)) {
+            store.publish(Generation.ZERO, PlanWorkload.draft(1));
+            store.publish(Generation.of(1), PlanWorkload.draft(2));
+            Thread.currentThread().interrupt(); // as an HTTP request that timed out
+            try {
+                store.read(Generation.of(1));
+            } catch (StoreUnavailableException expected) {
+                // the interrupted read may fail; it must not take the store down with it
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(store.publish(Generation.of(2), PlanWorkload.draft(3))).isInstanceOf(PublishOutcome.Published.class);
+            assertThat(store.read(Generation.of(1))).isPresent();
+        }
+    }
+
+    @Test
     void aRetainedPlanThatRotsAfterOpenIsReportedAndTheLatestIsUnaffected() throws IOException {
         long secondEnds;
         try (FilePlanStore store = FilePlanStore.open(dir)) {
