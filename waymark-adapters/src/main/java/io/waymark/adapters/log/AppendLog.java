@@ -172,8 +172,9 @@ public final class AppendLog implements AutoCloseable {
 
     /**
      * The file's format from its header, or 0 when the header is torn: the file is shorter than a
-     * header and a prefix of one, or all zeros (the header is fsynced before any entry is appended, so
-     * no entry was ever acknowledged behind a torn one). Anything else is not ours, or damaged.
+     * header and a prefix of one, or at most a header's worth of zeros (the header is fsynced before
+     * any entry is appended, so no entry was ever acknowledged behind a torn one). Anything else is
+     * not ours, or damaged.
      */
     private static int headerFormat(DataFile ch, long fileBytes, String path) throws IOException {
         int n = (int) Math.min(fileBytes, HEADER.length);
@@ -183,7 +184,10 @@ public final class AppendLog implements AutoCloseable {
         if (n == HEADER.length && Arrays.equals(h, HEADER)) return 2;
         if (n == HEADER.length && Arrays.equals(h, HEADER_V1)) return 1;
         if (n < HEADER.length && (Arrays.equals(h, Arrays.copyOf(HEADER, n)) || Arrays.equals(h, Arrays.copyOf(HEADER_V1, n)))) return 0;
-        if (allZero(ch, fileBytes)) return 0;
+        // Zeros only where a header write's size reached the disk without its data. A longer file of
+        // zeros is damage: a header is fsynced before the file gets its name, so entries behind it
+        // may have been acknowledged.
+        if (fileBytes <= HEADER.length && allZero(ch, fileBytes)) return 0;
         throw new LogDamagedException(path, 0, 0, "not a Waymark log (bad header)");
     }
 
