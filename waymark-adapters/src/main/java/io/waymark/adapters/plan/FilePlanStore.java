@@ -147,8 +147,9 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             case GenerationFloor.Read.Damaged d -> {
                 if (latest.equals(Generation.ZERO)) {
                     throw new LogCorruptException(d.reason() + ", and " + dir.describe(LOG_FILE) + " holds no plan: which generations were handed out is unknown."
-                            + " What to do: find the highest generation served (the stamps in the record store, or status), then remove "
-                            + dir.describe(GenerationFloor.FILE) + " and publish until the generation is above it, or restore both files from a backup.");
+                            + " What to do: restore " + dir.describe(LOG_FILE) + " or " + dir.describe(GenerationFloor.FILE) + " from a backup. If there is none,"
+                            + " remove " + dir.describe(GenerationFloor.FILE) + ": generations then start again at 1, and an endpoint that served a higher"
+                            + " generation keeps its records (its high-water refuses older plans) until a plan above that generation is published.");
                 }
                 LOG.warn("{}; plans.log is intact, so the floor is rebuilt from its latest generation {}", d.reason(), latest);
                 yield GenerationFloor.Value.NONE;
