@@ -92,7 +92,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         this.state = state;
     }
 
-    /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn or corrupt tail. */
+    /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn tail; a damaged log refuses ({@link LogDamagedException}). */
     public static FilePlanStore open(Path dir) throws IOException {
         return open(FileDataDir.open(dir));
     }

@@ -109,7 +109,8 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     /**
      * Opens (or creates) the store in {@code dir}: replays the log (cutting a torn tail, see
      * {@link AppendLog}), publishes the full replayed state to {@code sink} once, and only then
-     * returns a store that accepts writes.
+     * returns a store that accepts writes. A damaged log refuses with
+     * {@link io.waymark.adapters.log.LogDamagedException} and is left as it is; see {@link #salvage}.
      */
     public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
         return open(FileDataDir.open(dir), sink);
