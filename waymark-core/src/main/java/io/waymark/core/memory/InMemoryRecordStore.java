@@ -69,7 +69,7 @@ public final class InMemoryRecordStore implements RecordStore {
     public synchronized List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
         List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
         for (ConditionalApply a : applies) outcomes.add(applyIfNewer(a.endpoint(), a.expected(), a.next(), a.records()));
-        assert outcomes.size() == applies.size();
+        if (outcomes.size() != applies.size()) throw new IllegalStateException("one outcome per apply: " + outcomes.size() + " for " + applies.size());
         return outcomes;
     }
 
