@@ -114,7 +114,9 @@ public final class AppendLog implements AutoCloseable {
                     // The name itself may still be an unsynced create or rename (a compaction that failed
                     // at its directory fsync): make it durable before anything appended to it is acknowledged.
                     dir.sync();
-                    return recover(dir, name, entryBytesMax, format, ch, fileBytes, replay);
+                    AppendLog log = recover(dir, name, entryBytesMax, format, ch, fileBytes, replay);
+                    removeLeftovers(dir, name);
+                    return log;
                 }
                 tornHeaderBytes = fileBytes;
             } catch (IOException | RuntimeException | Error e) {
@@ -128,6 +130,19 @@ public final class AppendLog implements AutoCloseable {
         DataFile ch = create(dir, name);
         Recovery r = tornHeaderBytes > 0 ? new Recovery(0, HEADER.length, tornHeaderBytes, "torn header") : Recovery.clean(0, HEADER.length);
         return new AppendLog(dir, name, entryBytesMax, FORMAT, ch, HEADER.length, 0, r);
+    }
+
+    /**
+     * Deletes what a crash left of a creation or a compaction that never reached its rename: this log
+     * is the current one, so they hold nothing that is not in it (or was never acknowledged).
+     */
+    private static void removeLeftovers(DataDir dir, String name) throws IOException {
+        List<String> leftovers = List.of(name + ".new", name + ".compact", name + ".compact.new");
+        for (String n : dir.list()) { // bounded by the directory's size
+            if (!leftovers.contains(n)) continue;
+            dir.delete(n);
+            LOG.info("log {}: removed {} left by an interrupted creation or compaction", dir.describe(name), n);
+        }
     }
 
     /**

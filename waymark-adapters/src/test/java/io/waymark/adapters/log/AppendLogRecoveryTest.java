@@ -136,6 +136,16 @@ class AppendLogRecoveryTest {
     }
 
     @Test
+    void openRemovesWhatAnInterruptedCompactionLeft() throws IOException {
+        write(2);
+        Files.write(dir.resolve(NAME + ".compact"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve(NAME + ".compact.new"), new byte[] {1});
+        Files.write(dir.resolve("unrelated"), new byte[] {1});
+        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).hasSize(2);
+        assertThat(FileDataDir.open(dir).list()).containsExactly(NAME, "unrelated");
+    }
+
+    @Test
     void aFormatOneLogIsReadAppendedToAndCompactedToFormatTwo() throws IOException {
         // Format 1 frames as the previous release wrote them.
         ByteBuffer file = ByteBuffer.allocate(1024);
