@@ -44,8 +44,8 @@ public final class ServingGate implements ServingSink {
             if (why.isEmpty()) {
                 servable.put(endpoint, records);
             } else if (skipped.putIfAbsent(endpoint, why.get()) == null) {
-                LOG.warn("endpoint {} is in the record store but not served: {}; it is skipped until retired (remove it from the record log by"
-                        + " leaving it out of the configuration)", endpoint, why.get());
+                LOG.warn("endpoint {} is in the record store but not served: {}; skipped from serving (it leaves the record store when"
+                        + " it is retired, which happens to endpoints that are not configured)", endpoint, why.get());
             }
         });
         authority.applyManaged(servable);

@@ -99,6 +99,12 @@ class StoreFailureRecoveryTest {
                     assertThat(s.path("stores").size()).as(s::toString).isEqualTo(2);
                     for (JsonNode store : s.path("stores")) assertThat(store.path("state").asText()).as(s::toString).isEqualTo("UP");
                 });
+                // Once in metrics too: one failure episode of the plan store, however many reopen attempts it took.
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).containsPattern("waymark_store_failures_total\\{[^}]*store=\"plans\"[^}]*\\} 1\\.0")
+                        .containsPattern("waymark_store_up\\{store=\"plans\"\\} 1\\.0")
+                        .containsPattern("waymark_store_reopen_attempts_total\\{store=\"plans\"\\} [1-9]");
                 d.stop();
             }
         }
