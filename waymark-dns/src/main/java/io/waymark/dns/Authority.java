@@ -5,6 +5,7 @@ import io.waymark.core.model.RecordSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -57,6 +58,24 @@ public final class Authority {
     /** See {@link ServingSnapshot#unservable}: asked before anything about an endpoint becomes durable. */
     public Optional<String> unservable(Endpoint endpoint) {
         return current.get().unservable(endpoint);
+    }
+
+    /**
+     * As {@link #applyManaged(Map)}, and in the same snapshot stops serving the managed records of
+     * {@code removed} (endpoints retired from the configuration; the two sets are disjoint). A
+     * removed name answers NODATA from then on. Wire it as {@code ServingSink.removing(authority::applyManaged)}.
+     */
+    public void applyManaged(Map<Endpoint, RecordSet> changes, Set<Endpoint> removed) {
+        if (changes == null || removed == null) throw new IllegalArgumentException("changes and removed must not be null");
+        if (removed.isEmpty()) {
+            applyManaged(changes);
+            return;
+        }
+        synchronized (writerLock) {
+            ServingSnapshot s = current.get();
+            ServingSnapshot next = (changes.isEmpty() ? s : s.withManaged(changes, variantTables)).withoutManaged(removed);
+            current.set(next);
+        }
     }
 
     public Optional<RecordSet> managed(Endpoint endpoint) {

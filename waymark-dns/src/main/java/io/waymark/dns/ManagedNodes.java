@@ -82,6 +82,27 @@ final class ManagedNodes {
         return null;
     }
 
+    /** The nodes that stop serving retired endpoints, and how many endpoints were managed before. */
+    record Removals(List<NameNode> nodes, int unmanaged) {}
+
+    /**
+     * Replacements that drop the managed records (A, AAAA and the managed record set) of each
+     * retired endpoint, keeping whatever else the zone file has at that name; the name then answers
+     * NODATA. Endpoints not managed now are skipped (a retirement is idempotent).
+     */
+    static Removals remove(NameTable table, java.util.Set<Endpoint> removed) {
+        List<NameNode> nodes = new ArrayList<>(removed.size());
+        for (Endpoint endpoint : removed) {
+            byte[] key = WireNames.key(endpoint.name());
+            NameNode existing = table.find(key);
+            if (existing == null || existing.managed() == null) continue;
+            List<RRsetWire> kept = new ArrayList<>(existing.rrsets().length);
+            for (RRsetWire r : existing.rrsets()) if (r.type() != Type.A && r.type() != Type.AAAA) kept.add(r);
+            nodes.add(new NameNode(key, existing.zone(), existing.kind(), kept.toArray(new RRsetWire[0]), existing.cnameTarget(), existing.referral(), null));
+        }
+        return new Removals(nodes, nodes.size());
+    }
+
     private static NameNode lookup(NameTable table, Map<Key, NameNode> upserts, Key key) {
         NameNode pending = upserts.get(key);
         return pending != null ? pending : table.find(key.bytes(), key.hash());

@@ -66,6 +66,13 @@ public final class ServingSnapshot {
         return Optional.ofNullable(ManagedNodes.problem(table, endpoint));
     }
 
+    /** This snapshot with the managed records of {@code removed} dropped (retired endpoints). */
+    ServingSnapshot withoutManaged(java.util.Set<Endpoint> removed) {
+        ManagedNodes.Removals removals = ManagedNodes.remove(table, removed);
+        if (removals.nodes().isEmpty()) return this;
+        return new ServingSnapshot(zones, table.with(removals.nodes()), options, managedCount - removals.unmanaged());
+    }
+
     public Optional<RecordSet> managed(Endpoint endpoint) {
         NameNode node = table.find(WireNames.key(endpoint.name()));
         return node == null ? Optional.empty() : Optional.ofNullable(node.managed());

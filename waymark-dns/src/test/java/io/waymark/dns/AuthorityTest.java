@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -150,5 +151,27 @@ class AuthorityTest {
         reader.join(10_000);
         assertThat(torn.get()).isNull();
         assertThat(authority.managed(a).orElseThrow().ttlSeconds()).isEqualTo(2_000);
+    }
+
+    /** Defect 9 (serving half): a retired endpoint is no longer served, in the same snapshot as other changes. */
+    @Test
+    void aRetiredEndpointAnswersNothingAndOtherChangesLandInTheSameSnapshot() throws Exception {
+        Authority authority = authority();
+        Endpoint old = Endpoint.of("old.waymark.test.");
+        Endpoint api = Endpoint.of("api.waymark.test.");
+        Endpoint www = Endpoint.of("www.example.test.");
+        authority.applyManaged(Map.of(old, records(20, "192.0.2.1"), www, records(20, "198.51.100.1")));
+        long managed = authority.current().managedCount();
+
+        authority.applyManaged(Map.of(api, records(20, "192.0.2.2")), Set.of(old, www, Endpoint.of("never.waymark.test.")));
+        assertThat(authority.managed(old)).isEmpty();
+        Message gone = ask(authority, "old.waymark.test.", Type.A);
+        assertThat(gone.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(gone.getSection(Section.ANSWER)).isEmpty();
+        assertThat(ask(authority, "api.waymark.test.", Type.A).getSection(Section.ANSWER)).hasSize(1);
+        // A name from a zone file keeps its other records.
+        assertThat(ask(authority, "www.example.test.", Type.A).getSection(Section.ANSWER)).isEmpty();
+        assertThat(ask(authority, "www.example.test.", Type.TXT).getSection(Section.ANSWER)).hasSize(1);
+        assertThat(authority.current().managedCount()).isEqualTo(managed - 2 + 1);
     }
 }

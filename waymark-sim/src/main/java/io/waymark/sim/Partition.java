@@ -37,7 +37,7 @@ public final class Partition {
     }
 
     private void gate(String what) {
-        if (sim.nowMillis() < untilMillis) throw new StoreUnavailableException(process + " is partitioned from the " + what);
+        if (sim.nowMillis() < untilMillis) throw new InjectedStoreError(process + " is partitioned from the " + what);
     }
 
     public PlanStore plans(PlanStore inner) {

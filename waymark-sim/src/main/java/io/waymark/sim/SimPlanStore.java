@@ -9,6 +9,7 @@ import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A plan store with latency, slowness and injected errors, over core's in-memory store. The fault is
@@ -38,11 +39,20 @@ public final class SimPlanStore implements PlanStore {
         return writes;
     }
 
+    private Consumer<Plan> onPublished = p -> {};
+
+    /** Tells {@code listener} of every plan this store hands out (the whole-system run's I6 ledger). */
+    public void onPublished(Consumer<Plan> listener) {
+        this.onPublished = listener;
+    }
+
     @Override
     public PublishOutcome publish(Generation expectedLatest, PlanDraft draft) {
         latency.call("publish");
         writes++;
-        return truth.publish(expectedLatest, draft);
+        PublishOutcome o = truth.publish(expectedLatest, draft);
+        if (o instanceof PublishOutcome.Published p) onPublished.accept(p.plan());
+        return o;
     }
 
     @Override

@@ -50,6 +50,13 @@ public final class SimRecordStore implements RecordStore {
     }
 
     @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        latency.call("retire ", endpoint);
+        writes++;
+        return truth.retire(endpoint, expected);
+    }
+
+    @Override
     public Set<Endpoint> endpoints() {
         latency.call("endpoints");
         return truth.endpoints();

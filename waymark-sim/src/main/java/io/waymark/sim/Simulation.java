@@ -95,8 +95,29 @@ public final class Simulation {
      * Returns the number of events executed.
      */
     public long run(long untilMillis, long eventsMax, Runnable afterEach) {
+        if (running) throw new IllegalStateException("run is not re-entrant; a blocked caller uses block()");
+        running = true;
+        this.afterEach = afterEach;
+        this.eventsLeft = eventsMax;
+        this.runUntilMillis = untilMillis;
+        try {
+            return loop(untilMillis);
+        } finally {
+            running = false;
+        }
+    }
+
+    private boolean running = false;
+    private Runnable afterEach = () -> {};
+    private long eventsLeft = 0;
+    private long runUntilMillis = 0;
+    private int blockedDepth = 0;
+    /** How deep blocked callers may nest (an operator stalled inside a call while another stalls inside its own). */
+    public static final int BLOCKED_DEPTH_MAX = 3;
+
+    private long loop(long untilMillis) {
         long ran = 0;
-        while (!queue.isEmpty() && ran < eventsMax && !stopped) {
+        while (!queue.isEmpty() && eventsLeft > 0 && !stopped) {
             Event e = queue.peek();
             if (e.atMillis() > untilMillis) break;
             queue.poll();
@@ -105,9 +126,32 @@ public final class Simulation {
             e.action().run();
             ran++;
             executed++;
+            eventsLeft--;
             afterEach.run();
         }
         return ran;
+    }
+
+    /**
+     * The current event's actor is blocked inside a synchronous call (an operator's HTTP request stalled
+     * between reading and writing the flags) for {@code millis}: every other event due meanwhile runs now,
+     * then virtual time is {@code millis} later and the caller goes on. This is how real code that makes
+     * several store calls in one method is interleaved with the rest of the world without threads.
+     * Returns false (and does not block) when run() is not active or blocked callers already nest
+     * {@value #BLOCKED_DEPTH_MAX} deep.
+     */
+    public boolean block(long millis) {
+        if (millis < 0) throw new IllegalArgumentException("negative block " + millis);
+        if (!running || blockedDepth >= BLOCKED_DEPTH_MAX || stopped) return false;
+        long until = Math.min(Math.addExact(nowMillis, millis), runUntilMillis);
+        blockedDepth++;
+        try {
+            loop(until);
+        } finally {
+            blockedDepth--;
+        }
+        if (!stopped && eventsLeft > 0) nowMillis = Math.max(nowMillis, until);
+        return true;
     }
 
     private boolean stopped = false;

@@ -42,7 +42,7 @@ public final class StoreLatency {
         if (faults.errorProbability() > 0 && sim.random().nextDouble() < faults.errorProbability()) {
             failures++;
             if (sim.tracing()) sim.log(storeName, "injected error on " + operation + argument);
-            throw new StoreUnavailableException(storeName + ": injected error on " + operation + argument);
+            throw new InjectedStoreError(storeName + ": injected error on " + operation + argument);
         }
     }
 

@@ -129,6 +129,13 @@ public final class AppendLog implements AutoCloseable {
         try (DataFile t = dir.open(tmp)) {
             t.write(ByteBuffer.wrap(HEADER), 0);
             t.force();
+        } catch (IOException e) {
+            try {
+                dir.delete(tmp); // never leave a half-made file behind
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
         dir.rename(tmp, name);
         dir.sync(); // the new file's name must survive a crash too

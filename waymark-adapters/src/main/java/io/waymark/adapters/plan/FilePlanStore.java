@@ -4,6 +4,8 @@ import io.waymark.adapters.fs.DataDir;
 import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.AppendLog;
 import io.waymark.adapters.log.CompactionFailedException;
+import io.waymark.adapters.log.LogCorruptException;
+import io.waymark.adapters.log.LogDamagedException;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * (with a warning), not dropped: enactors verify hashes themselves and refuse it, and the next
  * publish supersedes it, whereas silently dropping it could move the latest pointer backwards.
  *
+ * <p>Generations (I6): publishes hand out generations within a block reserved durably in
+ * {@code plans.floor} beside the log ({@link GenerationFloor}), so that after the log is lost,
+ * moved aside, or found damaged, the next publish still lands above every generation ever handed out
+ * (it may then skip generations). A damaged log makes open refuse (corruption is never truncation).
+ *
  * <p>On an I/O failure the store refuses all further calls ({@link StoreUnavailableException}) until
  * reopened: after a failed fsync the durable state is unknown until the log is scanned again.
  */
@@ -46,6 +53,8 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FilePlanStore.class);
     public static final String LOG_FILE = "plans.log";
     static final int ENTRY_BYTES_MAX = 256 << 20;
+    /** Generations reserved per floor write: one atomic floor write (two fsyncs) per this many publishes. */
+    static final long RESERVATION_GENERATIONS = 1024;
     /** Compaction only pays once deleted plans take this much space, and more than live ones. */
     static final long COMPACTION_DEAD_BYTES_MIN = 4L << 20;
 
@@ -54,7 +63,10 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
 
     private final PlanCodec codec = new PlanCodec();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final DataDir dir;
     private final AppendLog log;
+    /** Guarded by writeLock: generations reserved so far and the least one to hand out next. */
+    private GenerationFloor.Value floor;
     private volatile State state;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -63,7 +75,9 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     private final long compactionDeadBytesMin;
     private boolean compactionFailureReported;
 
-    private FilePlanStore(AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin) {
+    private FilePlanStore(DataDir dir, AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin, GenerationFloor.Value floor) {
+        this.dir = dir;
+        this.floor = floor;
         this.log = log;
         this.compactionDeadBytesMin = compactionDeadBytesMin;
         this.state = state;
@@ -87,6 +101,63 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
 
     /** As {@link #open(DataDir)}, with a compaction threshold tests can make small. */
     public static FilePlanStore open(DataDir dir, long compactionDeadBytesMin) throws IOException {
+        GenerationFloor.Read floorRead = GenerationFloor.read(dir);
+        Replayed r;
+        try {
+            r = replay(dir);
+        } catch (LogDamagedException e) {
+            // The log can no longer say which reserved generations were handed out. Whatever the
+            // operator does next (move it aside, restore a backup), publishes must land above them.
+            if (floorRead instanceof GenerationFloor.Read.Good g) {
+                try {
+                    GenerationFloor.write(dir, g.value().distrustLog());
+                } catch (IOException w) {
+                    e.addSuppressed(w);
+                }
+            }
+            throw e;
+        }
+        try {
+            GenerationFloor.Value floor = floorAfterReplay(dir, floorRead, r.state().latest());
+            LOG.info("plan store {}: {} plans, latest {}, flags {}, generation floor {}", dir.describe(LOG_FILE), r.state().plans().size(), r.state().latest(), r.state().flags(), floor);
+            return new FilePlanStore(dir, r.log(), r.state(), r.sizes(), compactionDeadBytesMin, floor);
+        } catch (IOException | RuntimeException e) {
+            r.log().close();
+            throw e;
+        }
+    }
+
+    /**
+     * The floor to hand out generations above. A log without any plan while generations were
+     * reserved was lost or moved aside: nothing reserved may be handed out again. A damaged floor
+     * beside an intact log is rebuilt from the log (the log then knows every generation handed out).
+     */
+    private static GenerationFloor.Value floorAfterReplay(DataDir dir, GenerationFloor.Read read, Generation latest) throws IOException {
+        GenerationFloor.Value floor = switch (read) {
+            case GenerationFloor.Read.Absent a -> GenerationFloor.Value.NONE;
+            case GenerationFloor.Read.Good g -> g.value();
+            case GenerationFloor.Read.Damaged d -> {
+                if (latest.equals(Generation.ZERO)) {
+                    throw new LogCorruptException(d.reason() + ", and " + dir.describe(LOG_FILE) + " holds no plan: which generations were handed out is unknown."
+                            + " What to do: find the highest generation served (the stamps in the record store, or status), then remove "
+                            + dir.describe(GenerationFloor.FILE) + " and publish until the generation is above it, or restore both files from a backup.");
+                }
+                LOG.warn("{}; plans.log is intact, so the floor is rebuilt from its latest generation {}", d.reason(), latest);
+                yield GenerationFloor.Value.NONE;
+            }
+        };
+        if (latest.equals(Generation.ZERO) && floor.reserved() > 0 && floor.nextMin() <= floor.reserved()) {
+            floor = floor.distrustLog();
+            LOG.warn("plan store {}: the log holds no plan but generations up to {} were reserved; the next publish gets generation {} or later", dir.describe(LOG_FILE), floor.reserved(), floor.nextMin());
+            GenerationFloor.write(dir, floor);
+        }
+        return floor;
+    }
+
+    /** What replaying the log rebuilt. */
+    private record Replayed(AppendLog log, State state, Map<Generation, Integer> sizes) {}
+
+    private static Replayed replay(DataDir dir) throws IOException {
         PlanCodec codec = new PlanCodec();
         TreeMap<Generation, Plan> plans = new TreeMap<>();
         Map<Generation, Integer> sizes = new HashMap<>();
@@ -128,8 +199,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             log.close();
             throw new IllegalStateException("plan log deletes its latest plan " + latest[0]);
         }
-        LOG.info("plan store {}: {} plans, latest {}, flags {}", dir.describe(LOG_FILE), plans.size(), latest[0], flags[0]);
-        return new FilePlanStore(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes, compactionDeadBytesMin);
+        return new Replayed(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes);
     }
 
     private static byte[] toArray(ByteBuffer buffer) {
@@ -145,7 +215,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         try {
             State s = usable();
             if (!s.latest().equals(expectedLatest)) return new PublishOutcome.Conflict(s.latest());
-            Plan plan = Plan.publish(s.latest().next(), draft);
+            Plan plan = Plan.publish(nextGeneration(s.latest()), draft);
             byte[] bytes = codec.publish(plan);
             if (bytes.length > ENTRY_BYTES_MAX) throw new IllegalArgumentException("plan of " + bytes.length + " bytes exceeds the plan store's limit of " + ENTRY_BYTES_MAX);
             durably(bytes);
@@ -158,6 +228,27 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * The generation to publish next: after the latest, at or above the floor's minimum, and within
+     * a durable reservation (reserving the next block first when needed), so that no generation is
+     * handed out twice even if plans.log is later lost (I6). Called under writeLock.
+     */
+    private Generation nextGeneration(Generation latest) {
+        long g = Math.max(latest.value() + 1, floor.nextMin());
+        if (g > floor.reserved()) {
+            GenerationFloor.Value reserved = new GenerationFloor.Value(floor.nextMin(), g + RESERVATION_GENERATIONS - 1);
+            try {
+                GenerationFloor.write(dir, reserved);
+            } catch (IOException e) {
+                failure = e;
+                LOG.error("plan store could not reserve generations in {}; refusing further work until reopened", dir.describe(GenerationFloor.FILE), e);
+                throw new StoreUnavailableException("plan store could not reserve generations; nothing was published", e);
+            }
+            floor = reserved;
+        }
+        return Generation.of(g);
     }
 
     @Override

@@ -28,6 +28,8 @@ import java.util.Map;
  *   u8 hashKind: 1 = SHA-256 as 32 raw bytes | 0 = u8 length + text (any other hash text),
  *   u32 ttlSeconds, u16 addressCount, per address: u8 addressLength (4|16), address, u32 weight
  * </pre>
+ * A retirement (tombstone) is a change with ttlSeconds 0 and no addresses: a record set is never
+ * empty, so older readers never wrote one and the layout needs no new version.
  * The log's CRC already guarantees these bytes are what was written; decoding still checks every
  * bound, because a bug in an older writer must not turn into an out-of-memory at start.
  */
@@ -58,7 +60,8 @@ final class ChangeCodec {
             }
             byte[] name = c.endpoint().name().getBytes(StandardCharsets.UTF_8);
             int bytes = 2 + name.length + 8 + lastHash.length + 4 + 2;
-            for (WeightedAddress a : c.records().addresses()) bytes += 1 + (a.isIpv4() ? 4 : 16) + 4;
+            List<WeightedAddress> addresses = c.isRetirement() ? List.of() : c.records().addresses();
+            for (WeightedAddress a : addresses) bytes += 1 + (a.isIpv4() ? 4 : 16) + 4;
             if (ENTRY_HEADER_BYTES + bytes > entryBytesMax) throw new IllegalArgumentException("record set of " + c.endpoint() + " does not fit a log entry of " + entryBytesMax + " bytes");
             if (b.position() + bytes > entryBytesMax) {
                 entries.add(finishEntry(b, count));
@@ -67,8 +70,8 @@ final class ChangeCodec {
             }
             if (b.remaining() < bytes) b = grow(b, bytes, entryBytesMax);
             b.putShort((short) name.length).put(name).putLong(c.stamp().generation().value()).put(lastHash);
-            b.putInt(c.records().ttlSeconds()).putShort((short) c.records().addresses().size());
-            for (WeightedAddress a : c.records().addresses()) {
+            b.putInt(c.isRetirement() ? 0 : c.records().ttlSeconds()).putShort((short) addresses.size());
+            for (WeightedAddress a : addresses) {
                 byte[] raw = a.address().getAddress();
                 b.put((byte) raw.length).put(raw).putInt(a.weight());
             }
@@ -144,7 +147,7 @@ final class ChangeCodec {
     }
 
     /**
-     * Reads one record set, reusing an identical one decoded earlier in the same entry: many endpoints
+     * Reads one record set (null for a retirement: no addresses), reusing an identical one decoded earlier in the same entry: many endpoints
      * usually point at the same pool of targets, and building a RecordSet (sorting, validating) costs
      * far more than comparing its bytes. Sharing also keeps one copy in memory instead of thousands.
      */
@@ -153,6 +156,10 @@ final class ChangeCodec {
         int ttl = b.getInt();
         int addressCount = Short.toUnsignedInt(b.getShort());
         if (addressCount > RecordSet.ADDRESSES_MAX) throw new IllegalArgumentException("record set of " + addressCount + " addresses");
+        if (addressCount == 0) {
+            if (ttl != 0) throw new IllegalArgumentException("a retirement carries ttl 0, not " + ttl);
+            return null;
+        }
         for (int j = 0; j < addressCount; j++) { // first pass: find the end, to look the bytes up
             int len = Byte.toUnsignedInt(b.get());
             if (len != 4 && len != 16) throw new IllegalArgumentException("address of " + len + " bytes");

@@ -7,6 +7,7 @@ import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.adapters.log.Recovery;
 import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
@@ -47,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * take back. Compare-and-sets evaluate against the newest state, so commits happen in exactly the
  * order they were decided; a read linearizes before any still-queued write, which has not returned yet.
  *
+ * <p><b>Retirement and high-water.</b> {@link #retire} writes a tombstone (group-committed like
+ * applies) and the sink stops serving the name in the same snapshot. The tombstone keeps the
+ * retired stamp, also across compactions, as the endpoint's high-water generation: no apply below it
+ * lands afterwards (a stale enactor cannot bring back an older plan).
+ *
+ * <p><b>Damage.</b> A damaged log makes {@link #open} refuse (corruption is never truncation);
+ * {@link #salvage} then serves every readable entry read-only while automation stays stopped.
+ *
  * <p><b>Failure.</b> If the log cannot be written or fsynced, or the sink refuses a commit, durable
  * state and memory may disagree: the store then fails every further call with
  * {@link StoreUnavailableException} until it is reopened, which recovers exactly the durable prefix.
@@ -66,6 +75,8 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     // Decision state, guarded by decideLock.
     private final Object decideLock = new Object();
     private final Map<Endpoint, StampedRecords> newest = new HashMap<>();
+    /** Retired endpoints and the stamp they were retired at: their high-water generation. */
+    private final Map<Endpoint, Stamp> newestRetired = new HashMap<>();
     private final ArrayDeque<Group> queued = new ArrayDeque<>();
     private long decidedSeq;
 
@@ -81,6 +92,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     // Touched only by the single flusher (or during open/close): the log and the durable, served state.
     private final AppendLog log;
     private final ConcurrentHashMap<Endpoint, StampedRecords> durable = new ConcurrentHashMap<>();
+    private final Map<Endpoint, Stamp> durableRetired = new HashMap<>();
     private final long compactionSlackBytes;
     private long liveBytesAtCompaction;
     private boolean compactionFailureReported;
@@ -118,22 +130,21 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         if (compactionSlackBytes < 0) throw new IllegalArgumentException("compactionSlackBytes must be >= 0");
         if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
         Map<Endpoint, StampedRecords> replayed = new HashMap<>();
+        Map<Endpoint, Stamp> retired = new HashMap<>();
         long[] entry = {0};
         AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
             entry[0]++;
             for (EndpointChange c : ChangeCodec.decode(bytes)) {
-                StampedRecords before = replayed.get(c.endpoint());
-                // I2 at rest: the log only ever records applies that moved an endpoint forward.
-                if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
-                    throw new IllegalStateException("record log entry " + entry[0] + " moves " + c.endpoint() + " from " + before.stamp() + " back to " + c.stamp());
-                }
-                replayed.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+                String refusal = replayOne(replayed, retired, c);
+                if (refusal != null) throw new IllegalStateException("record log entry " + entry[0] + " " + refusal);
             }
         });
         EmbeddedRecordStore store = new EmbeddedRecordStore(log, sink, compactionSlackBytes);
         try {
             store.newest.putAll(replayed);
             store.durable.putAll(replayed);
+            store.newestRetired.putAll(retired);
+            store.durableRetired.putAll(retired);
             Recovery r = log.recovery();
             LOG.info("record store {}: {} endpoints from {} log entries ({} bytes{})", dir.describe(LOG_FILE), replayed.size(), r.entriesKept(), r.bytesKept(),
                     r.cut() ? ", cut " + r.bytesCut() + " bytes: " + r.reason() : "");
@@ -164,6 +175,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     public static SalvagedRecordStore salvage(DataDir dir, ServingSink sink) throws IOException {
         if (sink == null) throw new IllegalArgumentException("sink must not be null (use ServingSink.NONE)");
         Map<Endpoint, StampedRecords> state = new HashMap<>();
+        Map<Endpoint, Stamp> retired = new HashMap<>();
         List<String> outOfOrder = new ArrayList<>();
         long[] undecodable = {0};
         SalvageReport log = AppendLog.salvage(dir, LOG_FILE, ENTRY_BYTES_MAX, bytes -> {
@@ -175,12 +187,9 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
                 return;
             }
             for (EndpointChange c : changes) {
-                StampedRecords before = state.get(c.endpoint());
-                if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
-                    if (outOfOrder.size() < SalvagedRecordStore.Report.OUT_OF_ORDER_LISTED_MAX) outOfOrder.add(c.endpoint() + " " + c.stamp().generation() + " after " + before.stamp().generation());
-                    continue;
-                }
-                state.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+                // A change that would break I2 is skipped, not fatal: other entries may be good.
+                String refusal = replayOne(state, retired, c);
+                if (refusal != null && outOfOrder.size() < SalvagedRecordStore.Report.OUT_OF_ORDER_LISTED_MAX) outOfOrder.add(refusal);
             }
         });
         SalvagedRecordStore.Report report = new SalvagedRecordStore.Report(log, undecodable[0], outOfOrder);
@@ -189,6 +198,31 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         sink.publish(full);
         if (report.damaged()) LOG.error("{}", report.summary());
         return new SalvagedRecordStore(state, report);
+    }
+
+    /**
+     * Applies one logged change to replayed state, checking I2 at rest: an apply moves an endpoint
+     * forward and never below its high-water; a retirement retires what is there (or, in a compacted
+     * log, just records the high-water). Returns why the change is refused, or null.
+     */
+    private static String replayOne(Map<Endpoint, StampedRecords> live, Map<Endpoint, Stamp> retired, EndpointChange c) {
+        StampedRecords before = live.get(c.endpoint());
+        if (c.isRetirement()) {
+            if (before != null && !before.stamp().equals(c.stamp())) return "retires " + c.endpoint() + " at " + c.stamp() + " but it holds " + before.stamp();
+            live.remove(c.endpoint());
+            retired.put(c.endpoint(), c.stamp());
+            return null;
+        }
+        if (before != null && !c.stamp().generation().isAfter(before.stamp().generation())) {
+            return "moves " + c.endpoint() + " from " + before.stamp() + " back to " + c.stamp();
+        }
+        Stamp high = retired.get(c.endpoint());
+        if (before == null && high != null && high.generation().isAfter(c.stamp().generation())) {
+            return "brings " + c.endpoint() + " back at " + c.stamp() + ", below its high-water " + high;
+        }
+        live.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+        retired.remove(c.endpoint());
+        return null;
     }
 
     @Override
@@ -220,9 +254,10 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             List<EndpointChange> changes = new ArrayList<>();
             for (ConditionalApply a : applies) {
                 StampedRecords current = newest.getOrDefault(a.endpoint(), StampedRecords.ABSENT);
-                ApplyOutcome outcome = decide(current.stamp(), a.expected(), a.next());
+                ApplyOutcome outcome = decide(current.stamp(), highWater(a.endpoint(), current), a.expected(), a.next());
                 if (outcome == ApplyOutcome.APPLIED) {
                     newest.put(a.endpoint(), new StampedRecords(a.next(), Optional.of(a.records())));
+                    newestRetired.remove(a.endpoint());
                     changes.add(new EndpointChange(a.endpoint(), a.next(), a.records()));
                 }
                 outcomes.add(outcome);
@@ -237,10 +272,49 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     }
 
     /** The compare-and-set rule of {@link RecordStore#applyIfNewer}, on stamps only. */
-    static ApplyOutcome decide(Stamp current, Stamp expected, Stamp next) {
+    static ApplyOutcome decide(Stamp current, Generation highWater, Stamp expected, Stamp next) {
         if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
+        if (highWater.isAfter(next.generation())) return ApplyOutcome.SUPERSEDED; // never land an older plan
         if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
         return ApplyOutcome.APPLIED;
+    }
+
+    /**
+     * The highest generation ever applied to the endpoint. Stamps in this store are never lost or
+     * unreadable, so it is the stamp's — or, once retired, the retired stamp's. Under decideLock.
+     */
+    private Generation highWater(Endpoint endpoint, StampedRecords current) {
+        if (!current.stamp().isNone()) return current.stamp().generation();
+        Stamp retired = newestRetired.get(endpoint);
+        return retired == null ? Generation.ZERO : retired.generation();
+    }
+
+    /**
+     * {@inheritDoc} Durable and no longer served when it returns true: the tombstone is one log
+     * entry (group-committed like applies) and the sink stops serving the name in the same snapshot.
+     * Refused up front (UnsupportedOperationException, nothing written) when the sink cannot remove.
+     */
+    @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        if (endpoint == null || expected == null) throw new IllegalArgumentException("endpoint and expected stamp must not be null");
+        if (!sink.removes()) throw new UnsupportedOperationException("the serving sink cannot stop serving " + endpoint + "; open the store with ServingSink.removing(...)");
+        boolean retired;
+        long waitFor;
+        synchronized (decideLock) {
+            checkUsable();
+            StampedRecords current = newest.get(endpoint);
+            Stamp now = current == null ? Stamp.NONE : current.stamp();
+            retired = now.equals(expected);
+            if (retired && current != null) {
+                newest.remove(endpoint);
+                newestRetired.put(endpoint, now);
+                queued.addLast(new Group(++decidedSeq, List.of(EndpointChange.retirement(endpoint, now))));
+            }
+            // As for applies: an answer, even "nothing to do", rests only on durable state.
+            waitFor = decidedSeq;
+        }
+        awaitDurable(waitFor);
+        return retired;
     }
 
     private void awaitDurable(long seq) {
@@ -294,19 +368,36 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         for (Group g : groups) all.addAll(g.changes());
         log.append(ChangeCodec.encode(all, ENTRY_BYTES_MAX));
         // Later changes to the same endpoint win: the map keeps the last one, in commit order.
-        Map<Endpoint, RecordSet> served = new LinkedHashMap<>(all.size() * 2);
-        for (EndpointChange c : all) served.put(c.endpoint(), c.records());
-        sink.publish(served);
+        Map<Endpoint, EndpointChange> last = new LinkedHashMap<>(all.size() * 2);
+        for (EndpointChange c : all) last.put(c.endpoint(), c);
+        Map<Endpoint, RecordSet> served = new LinkedHashMap<>(last.size() * 2);
+        Set<Endpoint> removed = new java.util.HashSet<>();
+        for (EndpointChange c : last.values()) {
+            if (c.isRetirement()) removed.add(c.endpoint());
+            else served.put(c.endpoint(), c.records());
+        }
+        if (removed.isEmpty()) sink.publish(served);
+        else sink.publish(served, removed);
         // Reads switch only after serving: read() never reports what DNS does not answer yet.
-        for (EndpointChange c : all) durable.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+        for (EndpointChange c : all) {
+            if (c.isRetirement()) {
+                durable.remove(c.endpoint());
+                durableRetired.put(c.endpoint(), c.stamp());
+            } else {
+                durable.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+                durableRetired.remove(c.endpoint());
+            }
+        }
         compactIfWorthwhile();
         return upTo;
     }
 
     private void compactIfWorthwhile() throws IOException {
         if (log.sizeBytes() <= 2 * liveBytesAtCompaction + compactionSlackBytes) return;
-        List<EndpointChange> live = new ArrayList<>(durable.size());
+        List<EndpointChange> live = new ArrayList<>(durable.size() + durableRetired.size());
         durable.forEach((e, s) -> live.add(new EndpointChange(e, s.stamp(), s.records().orElseThrow())));
+        // Retired endpoints keep their high-water across compactions (one small tombstone each).
+        durableRetired.forEach((e, s) -> live.add(EndpointChange.retirement(e, s)));
         try {
             log.rewrite(ChangeCodec.encode(live, ENTRY_BYTES_MAX));
             compactionFailureReported = false;

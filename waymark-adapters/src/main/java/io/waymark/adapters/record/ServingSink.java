@@ -4,6 +4,8 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Where the embedded record store hands durable changes for serving: the DNS server's authority
@@ -14,10 +16,16 @@ import java.util.Optional;
  * <p>The apply that triggered the call returns only after it: keep it quick, and never call the
  * store's writes from it (the caller waiting on this commit would wait on itself). An exception
  * means "not served": the store then fails until reopened, and reopening serves everything durable.
+ *
+ * <p>Retired endpoints ({@link io.waymark.core.port.RecordStore#retire}) reach the sink through
+ * {@link #publish(Map, Set)}, in the same call and snapshot as the commit's changes (the two sets are
+ * disjoint). A sink made from one method only ({@code authority::applyManaged}) cannot stop serving
+ * a name, so the store refuses retirements up front for it ({@link #removes()}); wire
+ * {@code ServingSink.removing(authority::applyManaged)} to serve them.
  */
 @FunctionalInterface
 public interface ServingSink {
-    ServingSink NONE = changed -> {};
+    ServingSink NONE = removing((changed, removed) -> {});
 
     void publish(Map<Endpoint, RecordSet> changed);
 
@@ -29,5 +37,37 @@ public interface ServingSink {
      */
     default Optional<String> unservable(Endpoint endpoint) {
         return Optional.empty();
+    }
+
+    /** Serves {@code changed} and stops serving {@code removed}, as one snapshot. */
+    default void publish(Map<Endpoint, RecordSet> changed, Set<Endpoint> removed) {
+        if (!removed.isEmpty()) throw new UnsupportedOperationException("this serving sink cannot stop serving " + removed);
+        publish(changed);
+    }
+
+    /** Whether {@link #publish(Map, Set)} can stop serving names (checked before a retirement is made durable). */
+    default boolean removes() {
+        return false;
+    }
+
+    /** A sink that serves changes and removals in one call, e.g. {@code removing(authority::applyManaged)}. */
+    static ServingSink removing(BiConsumer<Map<Endpoint, RecordSet>, Set<Endpoint>> sink) {
+        if (sink == null) throw new IllegalArgumentException("sink must not be null");
+        return new ServingSink() {
+            @Override
+            public void publish(Map<Endpoint, RecordSet> changed) {
+                sink.accept(changed, Set.of());
+            }
+
+            @Override
+            public void publish(Map<Endpoint, RecordSet> changed, Set<Endpoint> removed) {
+                sink.accept(changed, removed);
+            }
+
+            @Override
+            public boolean removes() {
+                return true;
+            }
+        };
     }
 }

@@ -15,6 +15,7 @@ public final class FaultyDir implements DataDir {
     private volatile String failWritesToSuffix;
     private volatile int forcesToFail;
     private volatile boolean full;
+    private final java.util.concurrent.atomic.AtomicLong renames = new java.util.concurrent.atomic.AtomicLong();
 
     public FaultyDir(Path dir) throws IOException {
         this.real = FileDataDir.open(dir);
@@ -30,6 +31,11 @@ public final class FaultyDir implements DataDir {
 
     public void full(boolean isFull) {
         full = isFull;
+    }
+
+    /** Renames so far (each atomic replace of a file is one). */
+    public long renames() {
+        return renames.get();
     }
 
     @Override
@@ -86,6 +92,7 @@ public final class FaultyDir implements DataDir {
 
     @Override
     public void rename(String from, String to) throws IOException {
+        renames.incrementAndGet();
         real.rename(from, to);
     }
 

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A serving sink that keeps what a DNS server would serve, and counts the snapshots it was asked for. */
+/** A serving sink that keeps what a DNS server would serve (removals too), and counts the snapshots it was asked for. */
 final class RecordingSink implements ServingSink {
     private final Map<Endpoint, RecordSet> served = new HashMap<>();
     final AtomicInteger publishes = new AtomicInteger();
@@ -15,6 +15,18 @@ final class RecordingSink implements ServingSink {
     public synchronized void publish(Map<Endpoint, RecordSet> changed) {
         publishes.incrementAndGet();
         served.putAll(changed);
+    }
+
+    @Override
+    public synchronized void publish(Map<Endpoint, RecordSet> changed, java.util.Set<Endpoint> removed) {
+        publishes.incrementAndGet();
+        served.putAll(changed);
+        served.keySet().removeAll(removed);
+    }
+
+    @Override
+    public boolean removes() {
+        return true;
     }
 
     synchronized Map<Endpoint, RecordSet> served() {

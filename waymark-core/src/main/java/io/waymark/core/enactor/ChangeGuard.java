@@ -24,7 +24,7 @@ import java.util.Set;
  *   served(F)  = Σ over endpoints E of the plan: |addresses of family F that E serves now|
  *   removed(F) = Σ over endpoints E of the plan: |those that the plan's record set for E lacks|
  *   emptied    = some endpoint E of the plan serves family F now and the plan's record set for E has none
- *   refuse     ⇔ !plan.forced ∧ (emptied ∨ ∃F: served(F) ≥ minServed ∧ removed(F) / served(F) > threshold)
+ *   refuse     ⇔ !plan.forced ∧ ((emptied ∧ threshold < 1) ∨ ∃F: served(F) ≥ minServed ∧ removed(F) / served(F) > threshold)
  * </pre>
  * Only removals count: adding addresses or changing weights never blanks anything. Endpoints that serve
  * nothing yet contribute nothing (a first rollout is never refused). Endpoints served but absent from the
@@ -131,7 +131,7 @@ public final class ChangeGuard {
     }
 
     private Optional<Refusal> refusal(String label, Map<AddressFamily, Long> served, Map<AddressFamily, Long> removed, List<String> emptied) {
-        if (!emptied.isEmpty()) {
+        if (!emptied.isEmpty() && threshold < 1.0) { // a threshold of 1 switches the guard off
             return Optional.of(new Refusal(RefusalReason.CHANGE_THRESHOLD, label + " leaves " + emptied.size() + " served answer(s) with no records, "
                     + emptied.subList(0, Math.min(5, emptied.size())) + "; publish it forced to apply it anyway"));
         }

@@ -4,6 +4,7 @@ import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanHash;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
@@ -91,10 +92,9 @@ public final class Enactor {
     /** Step 1 of a tick: reads and decisions only. Never writes. */
     public TickPlan prepare() {
         List<String> details = new ArrayList<>();
-        ControlFlags flags;
         Optional<Plan> maybeLatest;
         try {
-            flags = planStore.flags();
+            ControlFlags flags = planStore.flags();
             if (flags.paused()) return finished(TickStatus.PAUSED, Generation.ZERO, Optional.empty(), 0, details);
             maybeLatest = planStore.latest();
         } catch (StoreUnavailableException e) {
@@ -103,38 +103,58 @@ public final class Enactor {
         }
         if (maybeLatest.isEmpty()) return finished(TickStatus.NO_PLAN, Generation.ZERO, Optional.empty(), 0, details);
         Plan latest = maybeLatest.get();
-
-        Optional<Refusal> refusal = latest == verifiedPlan ? Optional.empty() : structuralRefusal(latest);
-        if (refusal.isEmpty()) verifiedPlan = latest;
         // Reads made by the change guard in THIS prepare are as fresh as the walk's own: reused below.
-        Map<Endpoint, StampedRecords> readNow = Map.of();
-        if (refusal.isEmpty() && !latest.forced()) {
-            if (!verdictFor.equals(latest.stamp())) {
-                try {
-                    readNow = readAll(latest);
-                    Map<Endpoint, Optional<RecordSet>> servedNow = new HashMap<>();
-                    readNow.forEach((e, sr) -> servedNow.put(e, sr.records()));
-                    verdict = changeGuard.assess(latest, servedNow).refusal();
-                    verdictFor = latest.stamp();
-                } catch (StoreUnavailableException e) {
-                    note(details, "record store (change guard): " + e.getMessage());
-                    return finished(TickStatus.STORE_UNAVAILABLE, latest.generation(), Optional.empty(), 1, details);
-                }
-            }
-            refusal = verdict;
+        Map<Endpoint, StampedRecords> readNow = new HashMap<>();
+        Optional<Refusal> refusal;
+        try {
+            refusal = guards(latest, readNow);
+        } catch (StoreUnavailableException e) {
+            note(details, "record store (change guard): " + e.getMessage());
+            return finished(TickStatus.STORE_UNAVAILABLE, latest.generation(), Optional.empty(), 1, details);
         }
         if (refusal.isPresent()) return finished(TickStatus.REFUSED, latest.generation(), refusal, 0, details);
-
         if (!orderFor.equals(latest.stamp())) {
             order = shuffled(new ArrayList<>(latest.recordSets().keySet()));
             orderFor = latest.stamp();
             cursor = 0;
         }
-        Stamp next = latest.stamp();
+        Walk walk = walk(latest, readNow, details);
+        recheckHeals(latest, walk, details);
+        return new TickPlan.Writes(id, latest, walk.applies, walk.counts.build(), details);
+    }
+
+    /**
+     * Structural guards (hash, non-empty record sets: cached per plan object) and the change threshold
+     * (cached per plan stamp; its full read of what is served is left in {@code readNow}).
+     */
+    private Optional<Refusal> guards(Plan latest, Map<Endpoint, StampedRecords> readNow) {
+        Optional<Refusal> refusal = latest == verifiedPlan ? Optional.empty() : structuralRefusal(latest);
+        if (refusal.isPresent()) return refusal;
+        verifiedPlan = latest;
+        if (latest.forced()) return Optional.empty();
+        if (!verdictFor.equals(latest.stamp())) {
+            readNow.putAll(readAll(latest));
+            Map<Endpoint, Optional<RecordSet>> servedNow = new HashMap<>();
+            readNow.forEach((e, sr) -> servedNow.put(e, sr.records()));
+            verdict = changeGuard.assess(latest, servedNow).refusal();
+            verdictFor = latest.stamp();
+        }
+        return verdict;
+    }
+
+    /** What the walk over this tick's share of endpoints found: applies, heals held for a re-check, counts. */
+    private static final class Walk {
+        final List<ConditionalApply> applies = new ArrayList<>();
+        final List<ConditionalApply> heals = new ArrayList<>();
+        final TickCounts.Builder counts = TickCounts.builder();
+        /** Hashes of plans read to explain stamps at or above the latest generation. */
+        final Map<Generation, Optional<PlanHash>> hashes = new HashMap<>();
+    }
+
+    /** Reads the stamps of this tick's share of endpoints (bounded) and decides for each. */
+    private Walk walk(Plan latest, Map<Endpoint, StampedRecords> readNow, List<String> details) {
+        Walk walk = new Walk();
         int share = Math.min(config.endpointsPerTickMax(), order.size());
-        List<ConditionalApply> applies = new ArrayList<>();
-        List<ConditionalApply> heals = new ArrayList<>();
-        int visited = 0, skipped = 0, deferred = 0, failed = 0, errors = 0;
         for (int i = 0; i < share; i++) {
             Endpoint endpoint = order.get(cursor);
             Stamp served;
@@ -143,41 +163,71 @@ public final class Enactor {
                 served = (known != null ? known : recordStore.read(endpoint)).stamp();
             } catch (StoreUnavailableException e) {
                 // The store is likely down: stop here and resume at this endpoint next tick.
-                visited++;
-                failed++;
-                errors++;
+                walk.counts.visited(1).failed(1).errors(1);
                 note(details, "record store read " + endpoint + ": " + e.getMessage());
                 break;
             }
-            visited++;
             cursor = (cursor + 1) % order.size();
-            if (served.generation().isAtLeast(latest.generation())) {
-                skipped++; // something at least as new is already served
-            } else {
-                ConditionalApply apply = new ConditionalApply(endpoint, served, next, latest.recordSets().get(endpoint));
-                (served.isNone() ? heals : applies).add(apply);
-            }
+            classify(latest, endpoint, served, walk, details);
         }
-        if (!heals.isEmpty()) {
-            // Generation 0 (missing, empty or unreadable stamp) is healed with the latest plan, the CAS
-            // comparing against the exact value read. An unreadable stamp has lost the generation it
-            // held, so the plan store cannot tell us whether our plan is older than it: a plan published
-            // between our read of the latest plan and our read of the stamp might be what it served.
-            // Re-reading the latest plan closes that window: if it is unchanged, every plan published
-            // before the stamp was read is at most ours. apply() re-checks the same before writing,
-            // because a generation-0 value can come back after a stall (ABA), see there.
-            boolean stillLatest;
+        return walk;
+    }
+
+    private void classify(Plan latest, Endpoint endpoint, Stamp served, Walk walk, List<String> details) {
+        if (served.equals(latest.stamp())) {
+            walk.counts.visited(1).skipped(1); // already serves the latest plan
+        } else if (!served.generation().isAtLeast(latest.generation())) {
+            ConditionalApply apply = new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint));
+            (served.isNone() ? walk.heals : walk.applies).add(apply);
+        } else if (explained(served, walk, details)) {
+            walk.counts.visited(1).skipped(1); // a plan published since we read the latest one, already served
+        } else {
+            // Above every plan in the store, or the latest generation with another hash: no plan explains
+            // it (the plan store lost plans, or the stamp is corrupt). Never taken for "newer": reported.
+            // The store's CAS refuses to write over a stamp this high; the next plan above heals it.
+            walk.counts.visited(1).foreign(1);
+            note(details, "foreign stamp at " + endpoint + ": serves " + served + " but the latest plan is " + latest.stamp()
+                    + " and no stored plan has that stamp (plan store rewound, or stamp corrupt); the next plan above " + served.generation() + " heals it");
+        }
+    }
+
+    /** True when the plan store holds a plan with exactly this stamp (read once per generation per tick). */
+    private boolean explained(Stamp served, Walk walk, List<String> details) {
+        Optional<PlanHash> known = walk.hashes.get(served.generation());
+        if (known == null) {
             try {
-                stillLatest = planStore.latest().map(p -> p.stamp().equals(next)).orElse(false);
+                known = planStore.read(served.generation()).map(Plan::hash);
             } catch (StoreUnavailableException e) {
-                errors++;
-                note(details, "plan store (heal re-check): " + e.getMessage());
-                stillLatest = false;
+                walk.counts.errors(1);
+                note(details, "plan store read " + served.generation() + ": " + e.getMessage());
+                return true; // unknown: leave it alone this tick, as a newer stamp always was
             }
-            if (stillLatest) applies.addAll(heals);
-            else deferred += heals.size();
+            walk.hashes.put(served.generation(), known);
         }
-        return new TickPlan.Writes(id, latest, applies, visited, skipped, deferred, failed, errors, details);
+        return known.map(h -> h.equals(served.planHash())).orElse(false);
+    }
+
+    /**
+     * Generation 0 (missing, empty or unreadable stamp) is healed with the latest plan, the CAS comparing
+     * against the exact value read. An unreadable stamp has lost the generation it held, so the plan
+     * store cannot tell us whether our plan is older than it: a plan published between our read of the
+     * latest plan and our read of the stamp might be what it served. Re-reading the latest plan closes
+     * that window: if it is unchanged, every plan published before the stamp was read is at most ours.
+     * apply() re-checks the same before writing, because a generation-0 value can come back after a stall
+     * (ABA), see there.
+     */
+    private void recheckHeals(Plan latest, Walk walk, List<String> details) {
+        if (walk.heals.isEmpty()) return;
+        boolean stillLatest;
+        try {
+            stillLatest = planStore.latest().map(p -> p.stamp().equals(latest.stamp())).orElse(false);
+        } catch (StoreUnavailableException e) {
+            walk.counts.errors(1);
+            note(details, "plan store (heal re-check): " + e.getMessage());
+            stillLatest = false;
+        }
+        if (stillLatest) walk.applies.addAll(walk.heals);
+        else walk.counts.visited(walk.heals.size()).deferred(walk.heals.size());
     }
 
     /**
@@ -191,73 +241,71 @@ public final class Enactor {
         if (!w.enactorId().equals(id)) throw new IllegalArgumentException("tick plan of " + w.enactorId() + " handed to " + id);
         Plan plan = w.plan();
         List<String> details = new ArrayList<>(w.errorDetails());
-        int errors = w.errors();
+        TickCounts.Builder counts = w.settled().toBuilder();
         List<ConditionalApply> all = w.applies();
-        int deferred = w.deferred();
         if (!all.isEmpty()) {
             boolean heals = all.stream().anyMatch(a -> a.expected().isNone());
             boolean stillLatest;
             try {
-                if (planStore.flags().paused()) return finished(TickStatus.PAUSED, plan.generation(), Optional.empty(), errors, details).result();
+                if (planStore.flags().paused()) return finished(TickStatus.PAUSED, plan.generation(), Optional.empty(), w.settled().errors(), details).result();
                 stillLatest = !heals || planStore.latest().map(p -> p.stamp().equals(plan.stamp())).orElse(false);
             } catch (StoreUnavailableException e) {
                 note(details, "plan store: " + e.getMessage());
-                return finished(TickStatus.STORE_UNAVAILABLE, plan.generation(), Optional.empty(), errors + 1, details).result();
+                return finished(TickStatus.STORE_UNAVAILABLE, plan.generation(), Optional.empty(), w.settled().errors() + 1, details).result();
             }
-            if (!stillLatest) {
-                // A heal compares against a generation-0 value, which carries no order: if the stamp was
-                // healed by someone else and then lost again (deleted by hand twice, truncated twice) while
-                // we stalled, our CAS would match (ABA) and write an older plan. Heals therefore only go
-                // out while our plan is still the latest; otherwise the next prepare heals with the newer one.
-                // Residual window: between this read and the write below (one apply call, no stall point).
-                List<ConditionalApply> kept = new ArrayList<>();
-                for (ConditionalApply a : all) {
-                    if (a.expected().isNone()) deferred++;
-                    else kept.add(a);
-                }
-                all = kept;
-            }
+            // A heal compares against a generation-0 value, which carries no order: if the stamp was
+            // healed by someone else and then lost again (deleted by hand twice, truncated twice) while
+            // we stalled, our CAS would match (ABA) and write an older plan. Heals therefore only go
+            // out while our plan is still the latest; otherwise the next prepare heals with the newer one.
+            // Residual window: between this read and the write below (one apply call, no stall point).
+            if (!stillLatest) all = withoutHeals(all, counts);
         }
-        int applied = 0, superseded = 0, conflicts = 0, healed = 0, failed = w.failed();
+        counts.visited(all.size());
         for (int from = 0; from < all.size(); from += config.applyBatchSize()) {
-            List<ConditionalApply> batch = all.subList(from, Math.min(all.size(), from + config.applyBatchSize()));
-            List<ApplyOutcome> outcomes;
-            try {
-                outcomes = recordStore.applyAllIfNewer(batch);
-            } catch (StoreUnavailableException e) {
-                // Outcome unknown: the next tick re-reads these endpoints before deciding anything.
-                failed += batch.size();
-                errors++;
-                note(details, "record store apply batch of " + batch.size() + ": " + e.getMessage());
-                continue;
-            }
-            if (outcomes.size() != batch.size()) throw new IllegalStateException("record store answered " + outcomes.size() + " outcomes for " + batch.size() + " applies");
-            for (int i = 0; i < batch.size(); i++) {
-                ConditionalApply a = batch.get(i);
-                switch (outcomes.get(i)) {
-                    case APPLIED -> {
-                        applied++;
-                        if (a.expected().isNone()) healed++;
+            applyBatch(plan, all.subList(from, Math.min(all.size(), from + config.applyBatchSize())), counts, details);
+        }
+        return new TickResult(id, TickStatus.WORKED, plan.generation(), Optional.empty(), counts.build(), details);
+    }
+
+    private static List<ConditionalApply> withoutHeals(List<ConditionalApply> all, TickCounts.Builder counts) {
+        List<ConditionalApply> kept = new ArrayList<>();
+        for (ConditionalApply a : all) {
+            if (a.expected().isNone()) counts.visited(1).deferred(1);
+            else kept.add(a);
+        }
+        return kept;
+    }
+
+    /** One group-committed batch; every apply in it lands in exactly one bucket of {@code counts}. */
+    private void applyBatch(Plan plan, List<ConditionalApply> batch, TickCounts.Builder counts, List<String> details) {
+        List<ApplyOutcome> outcomes;
+        try {
+            outcomes = recordStore.applyAllIfNewer(batch);
+        } catch (StoreUnavailableException e) {
+            // Outcome unknown: the next tick re-reads these endpoints before deciding anything.
+            counts.failed(batch.size()).errors(1);
+            note(details, "record store apply batch of " + batch.size() + ": " + e.getMessage());
+            return;
+        }
+        if (outcomes.size() != batch.size()) throw new IllegalStateException("record store answered " + outcomes.size() + " outcomes for " + batch.size() + " applies");
+        for (int i = 0; i < batch.size(); i++) {
+            ConditionalApply a = batch.get(i);
+            switch (outcomes.get(i)) {
+                case APPLIED -> counts.applied(1).healed(a.expected().isNone() ? 1 : 0);
+                case SUPERSEDED -> counts.superseded(1);
+                case CONFLICT -> {
+                    Landing landing = retryAfterConflict(plan, a.endpoint(), details);
+                    counts.conflicts(1 + landing.conflicts).errors(landing.errors);
+                    switch (landing.outcome) {
+                        case APPLIED -> counts.applied(1);
+                        case SUPERSEDED -> counts.superseded(1);
+                        case DEFERRED -> counts.deferred(1);
+                        case FAILED -> counts.failed(1);
                     }
-                    case SUPERSEDED -> superseded++;
-                    case CONFLICT -> {
-                        conflicts++;
-                        Landing landing = retryAfterConflict(plan, a.endpoint(), details);
-                        conflicts += landing.conflicts;
-                        errors += landing.errors;
-                        switch (landing.outcome) {
-                            case APPLIED -> applied++;
-                            case SUPERSEDED -> superseded++;
-                            case DEFERRED -> deferred++;
-                            case FAILED -> failed++;
-                        }
-                        if (landing.healed) healed++;
-                    }
+                    if (landing.healed) counts.healed(1);
                 }
             }
         }
-        return new TickResult(id, TickStatus.WORKED, plan.generation(), Optional.empty(), w.visited(), applied, superseded,
-                w.skipped(), conflicts, deferred, healed, failed, errors, details);
     }
 
     private enum Land { APPLIED, SUPERSEDED, DEFERRED, FAILED }

@@ -3,6 +3,9 @@ package io.waymark.core.enactor;
 /**
  * Limits and thresholds of one enactor.
  *
+ * <p>Build by name from {@link #DEFAULTS} with the {@code with…} methods rather than
+ * with six positional values.
+ *
  * @param endpointsPerTickMax   stamps read per tick at most (bounded work per tick); the enactor walks
  *                              its shuffled order from a cursor, so every endpoint of a plan is visited
  *                              within ceil(endpoints / endpointsPerTickMax) ticks
@@ -45,6 +48,10 @@ public record EnactorConfig(int endpointsPerTickMax, int applyBatchSize, int con
 
     public EnactorConfig withConflictRetriesMax(int v) {
         return new EnactorConfig(endpointsPerTickMax, applyBatchSize, v, changeThreshold, changeGuardMinServed, errorDetailsMax);
+    }
+
+    public EnactorConfig withErrorDetailsMax(int v) {
+        return new EnactorConfig(endpointsPerTickMax, applyBatchSize, conflictRetriesMax, changeThreshold, changeGuardMinServed, v);
     }
 
     public EnactorConfig withChangeThreshold(double v, int minServed) {

@@ -1,6 +1,7 @@
 package io.waymark.core.enactor;
 
 import io.waymark.core.model.Plan;
+import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ConditionalApply;
 import java.util.List;
 
@@ -19,22 +20,26 @@ public sealed interface TickPlan {
     }
 
     /**
-     * Conditional applies to make, each carrying the stamp read in prepare as its expected value.
-     * {@code visited} = applies.size() + skipped + deferred + failed ({@code deferred}: unreadable stamps
-     * not healed this tick because a newer plan appeared while preparing, see {@link Enactor#prepare()}).
+     * Conditional applies to make, each carrying the stamp read in prepare as its expected value, and
+     * {@code settled}: the endpoints prepare already settled itself (skipped, foreign, deferred — unreadable
+     * stamps not healed because a newer plan appeared, see {@link Enactor#prepare()} — or failed) with the
+     * errors it met. Endpoints visited = settled.visited() + applies.size().
      */
-    record Writes(String enactorId, Plan plan, List<ConditionalApply> applies, int visited, int skipped, int deferred, int failed,
-                  int errors, List<String> errorDetails) implements TickPlan {
+    record Writes(String enactorId, Plan plan, List<ConditionalApply> applies, TickCounts settled, List<String> errorDetails) implements TickPlan {
         public Writes {
-            if (enactorId == null || plan == null || applies == null || errorDetails == null) throw new IllegalArgumentException("writes parts must not be null");
+            if (enactorId == null || plan == null || applies == null || settled == null || errorDetails == null) throw new IllegalArgumentException("writes parts must not be null");
             applies = List.copyOf(applies);
             errorDetails = List.copyOf(errorDetails);
-            if (applies.size() + skipped + deferred + failed != visited) throw new IllegalArgumentException("visited endpoints must be accounted for");
-            io.waymark.core.model.Stamp stamp = plan.stamp();
+            if (settled.applied() + settled.superseded() + settled.conflicts() + settled.healed() != 0) throw new IllegalArgumentException("prepare writes nothing: " + settled);
+            Stamp stamp = plan.stamp();
             for (ConditionalApply a : applies) {
                 if (!a.next().equals(stamp)) throw new IllegalArgumentException("every apply carries the plan's stamp");
                 if (a.expected().generation().isAtLeast(plan.generation())) throw new IllegalArgumentException("apply planned for an endpoint already at " + a.expected());
             }
+        }
+
+        public int visited() {
+            return settled.visited() + applies.size();
         }
     }
 }

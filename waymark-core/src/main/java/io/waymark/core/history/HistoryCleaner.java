@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Deletes old plans from history; never touches records (DESIGN.md, "History clean-up").
@@ -18,12 +19,17 @@ import java.util.Optional;
  * <p>A plan P is deleted only if all of these hold:
  * <ol>
  * <li>P is not among the newest {@code retainNewest} stored plans (so never the latest);</li>
- * <li>P.generation is below every generation named by a stamp in a scan of the record store (so no
- *     stamp names P: I4);</li>
- * <li>every endpoint in P's content serves a generation above P's, read right before the delete (so no
- *     enactor, however stale, can still land P anywhere: a write of P to E succeeds only while E's stamp
- *     is older than P).</li>
+ * <li>P.generation is below every generation named by the stamp of a <b>live</b> endpoint (one of the
+ *     latest plan's) in a scan of the record store (so no live stamp names P: I4);</li>
+ * <li>every live endpoint in P's content serves a generation above P's, read right before the delete (so
+ *     no enactor, however stale, can still land P on a live endpoint: a write of P to E succeeds only
+ *     while E's stamp is older than P).</li>
  * </ol>
+ * <b>Why only live endpoints.</b> An endpoint dropped from the configuration is absent from the latest
+ * plan; its stamp stops moving forever, and counting it stopped clean-up forever (history grew without
+ * bound, issue 7 defect 9). Such an endpoint is retired explicitly, by a conditional tombstone in the
+ * record store ({@code RecordStore.retire}), which also refuses later applies to it; until then it keeps
+ * serving its materialised records, which never depend on a plan in history.
  * <b>Why a scan that is stale by the time of the delete is still safe.</b> Stamps only move forward:
  * applyIfNewer writes only when the stored generation is below the new one. So every generation read in
  * the scan (and in the re-check) is a lower bound on what that endpoint serves at any later time.
@@ -65,8 +71,10 @@ public final class HistoryCleaner {
         try {
             List<Generation> history = planStore.history();
             if (history.size() <= retainNewest) return new CleanupScan(Generation.ZERO, List.of(), Optional.empty());
-            // The lowest generation any stamp names right now (a lower bound from now on).
-            for (Endpoint e : recordStore.endpoints()) {
+            Optional<Plan> latest = planStore.latest();
+            if (latest.isEmpty()) return new CleanupScan(Generation.ZERO, List.of(), Optional.empty());
+            // The lowest generation any LIVE endpoint's stamp names right now (a lower bound from now on).
+            for (Endpoint e : latest.get().recordSets().keySet()) {
                 long g = recordStore.read(e).stamp().generation().value();
                 if (g > 0) oldestServed = Math.min(oldestServed, g);
             }
@@ -89,11 +97,12 @@ public final class HistoryCleaner {
         try {
             // Highest generation read per endpoint during this run; a lower bound from then on.
             Map<Endpoint, Long> seenAtLeast = new HashMap<>();
+            Set<Endpoint> live = planStore.latest().map(p -> p.recordSets().keySet()).orElse(Set.of());
             for (Generation g : scan.candidates()) {
                 if (deleted.size() >= deletesPerRunMax) break;
                 Optional<Plan> plan = planStore.read(g);
                 if (plan.isEmpty()) continue; // deleted meanwhile by another cleaner: idempotent
-                if (!everyEndpointServesNewer(plan.get(), seenAtLeast)) {
+                if (!everyLiveEndpointServesNewer(plan.get(), live, seenAtLeast)) {
                     keptUnserved++;
                     continue;
                 }
@@ -106,9 +115,10 @@ public final class HistoryCleaner {
     }
 
     /** Condition (3), read fresh (or known from an earlier fresh read in this run: stamps only grow). */
-    private boolean everyEndpointServesNewer(Plan plan, Map<Endpoint, Long> seenAtLeast) {
+    private boolean everyLiveEndpointServesNewer(Plan plan, Set<Endpoint> live, Map<Endpoint, Long> seenAtLeast) {
         long g = plan.generation().value();
         for (Endpoint e : plan.recordSets().keySet()) {
+            if (!live.contains(e)) continue; // left the configuration: retired by tombstone, never waited for
             Long known = seenAtLeast.get(e);
             if (known != null && known > g) continue;
             long now = recordStore.read(e).stamp().generation().value();

@@ -34,7 +34,8 @@ import java.util.TreeSet;
  *     exempt — it names no plan — and the highest seen is carried over for when it is healed.</li>
  * <li>I3: a stamp of generation g ≥ 1 whose plan is still readable: the stamp's hash is that plan's hash
  *     and the records equal that plan's record set for the endpoint.</li>
- * <li>I4: a stamp of generation g ≥ 1 names a plan the plan store still holds.</li>
+ * <li>I4: the stamp of generation g ≥ 1 of a live endpoint (one of the latest plan's) names a plan the
+ *     plan store still holds.</li>
  * </ul>
  */
 public final class Invariants {
@@ -45,6 +46,7 @@ public final class Invariants {
         Map<Endpoint, Generation> highest = new TreeMap<>(previous.highestServed());
         Map<Endpoint, Set<AddressFamily>> families = new TreeMap<>(previous.familiesServed());
         Map<Generation, Optional<Plan>> plans = new HashMap<>();
+        Set<Endpoint> live = planStore.latest().map(p -> p.recordSets().keySet()).orElse(Set.of());
         TreeSet<Endpoint> endpoints = new TreeSet<>(recordStore.endpoints());
         endpoints.addAll(previous.highestServed().keySet());
         endpoints.addAll(previous.familiesServed().keySet());
@@ -52,7 +54,7 @@ public final class Invariants {
             StampedRecords now = recordStore.read(e);
             checkNeverEmpty(e, now, previous, violations);
             checkMonotonic(e, now.stamp(), previous, violations);
-            checkIntegrity(e, now, plans, planStore, violations);
+            checkIntegrity(e, now, plans, planStore, live.contains(e), violations);
             if (now.records().isPresent()) {
                 highest.merge(e, now.stamp().generation(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
                 Set<AddressFamily> seen = EnumSet.noneOf(AddressFamily.class);
@@ -89,14 +91,18 @@ public final class Invariants {
         }
     }
 
-    /** I3 and I4 for a stamp of generation >= 1. */
-    private static void checkIntegrity(Endpoint e, StampedRecords now, Map<Generation, Optional<Plan>> plans, PlanStore planStore, List<Violation> out) {
+    /**
+     * I3 and I4 for a stamp of generation >= 1. I4 holds for live endpoints (those of the latest plan):
+     * clean-up reasons over them only, and an endpoint that left the plans keeps serving its materialised
+     * records until it is retired, whether or not the plan its stamp names is still in history.
+     */
+    private static void checkIntegrity(Endpoint e, StampedRecords now, Map<Generation, Optional<Plan>> plans, PlanStore planStore, boolean live, List<Violation> out) {
         Stamp stamp = now.stamp();
         Generation g = stamp.generation();
         if (g.value() == 0) return;
         Optional<Plan> plan = plans.computeIfAbsent(g, planStore::read);
         if (plan.isEmpty()) {
-            out.add(new Violation(Invariant.I4_NO_LIVE_DELETION, e, "stamp " + stamp + " names a plan no longer in history"));
+            if (live) out.add(new Violation(Invariant.I4_NO_LIVE_DELETION, e, "stamp " + stamp + " names a plan no longer in history"));
             return;
         }
         Plan p = plan.get();

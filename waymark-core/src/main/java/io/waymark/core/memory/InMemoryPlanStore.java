@@ -29,7 +29,8 @@ public final class InMemoryPlanStore implements PlanStore {
         Plan plan = Plan.publish(Generation.of(latestGeneration).next(), draft);
         plans.put(plan.generation().value(), plan);
         latestGeneration = plan.generation().value();
-        assert plans.lastKey() == latestGeneration : "the latest plan is always stored";
+        // Always on: the latest pointer must resolve (what enactors apply comes from it).
+        if (plans.lastKey() != latestGeneration) throw new IllegalStateException("the latest plan " + latestGeneration + " is not the newest stored, " + plans.lastKey());
         return new PublishOutcome.Published(plan);
     }
 

@@ -1,6 +1,7 @@
 package io.waymark.core.memory;
 
 import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
@@ -18,11 +19,14 @@ import java.util.TreeSet;
 
 /**
  * Record store held in memory with the exact port semantics: per-endpoint compare-and-set on the
- * stamp, records and stamp replaced together, empty record sets refused. Synchronized so each call
- * is one linearizable step (a batch is a sequence of independent steps, as the port says).
+ * stamp, records and stamp replaced together, empty record sets refused, a high-water generation per
+ * endpoint that survives the loss of its stamp (fault injection) and its retirement. Synchronized so
+ * each call is one linearizable step (a batch is a sequence of independent steps, as the port says).
  */
 public final class InMemoryRecordStore implements RecordStore {
     private final TreeMap<Endpoint, StampedRecords> served = new TreeMap<>();
+    /** Highest generation ever applied per endpoint; never lowered, not touched by fault injection. */
+    private final TreeMap<Endpoint, Generation> highWater = new TreeMap<>();
 
     @Override
     public synchronized StampedRecords read(Endpoint endpoint) {
@@ -39,10 +43,26 @@ public final class InMemoryRecordStore implements RecordStore {
         }
         if (next.isNone()) throw new IllegalArgumentException("cannot apply the empty stamp to " + endpoint);
         Stamp current = read(endpoint).stamp();
+        Generation high = highWater(endpoint);
         if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
+        if (high.isAfter(next.generation())) return ApplyOutcome.SUPERSEDED; // a heal may not land an old plan
         if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
         served.put(endpoint, new StampedRecords(next, Optional.of(records)));
+        highWater.put(endpoint, next.generation());
         return ApplyOutcome.APPLIED;
+    }
+
+    @Override
+    public synchronized boolean retire(Endpoint endpoint, Stamp expected) {
+        if (endpoint == null || expected == null) throw new IllegalArgumentException("endpoint and expected stamp must not be null");
+        if (!read(endpoint).stamp().equals(expected)) return false;
+        served.remove(endpoint); // the high-water stays
+        return true;
+    }
+
+    /** The highest generation ever applied to {@code endpoint} (ZERO if none), whatever its stamp says now. */
+    public synchronized Generation highWater(Endpoint endpoint) {
+        return highWater.getOrDefault(endpoint, Generation.ZERO);
     }
 
     @Override

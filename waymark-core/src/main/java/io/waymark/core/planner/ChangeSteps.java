@@ -83,6 +83,35 @@ final class ChangeSteps {
         }
     }
 
+    /** True when {@code next} lacks an address that {@code latest} serves at one of next's endpoints. */
+    static boolean removesAny(SortedMap<Endpoint, RecordSet> latest, SortedMap<Endpoint, RecordSet> next) {
+        for (Map.Entry<Endpoint, RecordSet> e : next.entrySet()) {
+            RecordSet now = latest.get(e.getKey());
+            if (now != null && !now.equals(e.getValue()) && !removed(now, e.getValue()).isEmpty()) return true;
+        }
+        return false;
+    }
+
+    /** {@code next} with every address {@code latest} serves at its endpoints kept: additions and weights only. */
+    static SortedMap<Endpoint, RecordSet> withoutRemovals(SortedMap<Endpoint, RecordSet> latest, SortedMap<Endpoint, RecordSet> next) {
+        Map<Endpoint, List<WeightedAddress>> kept = new TreeMap<>();
+        for (Map.Entry<Endpoint, RecordSet> e : next.entrySet()) {
+            RecordSet now = latest.get(e.getKey());
+            if (now == null || now.equals(e.getValue())) continue;
+            List<WeightedAddress> gone = removed(now, e.getValue());
+            if (!gone.isEmpty()) kept.put(e.getKey(), gone);
+        }
+        return merge(next, kept);
+    }
+
+    private static List<WeightedAddress> removed(RecordSet now, RecordSet next) {
+        Set<InetAddress> nextAddresses = new HashSet<>();
+        for (WeightedAddress a : next.addresses()) nextAddresses.add(a.address());
+        List<WeightedAddress> gone = new ArrayList<>();
+        for (WeightedAddress a : now.addresses()) if (!nextAddresses.contains(a.address())) gone.add(a);
+        return gone;
+    }
+
     private static SortedMap<Endpoint, RecordSet> merge(SortedMap<Endpoint, RecordSet> desired, Map<Endpoint, List<WeightedAddress>> kept) {
         TreeMap<Endpoint, RecordSet> out = new TreeMap<>(desired);
         kept.forEach((endpoint, addresses) -> {

@@ -30,7 +30,9 @@ import java.util.TreeMap;
  * stamped with the wall-clock publish time.
  *
  * <p>Velocity memory is plan history ({@link RemovalHistory}): it survives restarts and is shared by every
- * planner publishing to the same store. Time comes from the tick's {@link TickTime} only.
+ * planner publishing to the same store. Time comes from the tick's {@link TickTime} only. With a
+ * {@link ServedView}, a draft that removes anything waits until every endpoint serves the latest plan
+ * (additions go out at once), so that a lagging enactor never sees two steps at once.
  * Not thread-safe: one planner is driven by one caller; two planners are safe against each other
  * through the plan store's CAS.
  */
@@ -43,6 +45,7 @@ public final class Planner {
     private final SafetyRules rules;
     private final ChangeGuard guard;
     private final RemovalHistory removals;
+    private final Optional<ConvergenceWatch> convergence;
     // Hash verdict on the last plan object seen. Plans are immutable, so the same object cannot change;
     // re-hashing it twice per tick cost two SHA-256 passes over the whole plan on every planner tick.
     private Plan hashChecked;
@@ -59,12 +62,26 @@ public final class Planner {
      * @param guard the enactors' change guard: every plan published passes it against the latest plan
      */
     public Planner(PlanStore planStore, Clock clock, SafetyPolicy policy, ChangeGuard guard) {
-        if (planStore == null || clock == null || policy == null || guard == null) throw new IllegalArgumentException("planner needs a plan store, a clock, a policy and a change guard");
+        this(planStore, clock, policy, guard, Optional.empty());
+    }
+
+    /**
+     * @param served what endpoints serve now ({@code recordStore::read}): removals then wait until every
+     *               endpoint serves the latest plan, so that no enactor still serving an older plan can
+     *               refuse the next step. Without it the planner assumes enactors keep up between its ticks.
+     */
+    public Planner(PlanStore planStore, Clock clock, SafetyPolicy policy, ChangeGuard guard, ServedView served) {
+        this(planStore, clock, policy, guard, Optional.of(served));
+    }
+
+    private Planner(PlanStore planStore, Clock clock, SafetyPolicy policy, ChangeGuard guard, Optional<ServedView> served) {
+        if (planStore == null || clock == null || policy == null || guard == null || served == null) throw new IllegalArgumentException("planner needs a plan store, a clock, a policy and a change guard");
         this.planStore = planStore;
         this.clock = clock;
         this.rules = new SafetyRules(policy);
         this.guard = guard;
         this.removals = new RemovalHistory(VELOCITY_PLANS_SCANNED_MAX, policy.velocityWindowMillis());
+        this.convergence = served.map(ConvergenceWatch::new);
     }
 
     /**
@@ -100,8 +117,15 @@ public final class Planner {
         SortedMap<Endpoint, RecordSet> served = good.map(Plan::recordSets).orElse(new TreeMap<>());
         ChangeSteps.Step step = ChangeSteps.step(served, recordSets, guard);
         events.addAll(step.events());
+        SortedMap<Endpoint, RecordSet> next = step.recordSets();
+        if (good.isPresent() && convergence.isPresent() && ChangeSteps.removesAny(served, next) && !convergence.get().converged(good.get())) {
+            next = ChangeSteps.withoutRemovals(served, next);
+            List<Endpoint> behind = convergence.get().behind();
+            events.add(new SafetyEvent(behind.get(0), SafetyRule.CHANGE_THRESHOLD, behind.size() + " endpoint(s) still serve a plan older than "
+                    + good.get().generation() + "; removals wait for them (enactors would judge the next removal against the older plan)"));
+        }
         PlanDraft desired = new PlanDraft(recordSets, false).publishedAt(now.wallMillis());
-        PlanDraft draft = new PlanDraft(step.recordSets(), false).publishedAt(now.wallMillis());
+        PlanDraft draft = new PlanDraft(next, false).publishedAt(now.wallMillis());
         return new Computation(Optional.of(desired), Optional.of(draft), events);
     }
 

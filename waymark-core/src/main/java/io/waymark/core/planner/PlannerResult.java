@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param latestBefore  the latest generation the tick started from ({@link Generation#ZERO} if none or unknown)
  * @param published     the plan published, when status is PUBLISHED
  * @param safetyEvents  every safety rule that fired, per endpoint (also when nothing was published)
- * @param error         what went wrong, when status is STORE_UNAVAILABLE or CONFLICT
+ * @param error         what went wrong, when status is STORE_UNAVAILABLE, CONFLICT or CHECK_FAILED
  */
 public record PlannerResult(PlannerStatus status, Generation latestBefore, Optional<Plan> published,
                             List<SafetyEvent> safetyEvents, Optional<String> error) {

@@ -14,10 +14,14 @@ import java.util.Optional;
  */
 public interface PlanStore {
     /**
-     * Compare-and-set on the latest generation: publishes {@code draft} as generation
-     * {@code expectedLatest + 1} only if the latest stored generation is still {@code expectedLatest}
-     * ({@link Generation#ZERO} for an empty store). Two publishers can never both publish g+1.
-     * Durable before it returns {@link PublishOutcome.Published}.
+     * Compare-and-set on the latest generation: publishes {@code draft} only if the latest stored
+     * generation is still {@code expectedLatest} ({@link Generation#ZERO} for an empty store), as a
+     * generation strictly after {@code expectedLatest} — usually {@code expectedLatest + 1}, but a store
+     * may skip generations: it hands out a generation above every generation it ever handed out, even
+     * after its history was lost or repaired (I6: a generation names one plan content, forever; the
+     * durable file store keeps a generation floor for this). Callers must accept any generation after
+     * {@code expectedLatest}, never assume {@code + 1}. Two publishers can never both succeed from the
+     * same {@code expectedLatest}. Durable before it returns {@link PublishOutcome.Published}.
      */
     PublishOutcome publish(Generation expectedLatest, PlanDraft draft);
 

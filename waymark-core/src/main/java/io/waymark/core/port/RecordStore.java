@@ -17,10 +17,16 @@ public interface RecordStore {
     StampedRecords read(Endpoint endpoint);
 
     /**
-     * Atomically: let {@code s} be the stored stamp. If {@code s.generation >= next.generation}
-     * → {@link ApplyOutcome#SUPERSEDED}. Else if {@code s != expected} → {@link ApplyOutcome#CONFLICT}.
-     * Else replace records and stamp together → {@link ApplyOutcome#APPLIED}, durable before returning.
-     * Refuses (IllegalArgumentException, nothing written) an empty record set.
+     * Atomically: let {@code s} be the stored stamp and {@code h} the endpoint's high-water
+     * generation — the highest generation ever applied to it, kept by the store even when the stamp is
+     * lost, unreadable or retired ({@code h >= s.generation}). If {@code s.generation >= next.generation}
+     * → {@link ApplyOutcome#SUPERSEDED}. Else if {@code next.generation < h} → {@link ApplyOutcome#SUPERSEDED}:
+     * when the stamp reads as generation 0 (missing or unreadable) a heal may not land a plan older
+     * than one the endpoint already served (defect 13: a stalled heal racing a second stamp loss);
+     * {@code next.generation == h} is allowed (the same plan again). Else if {@code s != expected} →
+     * {@link ApplyOutcome#CONFLICT}. Else replace records and stamp together →
+     * {@link ApplyOutcome#APPLIED}, durable before returning, and raise {@code h} to
+     * {@code next.generation}. Refuses (IllegalArgumentException, nothing written) an empty record set.
      */
     ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records);
 
@@ -35,6 +41,26 @@ public interface RecordStore {
         return outcomes;
     }
 
-    /** Endpoints that have ever been written (used by status views and invariant checks). */
+    /**
+     * Endpoints that hold records now: written and not retired since (used by status views,
+     * invariant checks and history clean-up).
+     */
     Set<Endpoint> endpoints();
+
+    /**
+     * Conditional tombstone (an endpoint dropped from configuration): atomically, if the endpoint's
+     * stored stamp still equals {@code expected}, removes its records and stamp, durably before
+     * returning, and returns true; afterwards {@link #read} answers {@link StampedRecords#ABSENT},
+     * {@link #endpoints} no longer lists it and DNS no longer serves it. Returns false (nothing
+     * written) when the stamp changed since {@code expected} was read. An endpoint that holds nothing
+     * and {@code expected == Stamp.NONE} returns true (idempotent). The high-water generation survives:
+     * a stale enactor cannot bring back an older plan afterwards (see {@link #applyIfNewer}).
+     *
+     * <p>The default refuses: a store that cannot retire must say so, never pretend. (A default rather
+     * than an abstract method, so that stores written in parallel keep compiling; every store of ours
+     * implements it.)
+     */
+    default boolean retire(Endpoint endpoint, Stamp expected) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot retire endpoints");
+    }
 }

@@ -56,6 +56,22 @@ class HistoryCleanerTest {
     }
 
     @Test
+    void anEndpointThatLeftTheConfigurationDoesNotStopCleanUp() {
+        // Issue 7, defect 9: ep1 served g1 and then left every plan; its stamp never moves again, and
+        // counting it kept every plan from g1 on, forever (history grew without bound).
+        publish(draft(2, 1));
+        enactor().tick();
+        for (int i = 2; i <= 10; i++) {
+            publish(draft(1, i)); // ep0 only
+            enactor().tick();
+        }
+        assertThat(records.read(ep(1)).stamp().generation()).isEqualTo(Generation.of(1));
+        CleanupResult r = new HistoryCleaner(plans, records, 3, 100).clean();
+        assertThat(r.oldestServed()).isEqualTo(Generation.of(10));
+        assertThat(plans.history()).extracting(Generation::value).containsExactly(8L, 9L, 10L);
+    }
+
+    @Test
     void neverDeletesTheLatestEvenWithRetentionOne() {
         for (int i = 1; i <= 3; i++) publish(draft(1, i));
         enactor().tick();
@@ -71,20 +87,32 @@ class HistoryCleanerTest {
     }
 
     @Test
-    void keepsAPlanWhileOneOfItsEndpointsIsUnserved() {
-        // A heal of ep1 with g1 could be in flight (enactors re-check that their plan is still the
-        // latest before healing, but a concurrent one may be between that check and its write): the
-        // cleaner keeps g1 while ep1 is unserved.
+    void anEndpointThatLeftThePlansIsNotWaitedFor() {
+        // ep1 is in no plan after g1: it is not live, and its being unserved no longer keeps g1 (it
+        // used to, forever). A stale heal of ep1 with g1 is still refused: g1 is not the latest.
         publish(draft(2, 1));
         Enactor stale = enactor();
         TickPlan held = stale.prepare(); // holds heals with g1 for ep0 and ep1, both unserved
         for (int i = 2; i <= 6; i++) publish(draft(1, i)); // later plans cover ep0 only
         enactor().tick(); // ep0 → g6; ep1 is in no later plan and still unserved
         CleanupResult r = new HistoryCleaner(plans, records, 1, 100).clean();
-        assertThat(r.deleted()).doesNotContain(Generation.of(1)).contains(Generation.of(2), Generation.of(5));
-        assertThat(r.keptUnserved()).isEqualTo(1);
+        assertThat(r.deleted()).extracting(Generation::value).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(r.keptUnserved()).isZero();
         assertThat(stale.apply(held).deferred()).isEqualTo(2); // g1 is no longer the latest: no stale heal
         assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
+    }
+
+    @Test
+    void keepsAPlanWhileOneOfItsLiveEndpointsIsUnserved() {
+        // A heal of ep0 with g2 could be in flight (enactors re-check that their plan is still the
+        // latest before healing, but a concurrent one may be between that check and its write): the
+        // cleaner keeps g2 while ep0, still in the latest plan, is unserved.
+        publish(draft(1, 1));
+        publish(draft(1, 2));
+        publish(draft(1, 3));
+        CleanupResult r = new HistoryCleaner(plans, records, 1, 100).clean();
+        assertThat(r.deleted()).isEmpty();
+        assertThat(r.keptUnserved()).isEqualTo(2);
     }
 
     @Test

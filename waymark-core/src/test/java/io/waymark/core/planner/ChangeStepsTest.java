@@ -68,6 +68,45 @@ class ChangeStepsTest {
         assertThat(plans.latest().orElseThrow().generation().value()).isGreaterThan(2); // it took steps: 6, then 4
     }
 
+    /** Endpoints api. and www. behind the same 20 targets: 40 addresses served. */
+    static Topology twoEndpoints() {
+        List<Target> targets = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) targets.add(new Target("t" + i, WeightedAddress.parseLiteral("10.0.0." + i), "z", 10));
+        return Topology.of(List.of(new EndpointSpec(API, 30, targets), new EndpointSpec(io.waymark.core.model.Endpoint.of("www.waymark.test."), 30, targets)));
+    }
+
+    @Test
+    void withoutAServedViewTwoStepsPublishedBeforeEnactorsCaughtUpAddUpAboveTheThreshold() {
+        // The residual the served view closes: the planner judges each step against the latest plan only.
+        Planner planner = new Planner(plans, () -> now, RULES_OFF);
+        planner.tick(twoEndpoints(), healthy(20));
+        enactor.tick();
+        planner.tick(twoEndpoints(), firstDown(10)); // step 1: 12 of 40
+        planner.tick(twoEndpoints(), firstDown(10)); // step 2: 8 of 28, published before anyone applied step 1
+        TickResult r = enactor.tick(); // judged against what is served: 20 of 40
+        assertThat(r.status()).isEqualTo(TickStatus.REFUSED);
+    }
+
+    @Test
+    void withAServedViewRemovalsWaitUntilEveryEndpointServesTheLatestPlan() {
+        Planner planner = new Planner(plans, () -> now, RULES_OFF, EnactorConfig.DEFAULTS.changeGuard(), records::read);
+        planner.tick(twoEndpoints(), healthy(20));
+        enactor.tick();
+        assertThat(planner.tick(twoEndpoints(), firstDown(10)).status()).isEqualTo(PlannerStatus.PUBLISHED); // step 1
+        PlannerResult waiting = planner.tick(twoEndpoints(), firstDown(10));
+        assertThat(waiting.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(waiting.safetyEvents()).anyMatch(e -> e.detail().contains("removals wait"));
+        // Recovered capacity is never held back meanwhile: additions go out at once.
+        assertThat(planner.tick(twoEndpoints(), firstDown(9)).status()).isEqualTo(PlannerStatus.PUBLISHED);
+        for (int round = 0; round < 10; round++, now += 1_000) {
+            TickResult t = enactor.tick();
+            assertThat(t.status()).as(t.toString()).isEqualTo(TickStatus.WORKED);
+            planner.tick(twoEndpoints(), firstDown(10));
+        }
+        assertThat(records.read(API).records().orElseThrow().addresses()).hasSize(10);
+        assertThat(enactor.tick().status()).isEqualTo(TickStatus.WORKED);
+    }
+
     @Test
     void aSteppedChangeSaysSo() {
         Planner planner = new Planner(plans, () -> now, RULES_OFF);

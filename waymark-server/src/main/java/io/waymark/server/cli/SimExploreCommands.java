@@ -41,10 +41,11 @@ final class SimExploreCommands {
         @Option(names = "--algorithm", defaultValue = "waymark", description = "legacy or waymark (default: ${DEFAULT-VALUE}).")
         String algorithm;
 
-        @Option(names = "--faults", defaultValue = "all", description = "all, none, or a list of stalls,crashes,partitions,store-errors,slowness,bursts,skew (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--faults", defaultValue = "all", description = "all, none, or a list of stalls,crashes,partitions,store-errors,slowness,bursts,skew (the protocol faults) and "
+                + "health,restarts,clock,operators,config,planners,threshold (the whole system: any of them runs the real planner, operators and configuration changes) (default: ${DEFAULT-VALUE}).")
         String faults;
 
-        @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I4, L1, L2, e.g. I1 = the record went empty) instead of any (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I7, L1, L2, U1 unknown is not down, V1 velocity; e.g. I1 = a record or an address family went empty) instead of any (default: ${DEFAULT-VALUE}).")
         String invariant;
 
         /** The parsed options; a bad value is a picocli ParameterException (message, usage, exit 2). */

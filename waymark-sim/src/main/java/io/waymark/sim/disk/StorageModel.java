@@ -33,6 +33,9 @@ final class StorageModel {
     private ControlFlags ackedFlags = ControlFlags.NONE;
     private final Set<ControlFlags> flagsMaybe = new HashSet<>();
     private final Map<Endpoint, Stamp> ackedStamps = new TreeMap<>();
+    /** Per endpoint the highest acknowledged generation, kept across retirements (the store's high-water). */
+    private final Map<Endpoint, Generation> ackedHighWater = new TreeMap<>();
+    private final Set<Endpoint> retiresMaybe = new HashSet<>();
 
     /** A violated invariant: the run stops and reports it. */
     static final class Violation extends RuntimeException {
@@ -74,7 +77,24 @@ final class StorageModel {
         if (before != null && !s.generation().isAfter(before.generation())) {
             throw new Violation("I2: " + e + " acknowledged " + s + " after " + before);
         }
+        Generation high = ackedHighWater.getOrDefault(e, Generation.ZERO);
+        if (high.isAfter(s.generation())) throw new Violation("I2: " + e + " acknowledged " + s + " below its high-water " + high + " (retired since)");
         ackedStamps.put(e, s);
+        ackedHighWater.put(e, s.generation());
+        retiresMaybe.remove(e);
+    }
+
+    void retireAcked(Endpoint e, Stamp s) {
+        // An apply in doubt may have landed since the last acknowledged one: never an older stamp, though.
+        Stamp before = ackedStamps.remove(e);
+        if (before != null && before.generation().isAfter(s.generation())) throw new Violation("I5: retire of " + e + " at " + s + " acknowledged, but " + before + " was acknowledged");
+        ackedHighWater.merge(e, s.generation(), (a, b) -> a.isAfter(b) ? a : b);
+        retiresMaybe.remove(e);
+    }
+
+    /** A retire whose outcome is unknown: the endpoint may now hold nothing. */
+    void retireInDoubt(Endpoint e) {
+        retiresMaybe.add(e);
     }
 
     Optional<PlanDraft> offered(Stamp s) {
@@ -85,6 +105,31 @@ final class StorageModel {
         PlanHash before = handedOut.putIfAbsent(g, h);
         if (before != null && !before.equals(h)) {
             throw new Violation("I6: generation " + g + " handed out again with other content (" + how + "): was " + before + ", now " + h);
+        }
+    }
+
+    /** The operator moved a damaged plans.log aside: what it held is given up; what was handed out is not. */
+    void plansRepaired() {
+        ackedPlans.clear();
+        deletesMaybe.clear();
+        ackedFlags = ControlFlags.NONE;
+        flagsMaybe.clear();
+    }
+
+    /** The operator moved a damaged records.log aside: enactors will re-apply. */
+    void recordsRepaired() {
+        ackedStamps.clear();
+        retiresMaybe.clear();
+        ackedHighWater.clear();
+    }
+
+    /** A salvaged record store serves only records of plans that were offered (I3), and what it says it serves. */
+    void checkSalvaged(RecordStore salvaged, Map<Endpoint, RecordSet> served) {
+        for (Endpoint e : salvaged.endpoints()) {
+            StampedRecords now = salvaged.read(e);
+            PlanDraft p = offered(now.stamp()).orElseThrow(() -> new Violation("I3: salvage serves " + e + " at " + now.stamp() + ", a stamp never offered"));
+            if (!now.records().equals(Optional.ofNullable(p.recordSets().get(e)))) throw new Violation("I3: salvaged " + e + " records differ from plan " + now.stamp());
+            if (!now.records().orElseThrow().equals(served.get(e))) throw new Violation("salvage serves " + served.get(e) + " for " + e + " but reads " + now.records());
         }
     }
 
@@ -113,6 +158,7 @@ final class StorageModel {
         for (Map.Entry<Endpoint, Stamp> e : ackedStamps.entrySet()) {
             StampedRecords now = store.read(e.getKey());
             Stamp s = now.stamp();
+            if (s.isNone() && retiresMaybe.contains(e.getKey())) continue;
             if (!s.generation().isAtLeast(e.getValue().generation())) {
                 throw new Violation("I5: " + e.getKey() + " serves " + s + " after reopen, acknowledged " + e.getValue());
             }
@@ -120,6 +166,11 @@ final class StorageModel {
                 throw new Violation("I5: " + e.getKey() + " serves " + s + " after reopen, acknowledged " + e.getValue());
             }
         }
+        for (Map.Entry<Endpoint, Generation> e : ackedHighWater.entrySet()) {
+            Stamp s = store.read(e.getKey()).stamp();
+            if (!s.isNone() && e.getValue().isAfter(s.generation())) throw new Violation("I2: " + e.getKey() + " serves " + s + " below its high-water " + e.getValue());
+        }
+        if (!served.keySet().equals(store.endpoints())) throw new Violation("served names " + served.keySet() + " differ from the store's endpoints " + store.endpoints());
         for (Endpoint e : store.endpoints()) {
             StampedRecords now = store.read(e);
             PlanDraft p = offered(now.stamp()).orElseThrow(() -> new Violation("I3: " + e + " carries " + now.stamp() + ", a stamp never offered"));

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * How one {@link StorageRun} ended. {@code REFUSED} is a pass: a store refused to open over damage
- * the disk really did (a flipped bit), with the store's own message in {@code detail}.
+ * the disk really did (a flipped bit), with the store's own message in {@code detail}, more often than
+ * the operator was willing to repair ({@code repairs}: damaged files moved aside, the run went on).
  */
-public record StorageResult(long seed, Outcome outcome, String detail, int steps, int crashes, long bitFlips, List<String> damage) {
+public record StorageResult(long seed, Outcome outcome, String detail, int steps, int crashes, long bitFlips, int repairs, List<String> damage) {
     public enum Outcome { CLEAN, REFUSED, VIOLATION }
 
     public StorageResult {
@@ -19,6 +20,6 @@ public record StorageResult(long seed, Outcome outcome, String detail, int steps
 
     @Override
     public String toString() {
-        return "seed " + seed + ": " + outcome + " after " + steps + " steps, " + crashes + " crashes, " + bitFlips + " bit flips" + (detail.isEmpty() ? "" : ": " + detail) + (damage.isEmpty() ? "" : " " + damage);
+        return "seed " + seed + ": " + outcome + " after " + steps + " steps, " + crashes + " crashes, " + bitFlips + " bit flips, " + repairs + " repairs" + (detail.isEmpty() ? "" : ": " + detail) + (damage.isEmpty() ? "" : " " + damage);
     }
 }

@@ -3,6 +3,8 @@ package io.waymark.sim.disk;
 import io.waymark.adapters.log.LogCorruptException;
 import io.waymark.adapters.plan.FilePlanStore;
 import io.waymark.adapters.record.EmbeddedRecordStore;
+import io.waymark.adapters.record.SalvagedRecordStore;
+import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -71,10 +73,17 @@ public final class StorageRun {
 
     /** Raised when a store refuses to open; a pass only if the disk really was damaged. */
     private static final class Refused extends RuntimeException {
-        Refused(String message, Throwable cause) {
+        private final String file;
+
+        Refused(String file, String message, Throwable cause) {
             super(message, cause);
+            this.file = file;
         }
     }
+
+    /** Operator repairs per run (move the damaged file aside, restart); then a refusal ends the run. */
+    private static final int REPAIRS_MAX = 3;
+    private int repairs;
 
     private StorageRun(long seed, Settings settings, java.util.function.Consumer<String> trace) {
         this.trace = trace;
@@ -114,22 +123,63 @@ public final class StorageRun {
 
     private StorageResult run() {
         try {
-            reopenPlans();
-            reopenRecords();
-            for (steps = 0; steps < settings.stepsMax(); steps++) step();
+            for (steps = 0; steps < settings.stepsMax(); steps++) {
+                try {
+                    if (plans == null) reopenPlans();
+                    if (records == null) reopenRecords();
+                    step();
+                } catch (Refused r) {
+                    if (disk.bitFlips() == 0) return result(StorageResult.Outcome.VIOLATION, "refused to open without any damage on disk: " + r.getMessage());
+                    if (repairs++ >= REPAIRS_MAX) return result(StorageResult.Outcome.REFUSED, r.getMessage());
+                    repair(r);
+                }
+            }
             return result(StorageResult.Outcome.CLEAN, "");
         } catch (StorageModel.Violation v) {
             return result(StorageResult.Outcome.VIOLATION, v.getMessage());
-        } catch (Refused r) {
-            if (disk.bitFlips() == 0) return result(StorageResult.Outcome.VIOLATION, "refused to open without any damage on disk: " + r.getMessage());
-            return result(StorageResult.Outcome.REFUSED, r.getMessage());
         } finally {
             closeQuietly();
         }
     }
 
+    /**
+     * What the refusal's message tells the operator to do: keep DNS up from the salvaged record log,
+     * then move the damaged file aside and restart. What it held is lost by the operator's decision
+     * (I5 no longer covers it); I6 still must hold across the repair.
+     */
+    private void repair(Refused r) {
+        trace.accept(steps + " REPAIR: move " + r.file + " aside after: " + r.getMessage());
+        try {
+            if (r.file.equals(EmbeddedRecordStore.LOG_FILE)) {
+                checkSalvage();
+                model.recordsRepaired();
+            } else {
+                model.plansRepaired();
+            }
+            if (disk.exists(r.file)) disk.rename(r.file, r.file + ".damaged");
+        } catch (IOException e) {
+            throw new StorageModel.Violation("repair failed: " + e);
+        }
+        closeQuietly();
+    }
+
+    /** The salvaged store serves only records of offered plans, and refuses writes. */
+    private void checkSalvage() throws IOException {
+        Map<Endpoint, RecordSet> salvaged = new HashMap<>();
+        SalvagedRecordStore s = EmbeddedRecordStore.salvage(disk, salvaged::putAll);
+        model.checkSalvaged(s, salvaged);
+        try {
+            s.applyIfNewer(Endpoint.of("x.sim.test."), Stamp.NONE, Stamp.of(1, io.waymark.core.model.PlanHash.NONE), salvaged.values().stream().findFirst().orElse(RecordSet.of(30, WeightedAddress.of("10.9.9.9", 1))));
+            throw new StorageModel.Violation("a salvaged record store accepted a write");
+        } catch (StoreUnavailableException expected) {
+            // read-only, as documented
+        } catch (IllegalArgumentException ignored) {
+            // the probe stamp was refused before the store saw it; read-only is checked elsewhere
+        }
+    }
+
     private StorageResult result(StorageResult.Outcome outcome, String detail) {
-        return new StorageResult(seed, outcome, detail, steps, crashes, disk.bitFlips(), disk.damage());
+        return new StorageResult(seed, outcome, detail, steps, crashes, disk.bitFlips(), repairs, disk.damage());
     }
 
     private void step() {
@@ -149,6 +199,7 @@ public final class StorageRun {
         else if (action < 33) publish();
         else if (action < 43) delete();
         else if (action < 55) flags();
+        else if (action < 60) retire();
         else apply();
     }
 
@@ -238,6 +289,24 @@ public final class StorageRun {
         }
     }
 
+    private void retire() {
+        if (records == null) reopenRecords();
+        Endpoint e = null;
+        try {
+            List<Endpoint> live = new ArrayList<>(new java.util.TreeSet<>(records.endpoints()));
+            if (live.isEmpty()) return;
+            e = live.get(random.nextInt(live.size()));
+            Stamp s = records.read(e).stamp();
+            if (!records.retire(e, s)) throw new StorageModel.Violation("a lone writer lost a retire compare-and-set on " + e);
+            model.retireAcked(e, s);
+            trace.accept(steps + " retire " + e + " at " + s + " acked");
+        } catch (StoreUnavailableException x) {
+            trace.accept(steps + " retire " + e + " in doubt: " + x.getCause());
+            if (e != null) model.retireInDoubt(e);
+            recordsFailed();
+        }
+    }
+
     // ---- crashes, restarts, the supervisor ----
 
     private void crash() {
@@ -276,13 +345,17 @@ public final class StorageRun {
     }
 
     private void reopenPlans() {
-        plans = openWithRetries("plan store", () -> FilePlanStore.open(disk, PLAN_COMPACTION_DEAD_BYTES_MIN));
+        plans = openWithRetries(FilePlanStore.LOG_FILE, () -> FilePlanStore.open(disk, PLAN_COMPACTION_DEAD_BYTES_MIN));
         model.checkPlans(plans);
     }
 
     private void reopenRecords() {
         served.clear();
-        records = openWithRetries("record store", () -> EmbeddedRecordStore.open(disk, served::putAll, RECORD_COMPACTION_SLACK_BYTES));
+        ServingSink sink = ServingSink.removing((changed, removed) -> {
+            served.putAll(changed);
+            served.keySet().removeAll(removed);
+        });
+        records = openWithRetries(EmbeddedRecordStore.LOG_FILE, () -> EmbeddedRecordStore.open(disk, sink, RECORD_COMPACTION_SLACK_BYTES));
         model.checkRecords(records, served);
     }
 
@@ -304,12 +377,12 @@ public final class StorageRun {
                     trace.accept(steps + " opened " + what);
                     return opened;
                 } catch (LogCorruptException e) {
-                    throw new Refused(what + ": " + e.getMessage(), e);
+                    throw new Refused(what, what + ": " + e.getMessage(), e);
                 } catch (IOException e) {
                     trace.accept(steps + " open " + what + " failed: " + e);
                     if (attempt >= OPEN_ATTEMPTS_MAX) throw new StorageModel.Violation(what + " cannot open on a healthy disk: " + e);
                 } catch (IllegalStateException e) {
-                    throw new Refused(what + ": " + e.getMessage(), e);
+                    throw new Refused(what, what + ": " + e.getMessage(), e);
                 }
             }
         } finally {

@@ -1,7 +1,9 @@
 package io.waymark.sim.explore;
 
 import io.waymark.sim.RandomRun;
+import io.waymark.sim.invariant.SystemInvariant;
 import io.waymark.sim.legacy.LegacyRandomRun;
+import io.waymark.sim.system.SystemRun;
 import io.waymark.sim.scenario.Algorithm;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +33,30 @@ public final class Explorer {
 
     /** One schedule, run until {@code target} (an invariant's name, e.g. {@code I1_NEVER_EMPTY}; empty = any) breaks. */
     public static Outcome run(Algorithm algorithm, Schedule schedule, boolean tracing, String target) {
-        try {
-            return switch (algorithm) {
-                case LEGACY -> LegacyRandomRun.run(schedule, tracing, target);
-                case WAYMARK -> RandomRun.run(schedule, tracing, target);
-            };
-        } catch (RuntimeException | AssertionError e) {
-            // Code under test asserts its invariants by throwing: an exception escaping a schedule is a finding too.
-            return Outcome.of(schedule, List.of("EXCEPTION: " + e), List.of(EXCEPTION), target, List.of("uncaught " + e), 0, 0);
-        }
+        return guarded((s, tr, t) -> switch (algorithm) {
+            case LEGACY -> LegacyRandomRun.run(s, tr, t);
+            // Any whole-system fault selects the whole-system run (the real planner, operators, configuration
+            // changes...); the protocol faults alone keep the protocol-only explorer and its seeds.
+            case WAYMARK -> wholeSystem(s.faults()) ? SystemRun.run(s, tr, t) : RandomRun.run(s, tr, t);
+        }).run(schedule, tracing, target);
+    }
+
+    /** {@code runner}, with an exception escaping a schedule turned into a finding ({@link #EXCEPTION}). */
+    public static Shrinker.Runner guarded(Shrinker.Runner runner) {
+        return (schedule, tracing, target) -> {
+            try {
+                return runner.run(schedule, tracing, target);
+            } catch (RuntimeException | AssertionError e) {
+                // Code under test asserts its invariants by throwing: an exception escaping a schedule is a finding too.
+                return Outcome.of(schedule, List.of("EXCEPTION: " + e), List.of(EXCEPTION), target, List.of("uncaught " + e), 0, 0);
+            }
+        };
+    }
+
+    /** Whether {@code faults} select the whole-system run ({@link SystemRun}) rather than the protocol-only one. */
+    public static boolean wholeSystem(Set<Fault> faults) {
+        for (Fault f : faults) if (Fault.SYSTEM.contains(f)) return true;
+        return false;
     }
 
     /** What a schedule "violates" when the code under test threw out of it. */
@@ -53,7 +70,7 @@ public final class Explorer {
         throw new IllegalArgumentException("unknown invariant '" + text + "'; expected any or one of " + INVARIANTS);
     }
 
-    public static final List<String> INVARIANTS = List.of("I1_NEVER_EMPTY", "I2_MONOTONIC", "I3_INTEGRITY", "I4_NO_LIVE_DELETION", "L1_CONVERGENCE", "L2_NO_STUCK_STATE");
+    public static final List<String> INVARIANTS = SystemInvariant.names();
 
     /** Called from the exploring thread about every {@value #PROGRESS_EVERY_MS} ms and once at the end. */
     public interface Progress {
@@ -182,13 +199,18 @@ public final class Explorer {
 
     /** Same, for a search that looked for {@code target} (empty = any invariant). */
     public static Finding replay(Algorithm algorithm, long seed, Set<Fault> faults, String target) {
+        return replay((schedule, tracing, t) -> run(algorithm, schedule, tracing, t), algorithm, seed, faults, target);
+    }
+
+    /** Same, with any runner ({@code algorithm} only labels the finding), e.g. a whole-system run with an old behaviour injected. */
+    public static Finding replay(Shrinker.Runner runner, Algorithm algorithm, long seed, Set<Fault> faults, String target) {
         Schedule full = Schedule.of(seed, faults);
-        Outcome original = run(algorithm, full, true, target);
+        Outcome original = runner.run(full, true, target);
         if (!original.found(target)) return new Finding(algorithm, seed, faults, target, original, original, 0);
         // Shrink towards the invariant found, and stop every candidate run there.
         String goal = original.invariant();
-        Shrinker.Shrunk s = Shrinker.shrink(algorithm, original, goal, SHRINK_RUNS_MAX);
-        Outcome shrunk = run(algorithm, s.schedule(), true, goal);
+        Shrinker.Shrunk s = Shrinker.shrink(runner, original, goal, SHRINK_RUNS_MAX);
+        Outcome shrunk = runner.run(s.schedule(), true, goal);
         // Fewer events can still log more lines (e.g. a slow call logged where a fault was dropped): never
         // hand back a longer trace than the one we started from.
         if (shrunk.trace().size() > original.trace().size()) shrunk = original;

@@ -25,9 +25,35 @@ public enum Fault {
      * still held. Waymark's core takes no clock (no locks, clean-up by what stamps name), so skew is a
      * no-op there -- which is the point.
      */
-    SKEW;
+    SKEW,
+    /**
+     * Whole system: targets fail and recover -- one target, one address family of an endpoint (its IPv4
+     * targets fail while its IPv6 ones live), one availability zone -- so that the real planner and its
+     * safety rules have something to decide.
+     */
+    HEALTH,
+    /** Whole system: a planner process crashes and restarts, losing its in-memory state (velocity ledger, health it had probed). */
+    RESTARTS,
+    /** Whole system: a planner's wall clock steps backwards or forwards (NTP, a VM resumed) by up to two minutes. */
+    CLOCK,
+    /**
+     * Whole system: operators pause, resume, pin, unpin, roll back and force-publish at random moments and
+     * concurrently, through the real core operator classes, stalling between their reads and writes (that is
+     * how concurrent HTTP requests interleave).
+     */
+    OPERATORS,
+    /** Whole system: the configuration changes between plans -- endpoints added and removed, a whole DNS zone removed. */
+    CONFIG,
+    /** Whole system: a second planner runs beside the first, both publishing through the plan store's compare-and-set. */
+    PLANNERS,
+    /** Whole system: the enactors' change threshold is below 1 (refuses plans removing more than 30-60% of what is served). */
+    THRESHOLD;
 
     public static final Set<Fault> ALL = Set.copyOf(EnumSet.allOf(Fault.class));
+    /** The faults of the protocol-only explorer (RandomRun: random drafts, no real planner); the explorer's world before issue 7. */
+    public static final Set<Fault> PROTOCOL = Set.copyOf(EnumSet.of(STALLS, CRASHES, PARTITIONS, STORE_ERRORS, SLOWNESS, BURSTS, SKEW));
+    /** The faults only the whole-system run ({@code SystemRun}) models; any of them selects it. */
+    public static final Set<Fault> SYSTEM = Set.copyOf(EnumSet.complementOf(EnumSet.copyOf(PROTOCOL)));
     public static final Set<Fault> NONE = Set.of();
 
     /** {@code all}, {@code none}, or a comma-separated list such as {@code stalls,crashes,store-errors}. */

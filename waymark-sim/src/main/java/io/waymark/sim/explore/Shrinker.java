@@ -15,14 +15,20 @@ import java.util.TreeSet;
 public final class Shrinker {
     public record Shrunk(Schedule schedule, Outcome outcome, int runs) {}
 
-    private final Algorithm algorithm;
+    /** Runs one schedule (traced or not) until {@code target} breaks: an algorithm, or a run with injected options. */
+    @FunctionalInterface
+    public interface Runner {
+        Outcome run(Schedule schedule, boolean tracing, String target);
+    }
+
+    private final Runner runner;
     private final String invariant;
     private final int runsMax;
     private Outcome best;
     private int runs = 0;
 
-    private Shrinker(Algorithm algorithm, Outcome failing, String invariant, int runsMax) {
-        this.algorithm = algorithm;
+    private Shrinker(Runner runner, Outcome failing, String invariant, int runsMax) {
+        this.runner = runner;
         this.invariant = invariant;
         this.runsMax = runsMax;
         this.best = failing;
@@ -30,8 +36,13 @@ public final class Shrinker {
 
     /** {@code invariant}: the one to keep violating (candidate runs stop when it breaks). */
     public static Shrunk shrink(Algorithm algorithm, Outcome failing, String invariant, int runsMax) {
+        return shrink((schedule, tracing, target) -> Explorer.run(algorithm, schedule, tracing, target), failing, invariant, runsMax);
+    }
+
+    /** Same, with any runner (e.g. the whole-system run with an old behaviour injected). */
+    public static Shrunk shrink(Runner runner, Outcome failing, String invariant, int runsMax) {
         if (!failing.violates(invariant)) throw new IllegalArgumentException("nothing to shrink: the schedule does not violate " + invariant);
-        Shrinker s = new Shrinker(algorithm, failing, invariant, runsMax);
+        Shrinker s = new Shrinker(runner, failing, invariant, runsMax);
         for (int pass = 0; pass < 3; pass++) {
             Schedule before = s.best.schedule();
             s.pass();
@@ -44,7 +55,7 @@ public final class Shrinker {
     private boolean attempt(Schedule candidate) {
         if (runs >= runsMax || candidate.equals(best.schedule())) return false;
         runs++;
-        Outcome o = Explorer.run(algorithm, candidate, false, invariant);
+        Outcome o = runner.run(candidate, false, invariant);
         if (o.violates(invariant) && o.events() <= best.events()) {
             best = o;
             return true;

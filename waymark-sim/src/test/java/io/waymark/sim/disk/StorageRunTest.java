@@ -9,24 +9,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class StorageRunTest {
-    /** Well under a minute on one core: about a millisecond a seed. */
+    /** Well under a minute on one core: a few milliseconds a seed. */
     private static final int SEEDS = 3000;
 
     @Test
     void thousandsOfSeedsKeepEveryAcknowledgedWrite() {
         List<StorageResult> bad = new ArrayList<>();
-        int refused = 0;
+        int repairs = 0;
         int crashes = 0;
         for (long seed = 0; seed < SEEDS; seed++) {
             StorageResult r = StorageRun.run(seed, StorageRun.Settings.DEFAULTS);
             if (r.violated() && bad.size() < 10) bad.add(r);
-            if (r.outcome() == StorageResult.Outcome.REFUSED) refused++;
+            repairs += r.repairs();
             crashes += r.crashes();
         }
         assertThat(bad).as("replay one with: StorageRun --trace SEED").isEmpty();
         // The dice must actually reach the interesting states, or a clean result proves nothing.
         assertThat(crashes).isGreaterThan(SEEDS);
-        assertThat(refused).isGreaterThan(SEEDS / 20);
+        assertThat(repairs).as("damage found, refused and repaired").isGreaterThan(SEEDS / 10);
     }
 
     /**
@@ -36,12 +36,14 @@ class StorageRunTest {
      * flipped bit in records.log drops acknowledged applies: I5 seeds 6, 7, 939, 963), and the fsync
      * lesson with no damage at all (a failed fsync left bytes in the page cache that a reopen
      * replayed and the disk never got: I5 seed 941, I6 seed 974, I7 seed 944; a header that never
-     * reached the disk: seed 968 refused to open). A code change moves the dice, so these replays
+     * reached the disk: seed 968 refused to open). With operator repairs modelled (a damaged log moved
+     * aside), seeds 5 and 7 handed out g1 again with other content (I6) on cdb0e48, before the
+     * generation floor. A code change moves the dice, so these replays
      * guard the classes only loosely; AppendLogTest, FilePlanStoreTest and EmbeddedRecordStoreTest
      * pin the exact cases.
      */
     @ParameterizedTest
-    @ValueSource(longs = {4, 8, 932, 999, 723, 1128, 6, 7, 939, 963, 941, 974, 944, 968})
+    @ValueSource(longs = {4, 8, 932, 999, 723, 1128, 6, 7, 939, 963, 941, 974, 944, 968, 5})
     void seedsThatFoundDefectsThreeAndFourNowPass(long seed) {
         StorageResult r = StorageRun.run(seed, StorageRun.Settings.DEFAULTS);
         assertThat(r.violated()).as(r.toString()).isFalse();

@@ -1,0 +1,115 @@
+package io.waymark.core.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.model.AddressFamily;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Target;
+import io.waymark.core.model.WeightedAddress;
+import io.waymark.core.port.PublishOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The boundaries of "removed in the window", exactly. */
+class RemovalHistoryTest {
+    static final long WINDOW = 60_000;
+    static final Endpoint A = Endpoint.of("a.test.");
+    static final Endpoint B = Endpoint.of("b.test.");
+    final InMemoryPlanStore store = new InMemoryPlanStore();
+    final RemovalHistory history = new RemovalHistory(8, WINDOW);
+
+    /** a.test. and b.test. behind t1 (10.0.0.1, capacity 7), t2 (10.0.0.2, 5) and t6 (2001:db8::6, 3). */
+    static Topology topology() {
+        List<Target> t = List.of(new Target("t1", WeightedAddress.parseLiteral("10.0.0.1"), "z", 7),
+                new Target("t2", WeightedAddress.parseLiteral("10.0.0.2"), "z", 5),
+                new Target("t6", WeightedAddress.parseLiteral("2001:db8::6"), "z", 3));
+        return Topology.of(List.of(new EndpointSpec(A, 30, t), new EndpointSpec(B, 30, t)));
+    }
+
+    static RecordSet rs(String... addresses) {
+        List<WeightedAddress> list = new ArrayList<>();
+        for (String a : addresses) list.add(WeightedAddress.of(a, 1));
+        return new RecordSet(list, 30);
+    }
+
+    Plan publish(long atMillis, Map<Endpoint, RecordSet> sets) {
+        Generation latest = store.latest().map(Plan::generation).orElse(Generation.ZERO);
+        PlanDraft d = new PlanDraft(new TreeMap<>(sets), false).publishedAt(atMillis);
+        return ((PublishOutcome.Published) store.publish(latest, d)).plan();
+    }
+
+    Map<Endpoint, Map<AddressFamily, Long>> at(long wall) {
+        return history.removedInWindow(store, topology(), new TickTime(wall, 0)); // monotonic unused: nothing seen appear
+    }
+
+    @Test
+    void wallClockWindowIsOpenAtItsStartAndIncludesTheFuture() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2", "2001:db8::6")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));
+        // t1 (7, IPv4) and t6 (3, IPv6) removed at 1_000_000.
+        assertThat(at(1_000_000 + WINDOW - 1)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 7L, AddressFamily.IPV6, 3L)));
+        assertThat(at(1_000_000 + WINDOW)).isEmpty();
+        assertThat(at(1_000_000 - 900_000)).containsKey(A); // dated 15 minutes ahead of the clock: inside
+    }
+
+    @Test
+    void plansSeenAppearAreAgedOnTheMonotonicClock() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        assertThat(history.removedInWindow(store, topology(), new TickTime(1_000_000, 0))).isEmpty(); // first look
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));
+        long seen = 5_000_000_000L;
+        assertThat(history.removedInWindow(store, topology(), new TickTime(1_000_000, seen))).containsKey(A);
+        // The wall clock says long ago, the monotonic one says just now: inside.
+        assertThat(history.removedInWindow(store, topology(), new TickTime(9_000_000, seen + WINDOW * 1_000_000 - 1))).containsKey(A);
+        // The wall clock says just now, the monotonic one says a window ago: outside.
+        assertThat(history.removedInWindow(store, topology(), new TickTime(1_000_000, seen + WINDOW * 1_000_000))).isEmpty();
+    }
+
+    @Test
+    void planPublishedHereIsAgedFromItsPublication() {
+        Plan p1 = publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        history.published(p1.generation(), new TickTime(1_000_000, 0));
+        Plan p2 = publish(0, Map.of(A, rs("10.0.0.2"))); // no publish time at all
+        history.published(p2.generation(), new TickTime(1_000_000, 10));
+        assertThat(history.removedInWindow(store, topology(), new TickTime(1_000_000, 10 + WINDOW * 1_000_000 - 1))).containsKey(A);
+    }
+
+    @Test
+    void aPlanWithoutPublishTimeSeenBeforeThisProcessIsOutside() {
+        publish(0, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        publish(0, Map.of(A, rs("10.0.0.2")));
+        assertThat(at(1_000_000)).isEmpty();
+    }
+
+    @Test
+    void onlyConfiguredTargetsCountAtTheirConfiguredCapacity() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.9", "10.0.0.2"), B, rs("10.0.0.1", "10.0.0.2")));
+        // 10.0.0.9 is configured nowhere; b.test. left the plan (not a removal); a.test. loses 10.0.0.1 and .9.
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));
+        assertThat(at(1_000_000)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 7L)));
+        // Removals add up over the pairs in the window; an unchanged endpoint removes nothing.
+        publish(1_000_001, Map.of(A, rs("10.0.0.1", "10.0.0.2"), B, rs("10.0.0.2")));
+        publish(1_000_002, Map.of(A, rs("10.0.0.2"), B, rs("10.0.0.2")));
+        assertThat(at(1_000_002)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 14L)));
+    }
+
+    @Test
+    void onlyTheNewestPlansAreScanned() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));
+        for (int i = 0; i < 7; i++) publish(1_000_000, Map.of(A, rs("10.0.0.2"), B, rs(i % 2 == 0 ? "10.0.0.1" : "10.0.0.2")));
+        // 9 plans, 8 scanned: the first pair (t1 leaving a.test.) is out of reach.
+        assertThat(at(1_000_000).get(A)).isNull();
+        assertThatThrownBy(() -> new RemovalHistory(1, WINDOW)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RemovalHistory(2, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

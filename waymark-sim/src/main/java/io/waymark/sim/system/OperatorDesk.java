@@ -1,0 +1,111 @@
+package io.waymark.sim.system;
+
+import io.waymark.core.model.Generation;
+import io.waymark.core.operator.ForcedPublish;
+import io.waymark.core.operator.Rollback;
+import io.waymark.core.operator.RollbackResult;
+import io.waymark.core.operator.RollbackStatus;
+import io.waymark.core.operator.Switches;
+import io.waymark.core.port.StoreUnavailableException;
+import io.waymark.sim.explore.Fault;
+import io.waymark.sim.invariant.LeverInvariant.Lever;
+import java.util.List;
+
+/**
+ * Operators (OPERATORS): every 5-30 s one to three requests at about the same moment, each one of pause, resume, pin, unpin, rollback (with or without pin) or
+ * forced publish, each a request of its own through {@link OperatorStore}, so requests stall and overlap.
+ * When the faults stop the incident is over: operators resume and unpin (the levers are lifted at
+ * {@link SystemRun#LEVERS_LIFTED_MS}, after every stalled request has finished) and L1 is measured from there.
+ */
+final class OperatorDesk {
+    private final SystemRun run;
+    private int requests = 0;
+
+    OperatorDesk(SystemRun run) {
+        this.run = run;
+    }
+
+    void start() {
+        run.sim.at(run.random.nextLong(5_000, 40_000), "operators", this::next);
+        run.sim.at(SystemRun.LEVERS_LIFTED_MS, "operators", this::liftLevers);
+    }
+
+    /** Requests that may start together (an operator, a colleague, a script): at most this many per moment. */
+    static final int CONCURRENT_REQUESTS_MAX = 3;
+
+    private void next() {
+        if (!run.faultsOn()) return;
+        boolean cameUp = run.random.nextInt(2) == 0;
+        int together = 1 + run.random.nextInt(CONCURRENT_REQUESTS_MAX);
+        // Draws for every possible request, so that a schedule with fewer keeps the same chances after it.
+        for (int k = 0; k < CONCURRENT_REQUESTS_MAX; k++) {
+            int kind = run.random.nextInt(7);
+            double pick = run.random.nextDouble();
+            boolean pin = run.random.nextBoolean();
+            long offset = run.random.nextLong(0, 3_000);
+            if (k < together && run.dice.fires(Fault.OPERATORS, cameUp)) run.sim.after(offset, "operators", () -> act(kind, pick, pin));
+        }
+        run.sim.after(run.random.nextLong(5_000, 30_000), "operators", this::next);
+    }
+
+    private void act(int kind, double pick, boolean pin) {
+        String actor = "operator-" + (++requests);
+        try {
+            switch (kind) {
+                case 0 -> lever(actor, Lever.PAUSE);
+                case 1 -> lever(actor, Lever.RESUME);
+                case 2 -> lever(actor, Lever.PIN);
+                case 3 -> lever(actor, Lever.UNPIN);
+                case 4, 5 -> rollback(actor, pick, pin);
+                default -> forcedPublish(actor);
+            }
+        } catch (StoreUnavailableException e) {
+            run.sim.log(actor, "request failed: " + e.getMessage());
+        }
+    }
+
+    private void lever(String actor, Lever lever) {
+        run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " requested");
+        Switches s = new Switches(new OperatorStore(run, actor, lever));
+        var now = switch (lever) {
+            case PAUSE -> s.pause();
+            case RESUME -> s.resume();
+            case PIN -> s.pin();
+            case UNPIN -> s.unpin();
+            case NONE -> throw new IllegalArgumentException("no lever");
+        };
+        run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " acknowledged: " + now);
+    }
+
+    private void rollback(String actor, double pick, boolean pin) {
+        OperatorStore store = new OperatorStore(run, actor, pin ? Lever.PIN : Lever.NONE);
+        List<Generation> history = store.history();
+        if (history.isEmpty()) return;
+        Generation to = history.get((int) (pick * history.size()));
+        run.sim.log(actor, "rollback to " + to + (pin ? " with pin" : "") + " requested");
+        RollbackResult r = new Rollback(store).to(to, pin);
+        run.sim.log(actor, "rollback: " + r.status() + " " + r.detail());
+        if (r.status() == RollbackStatus.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
+    }
+
+    /**
+     * {@code ./waymark publish --force --reason TEXT} through core's {@link ForcedPublish}: the desired draft of
+     * a planner process that is up (what its safety rules want against the latest plan), published forced.
+     */
+    private void forcedPublish(String actor) {
+        PlannerProcess p = run.plannerUp();
+        if (p == null) return;
+        run.sim.log(actor, "forced publish requested");
+        ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Lever.NONE))
+                .publish(latest -> p.desired(latest), "simulated operator " + actor, run.sim.nowMillis() + PlannerProcess.EPOCH_MS);
+        run.sim.log(actor, r.auditLine());
+        if (r.status() == ForcedPublish.Status.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
+    }
+
+    private void liftLevers() {
+        if (!run.dice.enabled(Fault.OPERATORS)) return;
+        run.sim.log("operators", "the incident is over: resume and unpin");
+        new Switches(new OperatorStore(run, "operators", Lever.RESUME)).resume();
+        new Switches(new OperatorStore(run, "operators", Lever.UNPIN)).unpin();
+    }
+}

@@ -1,0 +1,61 @@
+package io.waymark.sim.system;
+
+import io.waymark.core.enactor.ChangeGuard;
+import io.waymark.core.model.HealthObservations;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.planner.Planner;
+import io.waymark.core.planner.PlannerResult;
+import io.waymark.core.planner.SafetyPolicy;
+import io.waymark.core.planner.SafetyRule;
+import io.waymark.core.planner.TickTime;
+import io.waymark.core.planner.Topology;
+import io.waymark.core.port.PlanStore;
+import java.util.Optional;
+
+/**
+ * What a planner process runs: the real core {@link Planner} ({@link #REAL}), or -- in tests that show the
+ * run sees a defect once its fix has landed -- a copy of the old code. One instance per process
+ * incarnation: a restart builds a new one (in-memory state lost).
+ */
+public interface PlannerUnderTest {
+    /** One planner tick: core's {@link Planner#tick(Topology, HealthObservations, TickTime)}. */
+    PlannerResult tick(Topology topology, HealthObservations health, TickTime now);
+
+    /** What the safety rules want against {@code latest} (what an operator's forced publish publishes). */
+    Optional<PlanDraft> desired(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now);
+
+    /**
+     * Whether the answer {@code last} may change with time alone: a velocity rule held a target back (its
+     * window will pass). The simulator skips ticks with unchanged inputs only when this is false.
+     */
+    default boolean waitingOnTime(PlannerResult last) {
+        for (var e : last.safetyEvents()) if (e.rule() == SafetyRule.VELOCITY) return true;
+        return false;
+    }
+
+    /** Builds the planner of one process incarnation, for enactors judging plans with {@code guard}. */
+    @FunctionalInterface
+    interface Factory {
+        PlannerUnderTest create(PlanStore plans, SafetyPolicy policy, ChangeGuard guard);
+    }
+
+    /** The production planner. */
+    Factory REAL = (plans, policy, guard) -> {
+        // The tick's time is always passed in (TickTime): the clock argument is for the one-clock tick, unused here.
+        Planner planner = new Planner(plans, () -> {
+            throw new IllegalStateException("the simulator passes every tick's time");
+        }, policy, guard);
+        return new PlannerUnderTest() {
+            @Override
+            public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {
+                return planner.tick(topology, health, now);
+            }
+
+            @Override
+            public Optional<PlanDraft> desired(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now) {
+                return planner.compute(topology, health, latest, now).desired();
+            }
+        };
+    };
+}
