@@ -70,9 +70,6 @@ public final class Daemon implements Operations, AutoCloseable {
     private static final long OPERATOR_ACTION_TIMEOUT_MS = 30_000;
     /** Endpoints retired per planner tick at most: each is a durable write, and a tick must stay short. */
     private static final int RETIRES_PER_TICK_MAX = 100;
-    private static final RetireRole.Tombstones RETIRE_NOT_YET = (endpoint, expected) -> {
-        throw new UnsupportedOperationException("this build's record store has no conditional tombstone (RecordStore.retire)");
-    };
 
     private final WaymarkConfig config;
     private final Optional<DemoFleet> fleet;
@@ -168,9 +165,9 @@ public final class Daemon implements Operations, AutoCloseable {
         Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard());
         plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
                 System::currentTimeMillis);
-        // Until RecordStore.retire(endpoint, expected) lands on main (storage engineer), retiring is refused,
-        // and the role says once, prominently, which endpoints are still served although unconfigured.
-        RetireRole retirer = new RetireRole(recordStore, RETIRE_NOT_YET, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX);
+        // At start (the first tick) and then each tick, bounded: endpoints the record store holds that are not
+        // configured are retired through the store's conditional tombstone.
+        RetireRole retirer = new RetireRole(recordStore, recordStore::retire, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX);
         CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
                 CLEANUP_INTERVAL_NANOS);
         plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {

@@ -38,6 +38,12 @@ public final class ServingGate implements ServingSink {
 
     @Override
     public void publish(Map<Endpoint, RecordSet> changed) {
+        publish(changed, Set.of());
+    }
+
+    /** Retired endpoints stop being served in the same snapshot; an unservable one was never served, and the authority skips it. */
+    @Override
+    public void publish(Map<Endpoint, RecordSet> changed, Set<Endpoint> removed) {
         Map<Endpoint, RecordSet> servable = new HashMap<>(changed.size() * 2);
         changed.forEach((endpoint, records) -> {
             Optional<String> why = authority.unservable(endpoint);
@@ -48,7 +54,13 @@ public final class ServingGate implements ServingSink {
                         + " it is retired, which happens to endpoints that are not configured)", endpoint, why.get());
             }
         });
-        authority.applyManaged(servable);
+        authority.applyManaged(servable, removed);
+        removed.forEach(skipped::remove);
+    }
+
+    @Override
+    public boolean removes() {
+        return true;
     }
 
     @Override

@@ -163,6 +163,11 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
     }
 
     @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        return store().retire(endpoint, expected);
+    }
+
+    @Override
     public void close() throws IOException {
         synchronized (swapLock) {
             closed = true;
