@@ -161,8 +161,9 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startPlanner() {
-        // The planner judges its plans with the enactors' own change guard, so it never publishes one they would refuse.
-        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard());
+        // The planner judges its plans with the enactors' own change guard, against what the record store serves,
+        // so it never publishes one they would refuse (removals wait until every endpoint serves the latest plan).
+        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard(), recordStore::read);
         plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
                 System::currentTimeMillis);
         // At start (the first tick) and then each tick, bounded: endpoints the record store holds that are not
