@@ -142,4 +142,8 @@ public final class RetireRole {
     public RoleCondition condition() {
         return condition.current();
     }
+
+    public long conditionSinceNanos() {
+        return condition.sinceNanos();
+    }
 }

@@ -177,6 +177,7 @@ public final class Daemon implements Operations, AutoCloseable {
             status.plannerStepped(step, plannerRole.conditionSinceNanos());
             RetireRole.Step retiring = retirer.step(now);
             retiring.transition().ifPresent(t -> reports.transition("retirement", t, Optional.empty()));
+            status.roleStepped("retirement", retirer.condition(), retirer.conditionSinceNanos());
             for (RetireRole.Retired x : retiring.retired()) {
                 LOG.info("retired {} (left the configuration; tombstone over {})", x.endpoint(), x.stamp());
                 audit.record("waymark (configuration)", "retire", "endpoint " + x.endpoint() + " left the configuration; records and stamp removed",
@@ -184,6 +185,7 @@ public final class Daemon implements Operations, AutoCloseable {
             }
             CleanerRole.Step c = cleaner.step(now);
             c.transition().ifPresent(t -> reports.transition("history clean-up", t, Optional.empty()));
+            status.roleStepped("history clean-up", cleaner.condition(), cleaner.conditionSinceNanos());
             c.result().filter(r -> !r.deleted().isEmpty()).ifPresent(r -> LOG.info("history clean-up deleted {} (oldest served {})", r.deleted(), r.oldestServed()));
             return false;
         });
@@ -248,6 +250,11 @@ public final class Daemon implements Operations, AutoCloseable {
     @Override
     public RoleView planner() {
         return status.planner();
+    }
+
+    @Override
+    public Map<String, RoleView> otherRoles() {
+        return status.others();
     }
 
     @Override
