@@ -69,8 +69,8 @@ public final class ChangeGuard {
                              List<String> emptied, Optional<Refusal> refusal) {
         public Assessment {
             if (servedByFamily == null || removedByFamily == null || emptied == null || refusal == null) throw new IllegalArgumentException("assessment parts must not be null");
-            servedByFamily = Collections.unmodifiableMap(new EnumMap<>(servedByFamily.isEmpty() ? new EnumMap<>(AddressFamily.class) : servedByFamily));
-            removedByFamily = Collections.unmodifiableMap(new EnumMap<>(removedByFamily.isEmpty() ? new EnumMap<>(AddressFamily.class) : removedByFamily));
+            servedByFamily = copy(servedByFamily);
+            removedByFamily = copy(removedByFamily);
             emptied = List.copyOf(emptied);
             for (AddressFamily f : AddressFamily.values()) {
                 // Always on: a count above what is served would mean the guard measures something else.
@@ -78,6 +78,12 @@ public final class ChangeGuard {
                     throw new IllegalStateException("change guard counted more " + f + " removals than served addresses: " + removedByFamily + " > " + servedByFamily);
                 }
             }
+        }
+
+        private static Map<AddressFamily, Long> copy(Map<AddressFamily, Long> counts) {
+            EnumMap<AddressFamily, Long> out = new EnumMap<>(AddressFamily.class);
+            out.putAll(counts);
+            return Collections.unmodifiableMap(out);
         }
 
         public long servedAddresses() {

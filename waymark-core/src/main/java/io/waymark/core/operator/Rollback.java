@@ -1,12 +1,16 @@
 package io.waymark.core.operator;
 
+import io.waymark.core.model.AddressFamily;
+import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.Provenance;
+import io.waymark.core.model.RecordSet;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +20,10 @@ import java.util.Optional;
  * <p>The republished plan is <b>forced</b>: rolling back is a deliberate operator act, typically after
  * a bad plan, and going back usually removes much of what is served now — exactly what the enactors'
  * change threshold would refuse. The non-empty guard still applies (forced never skips it).
+ *
+ * <p>A rollback never takes an address family away from an endpoint that serves it (I1 per family): an
+ * old plan from before an endpoint's IPv6 (or IPv4) targets were up is refused; dropping a family on
+ * purpose is a {@link ForcedPublish} with a reason.
  *
  * <p>With {@code pin}, the plan store is pinned first, so that the planner does not publish over the
  * rollback on its next tick; operators unpin when the fleet is healthy again.
@@ -35,6 +43,8 @@ public final class Rollback {
             Optional<Plan> old = planStore.read(generation);
             if (old.isEmpty()) return new RollbackResult(RollbackStatus.NOT_FOUND, Optional.empty(), "plan " + generation + " is not in history");
             if (!old.get().verifyHash()) return new RollbackResult(RollbackStatus.CORRUPT, Optional.empty(), "plan " + generation + " does not match its hash");
+            Optional<String> emptied = emptiedFamily(planStore.latest(), old.get());
+            if (emptied.isPresent()) return new RollbackResult(RollbackStatus.EMPTIES_A_FAMILY, Optional.empty(), emptied.get());
             if (pin) new Switches(planStore).pin();
             PlanDraft draft = new PlanDraft(old.get().recordSets(), true, Provenance.UNKNOWN.because("rollback to " + generation));
             for (int attempt = 0; attempt < PUBLISH_ATTEMPTS_MAX; attempt++) {
@@ -49,5 +59,21 @@ public final class Rollback {
         } catch (StoreUnavailableException e) {
             return new RollbackResult(RollbackStatus.STORE_UNAVAILABLE, Optional.empty(), String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The first (endpoint, family) the latest plan serves that rolling back to {@code old} would leave empty. */
+    private static Optional<String> emptiedFamily(Optional<Plan> latest, Plan old) {
+        if (latest.isEmpty()) return Optional.empty();
+        for (Map.Entry<Endpoint, RecordSet> e : latest.get().recordSets().entrySet()) {
+            RecordSet then = old.recordSets().get(e.getKey());
+            if (then == null) continue; // not in the old plan: enactors leave it as it is
+            for (AddressFamily f : AddressFamily.of(e.getValue())) {
+                if (f.countIn(then) == 0) {
+                    return Optional.of("rolling back to " + old.generation() + " would leave " + e.getKey() + " without " + f.recordType()
+                            + " records (served by " + latest.get().generation() + "); to drop a family on purpose, publish forced with a reason");
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

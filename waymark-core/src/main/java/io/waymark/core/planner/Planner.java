@@ -117,16 +117,35 @@ public final class Planner {
         SortedMap<Endpoint, RecordSet> served = good.map(Plan::recordSets).orElse(new TreeMap<>());
         ChangeSteps.Step step = ChangeSteps.step(served, recordSets, guard);
         events.addAll(step.events());
-        SortedMap<Endpoint, RecordSet> next = step.recordSets();
-        if (good.isPresent() && convergence.isPresent() && ChangeSteps.removesAny(served, next) && !convergence.get().converged(good.get())) {
-            next = ChangeSteps.withoutRemovals(served, next);
-            List<Endpoint> behind = convergence.get().behind();
-            events.add(new SafetyEvent(behind.get(0), SafetyRule.CHANGE_THRESHOLD, behind.size() + " endpoint(s) still serve a plan older than "
-                    + good.get().generation() + "; removals wait for them (enactors would judge the next removal against the older plan)"));
-        }
+        SortedMap<Endpoint, RecordSet> next = good.isPresent() ? awaitConvergence(good.get(), served, step.recordSets(), events) : step.recordSets();
         PlanDraft desired = new PlanDraft(recordSets, false).publishedAt(now.wallMillis());
         PlanDraft draft = new PlanDraft(next, false).publishedAt(now.wallMillis());
         return new Computation(Optional.of(desired), Optional.of(draft), events);
+    }
+
+    /**
+     * With a served view: while some endpoint is stamped older than the latest plan, a draft that removes
+     * anything waits (additions and weights go out at once: against a mix of a guarded step and the plan
+     * before it they remove nothing more). After a forced plan nothing changes until it has landed
+     * everywhere: an enactor still serving what came before judges any later plan against that, and the
+     * forced plan's own removals were never limited (found by DualStackPropertiesTest with rollbacks).
+     */
+    private SortedMap<Endpoint, RecordSet> awaitConvergence(Plan latest, SortedMap<Endpoint, RecordSet> served, SortedMap<Endpoint, RecordSet> next,
+                                                            List<SafetyEvent> events) {
+        if (convergence.isEmpty() || latest.draft().sameRecordSets(new PlanDraft(next, false))) return next;
+        boolean removes = ChangeSteps.removesAny(served, next);
+        if (!removes && !latest.forced()) return next;
+        if (convergence.get().converged(latest)) return next;
+        List<Endpoint> behind = convergence.get().behind();
+        events.add(new SafetyEvent(behind.get(0), SafetyRule.CHANGE_THRESHOLD, behind.size() + " endpoint(s) still serve a plan older than "
+                + latest.generation() + (latest.forced() ? " (forced); changes wait for them" : "; removals wait for them")
+                + " (enactors would judge the next plan against the older one)"));
+        if (!latest.forced()) return ChangeSteps.withoutRemovals(served, next);
+        java.util.TreeMap<Endpoint, RecordSet> held = new java.util.TreeMap<>(next);
+        served.forEach((e, rs) -> {
+            if (held.containsKey(e)) held.put(e, rs); // endpoints new to the plan serve nothing yet: the guard does not count them
+        });
+        return held;
     }
 
     private boolean verified(Plan plan) {

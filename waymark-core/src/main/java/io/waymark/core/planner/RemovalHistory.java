@@ -4,6 +4,7 @@ import io.waymark.core.model.AddressFamily;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
+import io.waymark.core.model.Provenance;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Target;
 import io.waymark.core.model.WeightedAddress;
@@ -38,8 +39,9 @@ import java.util.TreeMap;
  *
  * <p>Bounds: the newest {@code plansScannedMax} stored plans are scanned; plans and per-pair diffs are
  * cached by generation (plans are immutable; a generation is handed out once, I6), at most that many.
- * A window holding more plans than that, or a predecessor cleaned up, undercounts: keep the history
- * retention above the number of plans one window can see. Not thread-safe (one per planner).
+ * Diffs this process computed keep counting after clean-up deletes their plans. A window holding more
+ * plans than that, or plans published and cleaned up while this process was not running, undercount:
+ * keep the history retention above the number of plans one window can see. Not thread-safe (one per planner).
  */
 final class RemovalHistory {
     private final int plansScannedMax;
@@ -50,8 +52,11 @@ final class RemovalHistory {
     /** Newest generation this process has seen; -1 before its first look at history. */
     private long seenUpTo = -1;
 
-    /** What one stored plan removed against the stored plan before it: endpoint → addresses gone. */
-    private record PairDiff(long predecessor, Map<Endpoint, List<InetAddress>> removed) {}
+    /**
+     * What one stored plan removed against the stored plan before it (endpoint → addresses gone), with
+     * what {@link #inWindow} needs of the newer plan: so that a plan clean-up deleted since still counts.
+     */
+    private record PairDiff(long predecessor, long generation, Provenance provenance, Map<Endpoint, List<InetAddress>> removed) {}
 
     RemovalHistory(int plansScannedMax, long windowMillis) {
         if (plansScannedMax < 2) throw new IllegalArgumentException("plansScannedMax must be >= 2, got " + plansScannedMax);
@@ -81,12 +86,16 @@ final class RemovalHistory {
         List<Generation> history = store.history();
         observe(history, now);
         List<Generation> tail = history.subList(Math.max(0, history.size() - plansScannedMax), history.size());
-        Map<Endpoint, Map<AddressFamily, Long>> out = new HashMap<>();
         for (int i = tail.size() - 1; i >= 1; i--) {
             Optional<Plan> newer = plan(store, tail.get(i));
-            if (newer.isEmpty() || !inWindow(newer.get(), now)) continue;
-            Optional<PairDiff> diff = diff(store, tail.get(i - 1), newer.get());
-            diff.ifPresent(d -> count(d, topology, out));
+            if (newer.isEmpty() || !inWindow(newer.get().generation().value(), newer.get().provenance(), now)) continue;
+            diff(store, tail.get(i - 1), newer.get());
+        }
+        // Every diff this process computed counts while in the window, also when clean-up has deleted one
+        // of its plans since: deleting history must not refill the budget.
+        Map<Endpoint, Map<AddressFamily, Long>> out = new HashMap<>();
+        for (PairDiff d : List.copyOf(diffs.values())) {
+            if (inWindow(d.generation(), d.provenance(), now)) count(d, topology, out);
         }
         return out;
     }
@@ -109,11 +118,11 @@ final class RemovalHistory {
         seenUpTo = Math.max(seenUpTo, generation);
     }
 
-    boolean inWindow(Plan plan, TickTime now) {
-        Long seen = firstSeenNanos.get(plan.generation().value());
+    private boolean inWindow(long generation, Provenance provenance, TickTime now) {
+        Long seen = firstSeenNanos.get(generation);
         if (seen != null) return now.monotonicNanos() - seen < windowMillis * 1_000_000L;
-        if (!plan.provenance().timeKnown()) return false;
-        return plan.provenance().publishedAtMillis() > now.wallMillis() - windowMillis; // the future is inside
+        if (!provenance.timeKnown()) return false;
+        return provenance.publishedAtMillis() > now.wallMillis() - windowMillis; // the future is inside
     }
 
     private Optional<Plan> plan(PlanStore store, Generation g) {
@@ -124,14 +133,16 @@ final class RemovalHistory {
         return read;
     }
 
-    private Optional<PairDiff> diff(PlanStore store, Generation olderGeneration, Plan newer) {
+    /**
+     * Caches the diff of {@code newer} against the stored plan before it. A diff computed earlier against a
+     * later predecessor (one deleted since) is finer and kept: that predecessor's own diff is cached too.
+     */
+    private void diff(PlanStore store, Generation olderGeneration, Plan newer) {
         PairDiff cached = diffs.get(newer.generation().value());
-        if (cached != null && cached.predecessor() == olderGeneration.value()) return Optional.of(cached);
+        if (cached != null && cached.predecessor() >= olderGeneration.value()) return;
         Optional<Plan> older = plan(store, olderGeneration);
-        if (older.isEmpty()) return Optional.empty();
-        PairDiff d = new PairDiff(olderGeneration.value(), removed(older.get(), newer));
-        diffs.put(newer.generation().value(), d);
-        return Optional.of(d);
+        if (older.isEmpty()) return;
+        diffs.put(newer.generation().value(), new PairDiff(olderGeneration.value(), newer.generation().value(), newer.provenance(), removed(older.get(), newer)));
     }
 
     private static Map<Endpoint, List<InetAddress>> removed(Plan older, Plan newer) {

@@ -48,4 +48,22 @@ class RollbackTest {
         assertThat(s.resume().paused()).isFalse();
         assertThat(s.unpin()).isEqualTo(io.waymark.core.model.ControlFlags.NONE);
     }
+
+    @Test
+    void aRollbackNeverTakesAnAddressFamilyAwayFromAnEndpoint() {
+        // The old plan is from before the endpoint's IPv4 targets were up: it would blank its A answers.
+        io.waymark.core.model.Endpoint e = io.waymark.core.Fixtures.ep(0);
+        io.waymark.core.model.RecordSet v6 = io.waymark.core.model.RecordSet.of(30, io.waymark.core.model.WeightedAddress.of("2001:db8::1", 1));
+        io.waymark.core.model.RecordSet dual = io.waymark.core.model.RecordSet.of(30, io.waymark.core.model.WeightedAddress.of("2001:db8::1", 1),
+                io.waymark.core.model.WeightedAddress.of("10.0.0.1", 1));
+        plans.publish(Generation.ZERO, io.waymark.core.model.PlanDraft.of(java.util.Map.of(e, v6)));
+        plans.publish(Generation.of(1), io.waymark.core.model.PlanDraft.of(java.util.Map.of(e, dual)));
+        RollbackResult r = new Rollback(plans).to(Generation.of(1), true);
+        assertThat(r.status()).isEqualTo(RollbackStatus.EMPTIES_A_FAMILY);
+        assertThat(r.detail()).contains("without A records");
+        assertThat(plans.history()).hasSize(2);
+        assertThat(plans.flags().pinned()).as("refused before pinning").isFalse();
+        assertThat(new Rollback(plans).to(Generation.of(2), false).status()).isEqualTo(RollbackStatus.PUBLISHED);
+        assertThat(plans.latest().orElseThrow().provenance().reason()).contains("rollback to g2");
+    }
 }

@@ -108,6 +108,26 @@ class ChangeStepsTest {
     }
 
     @Test
+    void aServedViewThatCannotBeReadHoldsRemovalsNotPlanning() {
+        boolean[] down = {false};
+        ServedView flaky = e -> {
+            if (down[0]) throw new io.waymark.core.port.StoreUnavailableException("injected");
+            return records.read(e);
+        };
+        Planner planner = new Planner(plans, () -> now, RULES_OFF, EnactorConfig.DEFAULTS.changeGuard(), flaky);
+        planner.tick(twoEndpoints(), firstDown(1));
+        enactor.tick();
+        down[0] = true;
+        assertThat(planner.tick(twoEndpoints(), healthy(20)).status()).isEqualTo(PlannerStatus.PUBLISHED); // t1 back: an addition
+        PlannerResult held = planner.tick(twoEndpoints(), firstDown(2));
+        assertThat(held.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(held.safetyEvents()).anyMatch(e -> e.detail().contains("removals wait"));
+        down[0] = false;
+        enactor.tick();
+        assertThat(planner.tick(twoEndpoints(), firstDown(2)).status()).isEqualTo(PlannerStatus.PUBLISHED);
+    }
+
+    @Test
     void aSteppedChangeSaysSo() {
         Planner planner = new Planner(plans, () -> now, RULES_OFF);
         planner.tick(topology(twenty()), healthy(20));

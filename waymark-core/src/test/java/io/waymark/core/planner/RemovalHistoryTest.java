@@ -103,6 +103,31 @@ class RemovalHistoryTest {
     }
 
     @Test
+    void aRemovalStillCountsAfterCleanUpDeletedItsPlans() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));
+        assertThat(at(1_000_000)).containsKey(A);
+        publish(1_000_001, Map.of(A, rs("10.0.0.2"), B, rs("10.0.0.2")));
+        store.delete(Generation.of(1));
+        store.delete(Generation.of(2)); // retention 1: only g3 is left
+        assertThat(at(1_000_001)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 7L)));
+        assertThat(at(1_000_000 + WINDOW)).isEmpty();
+        // A fresh process cannot know: plans cleaned up before it started are gone (hence the retention advice).
+        assertThat(new RemovalHistory(8, WINDOW).removedInWindow(store, topology(), new TickTime(1_000_001, 0))).isEmpty();
+    }
+
+    @Test
+    void aFinerDiffIsKeptWhenItsPredecessorIsDeleted() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));       // g2 removes t1
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2"))); // g3 adds it back
+        publish(1_000_000, Map.of(A, rs("10.0.0.2")));       // g4 removes it again
+        assertThat(at(1_000_000)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 14L)));
+        store.delete(Generation.of(3)); // g2 → g4 now looks like no change; the removal of g4 was seen already
+        assertThat(at(1_000_000)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 14L)));
+    }
+
+    @Test
     void onlyTheNewestPlansAreScanned() {
         publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
         publish(1_000_000, Map.of(A, rs("10.0.0.2")));
