@@ -5,7 +5,6 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.dns.Authority;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,16 +70,5 @@ public final class ServingGate implements ServingSink {
     /** Endpoints held by the record store that DNS does not answer for, with why (for the status view). */
     public Map<Endpoint, String> skipped() {
         return Map.copyOf(skipped);
-    }
-
-    /** The subset of {@code endpoints} the authority cannot serve, with why. */
-    public Map<Endpoint, String> unservable(List<Endpoint> endpoints) {
-        Map<Endpoint, String> out = new HashMap<>();
-        for (Endpoint e : endpoints) authority.unservable(e).ifPresent(why -> out.put(e, why));
-        return out;
-    }
-
-    Set<Endpoint> skippedEndpoints() {
-        return Set.copyOf(skipped.keySet());
     }
 }
