@@ -44,4 +44,8 @@ public final class CleanerRole {
     public RoleCondition condition() {
         return condition.current();
     }
+
+    public long conditionSinceNanos() {
+        return condition.sinceNanos();
+    }
 }

@@ -17,7 +17,6 @@ import java.util.Optional;
 public final class EnactorRole {
     private final Enactor enactor;
     private final ConditionTracker condition;
-    private Optional<TickResult> last = Optional.empty();
 
     /**
      * What one step did.
@@ -65,7 +64,6 @@ public final class EnactorRole {
             RoleCondition c = new RoleCondition(RoleCondition.Kind.FAILED, e.getClass().getName(), "tick threw " + e);
             return new Step(Optional.empty(), c, condition.observe(c, nowNanos), Optional.of(e));
         }
-        last = Optional.of(r);
         RoleCondition c = classify(r);
         return new Step(Optional.of(r), c, condition.observe(c, nowNanos), Optional.empty());
     }
@@ -98,10 +96,5 @@ public final class EnactorRole {
 
     public long conditionSinceNanos() {
         return condition.sinceNanos();
-    }
-
-    /** The last tick's result, if any tick completed. */
-    public Optional<TickResult> lastResult() {
-        return last;
     }
 }

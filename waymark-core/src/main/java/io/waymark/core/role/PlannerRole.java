@@ -42,7 +42,6 @@ public final class PlannerRole {
     private final Planner planner;
     private final ConditionTracker condition = new ConditionTracker();
     private final Clock wallClock;
-    private Optional<PlannerResult> last = Optional.empty();
 
     /**
      * What one step did.
@@ -105,7 +104,6 @@ public final class PlannerRole {
             RoleCondition c = new RoleCondition(RoleCondition.Kind.FAILED, e.getClass().getName(), "tick threw " + e);
             return new Step(Optional.empty(), c, condition.observe(c, nowNanos), Optional.of(e));
         }
-        last = Optional.of(r);
         RoleCondition c = switch (r.status()) {
             case PUBLISHED -> RoleCondition.ok("published " + r.published().orElseThrow().generation());
             case UNCHANGED -> RoleCondition.ok("unchanged at " + r.latestBefore());
@@ -146,9 +144,5 @@ public final class PlannerRole {
 
     public long conditionSinceNanos() {
         return condition.sinceNanos();
-    }
-
-    public Optional<PlannerResult> lastResult() {
-        return last;
     }
 }

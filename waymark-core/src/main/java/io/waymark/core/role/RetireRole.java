@@ -2,6 +2,7 @@ package io.waymark.core.role;
 
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Stamp;
+import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
@@ -18,8 +19,15 @@ import java.util.TreeSet;
  * and the tombstone is written only if the stamp is still that one (a racing enactor wins, and the
  * endpoint is looked at again next step). Every retirement is returned, for the audit log.
  *
- * <p>Only endpoints absent from {@code configured} are touched, and {@code configured} is fixed for the
- * role's life: a configuration change is a restart, which builds a new role.
+ * <p>Only endpoints absent from {@code configured} AND from the latest plan are touched. The latest
+ * plan matters: while it still holds the endpoint, an enactor would heal the tombstone with it (a heal
+ * at the endpoint's high-water generation is allowed) and the endpoint would come back, to be retired
+ * again, and so on; so retirement waits for the planner's next plan, which no longer holds it (while
+ * pinned, until unpin: the condition says so). {@code configured} is fixed for the role's life: a
+ * configuration change is a restart, which builds a new role.
+ *
+ * <p>Cost: a scan reads the store's endpoint set. Once nothing is left to retire, scans run at most
+ * every {@code scanIntervalNanos} (the first step always scans).
  */
 public final class RetireRole {
     /** The conditional tombstone: {@code RecordStore.retire(endpoint, expected)} (see the store's contract). */
@@ -34,7 +42,7 @@ public final class RetireRole {
 
     /**
      * @param retired    endpoints retired by this step
-     * @param left       endpoints still to retire after this step (0 when done)
+     * @param left       endpoints still to retire after this step (0 when done, -1 when unknown)
      * @param transition present when the condition changed: log it once
      */
     public record Step(List<Retired> retired, int left, RoleCondition condition, Optional<Transition> transition) {
@@ -47,26 +55,56 @@ public final class RetireRole {
 
     private final RecordStore records;
     private final Tombstones tombstones;
+    private final PlanStore plans;
     private final Set<Endpoint> configured;
     private final int retiresPerStepMax;
+    private final long scanIntervalNanos;
     private final ConditionTracker condition = new ConditionTracker(0);
+    private boolean scanned;
+    private boolean workLeft;
+    private long lastScanNanos;
 
-    public RetireRole(RecordStore records, Tombstones tombstones, Set<Endpoint> configured, int retiresPerStepMax) {
-        if (records == null || tombstones == null || configured == null) throw new IllegalArgumentException("retire role needs a record store, tombstones and the configured endpoints");
+    /**
+     * @param plans              read for the latest plan (see the class comment)
+     * @param retiresPerStepMax  tombstones written per step at most (each is a durable write)
+     * @param scanIntervalNanos  time between scans once nothing is left to retire
+     */
+    public RetireRole(RecordStore records, Tombstones tombstones, PlanStore plans, Set<Endpoint> configured, int retiresPerStepMax, long scanIntervalNanos) {
+        if (records == null || tombstones == null || plans == null || configured == null) {
+            throw new IllegalArgumentException("retire role needs a record store, tombstones, the plan store and the configured endpoints");
+        }
         if (retiresPerStepMax < 1) throw new IllegalArgumentException("retiresPerStepMax must be >= 1, got " + retiresPerStepMax);
+        if (scanIntervalNanos < 0) throw new IllegalArgumentException("scanIntervalNanos must be >= 0, got " + scanIntervalNanos);
         this.records = records;
         this.tombstones = tombstones;
+        this.plans = plans;
         this.configured = Set.copyOf(configured);
         this.retiresPerStepMax = retiresPerStepMax;
+        this.scanIntervalNanos = scanIntervalNanos;
     }
 
     public Step step(long nowNanos) {
         List<Retired> retired = new ArrayList<>();
+        // Overflow-safe comparison of monotonic readings.
+        if (scanned && !workLeft && nowNanos - lastScanNanos < scanIntervalNanos) return new Step(retired, 0, condition.current(), Optional.empty());
+        scanned = true;
+        lastScanNanos = nowNanos;
         TreeSet<Endpoint> gone = new TreeSet<>();
         try {
             gone.addAll(records.endpoints());
             gone.removeAll(configured);
+            workLeft = !gone.isEmpty();
             if (gone.isEmpty()) return done(retired, 0, RoleCondition.ok("no endpoint left the configuration"), nowNanos);
+            Set<Endpoint> inLatest = plans.latest().map(p -> p.recordSets().keySet()).orElse(Set.of());
+            TreeSet<Endpoint> waiting = new TreeSet<>(gone);
+            waiting.retainAll(inLatest);
+            gone.removeAll(inLatest);
+            if (gone.isEmpty()) {
+                workLeft = false; // nothing to do until the planner publishes: look again at the scan interval
+                return done(retired, waiting.size(), new RoleCondition(RoleCondition.Kind.HELD, "waiting",
+                        waiting.size() + " endpoints left the configuration; retired once a plan without them is published (the latest still holds them): "
+                                + named(waiting)), nowNanos);
+            }
             int attempts = 0;
             for (Endpoint e : List.copyOf(gone)) {
                 if (attempts++ >= retiresPerStepMax) break;
@@ -77,12 +115,15 @@ public final class RetireRole {
                 }
             }
         } catch (StoreUnavailableException e) {
+            workLeft = true;
             return done(retired, -1, new RoleCondition(RoleCondition.Kind.STORE_UNAVAILABLE, "", "retiring endpoints: " + e.getMessage()), nowNanos);
         } catch (UnsupportedOperationException e) {
+            workLeft = false; // retried at the scan interval: the store will not learn to retire meanwhile
             return done(retired, -1, new RoleCondition(RoleCondition.Kind.REFUSED, "unsupported",
                     gone.size() + " endpoints left the configuration but the record store cannot retire them (" + e.getMessage()
                             + "); they are still served: " + named(gone)), nowNanos);
         }
+        workLeft = !gone.isEmpty();
         RoleCondition c = gone.isEmpty() ? RoleCondition.ok("every endpoint that left the configuration is retired")
                 : RoleCondition.ok("retiring endpoints that left the configuration: " + gone.size() + " left");
         return done(retired, gone.size(), c, nowNanos);
@@ -100,5 +141,9 @@ public final class RetireRole {
 
     public RoleCondition condition() {
         return condition.current();
+    }
+
+    public long conditionSinceNanos() {
+        return condition.sinceNanos();
     }
 }

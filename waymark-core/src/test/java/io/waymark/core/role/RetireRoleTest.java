@@ -1,9 +1,11 @@
 package io.waymark.core.role;
 
+import static io.waymark.core.Fixtures.draft;
 import static io.waymark.core.Fixtures.ep;
 import static io.waymark.core.Fixtures.rs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waymark.core.memory.InMemoryPlanStore;
 import io.waymark.core.memory.InMemoryRecordStore;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
@@ -46,7 +48,7 @@ class RetireRoleTest {
         InMemoryRecordStore store = new InMemoryRecordStore();
         for (int i = 0; i < 7; i++) store.applyIfNewer(ep(i), Stamp.NONE, G1, rs(1));
         List<Endpoint> calls = new ArrayList<>();
-        RetireRole role = new RetireRole(live(store), tombstones(store, calls), Set.of(ep(0), ep(1)), 2);
+        RetireRole role = new RetireRole(live(store), tombstones(store, calls), new InMemoryPlanStore(), Set.of(ep(0), ep(1)), 2, 1_000);
         RetireRole.Step first = role.step(1);
         assertThat(first.retired()).extracting(RetireRole.Retired::endpoint).containsExactly(ep(2), ep(3));
         assertThat(first.retired().get(0).stamp()).isEqualTo(G1);
@@ -60,10 +62,29 @@ class RetireRoleTest {
     }
 
     @Test
+    void an_endpoint_the_latest_plan_still_holds_waits_for_the_next_plan() {
+        InMemoryRecordStore store = new InMemoryRecordStore();
+        store.applyIfNewer(ep(0), Stamp.NONE, G1, rs(1));
+        store.applyIfNewer(ep(1), Stamp.NONE, G1, rs(1));
+        InMemoryPlanStore plans = new InMemoryPlanStore();
+        plans.publish(Generation.ZERO, draft(2, 1)); // holds ep(0) and ep(1)
+        List<Endpoint> calls = new ArrayList<>();
+        RetireRole role = new RetireRole(live(store), tombstones(store, calls), plans, Set.of(ep(0)), 10, 100);
+        RetireRole.Step waiting = role.step(1);
+        assertThat(waiting.retired()).isEmpty();
+        assertThat(waiting.condition().kind()).isEqualTo(RoleCondition.Kind.HELD);
+        assertThat(waiting.condition().detail()).contains(ep(1).name());
+        assertThat(calls).isEmpty();
+        plans.publish(plans.latest().orElseThrow().generation(), draft(1, 1)); // the planner's next plan: ep(0) only
+        assertThat(role.step(50).retired()).as("not before the scan interval").isEmpty();
+        assertThat(role.step(101).retired()).extracting(RetireRole.Retired::endpoint).containsExactly(ep(1));
+    }
+
+    @Test
     void a_store_that_cannot_retire_is_reported_once() {
         InMemoryRecordStore store = new InMemoryRecordStore();
         store.applyIfNewer(ep(9), Stamp.NONE, G1, rs(1));
-        RetireRole role = new RetireRole(store, (e, s) -> { throw new UnsupportedOperationException("no tombstones here"); }, Set.of(ep(0)), 10);
+        RetireRole role = new RetireRole(store, (e, s) -> { throw new UnsupportedOperationException("no tombstones here"); }, new InMemoryPlanStore(), Set.of(ep(0)), 10, 0);
         assertThat(role.step(1).transition()).hasValueSatisfying(t -> assertThat(t.to().detail()).contains("still served", "no tombstones here"));
         assertThat(role.step(2).transition()).isEmpty();
         assertThat(role.condition().kind()).isEqualTo(RoleCondition.Kind.REFUSED);

@@ -25,6 +25,8 @@ final class StatusText {
         if (s.has("planner")) {
             sb.append("\nplanner: ").append(s.path("planner").path("lastResult").asText("")).append('\n');
         }
+        s.path("roles").fields().forEachRemaining(r -> sb.append(String.format("%s: %s %s%n", r.getKey(),
+                r.getValue().path("condition").asText(""), r.getValue().path("conditionDetail").asText(""))));
         if (s.path("targets").size() > 0) {
             sb.append("\ntargets:\n");
             for (JsonNode t : s.path("targets")) {

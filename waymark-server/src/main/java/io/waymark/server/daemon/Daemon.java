@@ -11,10 +11,6 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
-import io.waymark.core.operator.ForcedPublish;
-import io.waymark.core.operator.Rollback;
-import io.waymark.core.operator.RollbackResult;
-import io.waymark.core.operator.Switches;
 import io.waymark.core.planner.Planner;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
@@ -67,12 +63,10 @@ public final class Daemon implements Operations, AutoCloseable {
     private static final int CLEANUP_DELETES_PER_RUN_MAX = 1_000;
     private static final int HEALTH_CONCURRENCY_MAX = 256;
     private static final long SUPERVISOR_TICK_MS = 100;
-    private static final long OPERATOR_ACTION_TIMEOUT_MS = 30_000;
     /** Endpoints retired per planner tick at most: each is a durable write, and a tick must stay short. */
     private static final int RETIRES_PER_TICK_MAX = 100;
-    private static final RetireRole.Tombstones RETIRE_NOT_YET = (endpoint, expected) -> {
-        throw new UnsupportedOperationException("this build's record store has no conditional tombstone (RecordStore.retire)");
-    };
+    /** Once nothing is left to retire, the record store's endpoint set is scanned this often at most. */
+    private static final long RETIRE_SCAN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final WaymarkConfig config;
     private final Optional<DemoFleet> fleet;
@@ -89,6 +83,7 @@ public final class Daemon implements Operations, AutoCloseable {
     private HealthMonitor health;
     private PlannerRole plannerRole;
     private RoleLoop plannerLoop;
+    private Levers levers;
     private ApiServer api;
 
     private Daemon(WaymarkConfig config, Optional<DemoFleet> fleet) {
@@ -164,13 +159,15 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startPlanner() {
-        // The planner judges its plans with the enactors' own change guard, so it never publishes one they would refuse.
-        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard());
+        // The planner judges its plans with the enactors' own change guard, against what the record store serves,
+        // so it never publishes one they would refuse (removals wait until every endpoint serves the latest plan).
+        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard(), recordStore::read);
         plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
                 System::currentTimeMillis);
-        // Until RecordStore.retire(endpoint, expected) lands on main (storage engineer), retiring is refused,
-        // and the role says once, prominently, which endpoints are still served although unconfigured.
-        RetireRole retirer = new RetireRole(recordStore, RETIRE_NOT_YET, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX);
+        // At start (the first tick) and then each tick, bounded: endpoints the record store holds that are not
+        // configured are retired through the store's conditional tombstone.
+        RetireRole retirer = new RetireRole(recordStore, recordStore::retire, planStore, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX,
+                RETIRE_SCAN_INTERVAL_NANOS);
         CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
                 CLEANUP_INTERVAL_NANOS);
         plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {
@@ -180,6 +177,7 @@ public final class Daemon implements Operations, AutoCloseable {
             status.plannerStepped(step, plannerRole.conditionSinceNanos());
             RetireRole.Step retiring = retirer.step(now);
             retiring.transition().ifPresent(t -> reports.transition("retirement", t, Optional.empty()));
+            status.roleStepped("retirement", retirer.condition(), retirer.conditionSinceNanos());
             for (RetireRole.Retired x : retiring.retired()) {
                 LOG.info("retired {} (left the configuration; tombstone over {})", x.endpoint(), x.stamp());
                 audit.record("waymark (configuration)", "retire", "endpoint " + x.endpoint() + " left the configuration; records and stamp removed",
@@ -187,10 +185,12 @@ public final class Daemon implements Operations, AutoCloseable {
             }
             CleanerRole.Step c = cleaner.step(now);
             c.transition().ifPresent(t -> reports.transition("history clean-up", t, Optional.empty()));
+            status.roleStepped("history clean-up", cleaner.condition(), cleaner.conditionSinceNanos());
             c.result().filter(r -> !r.deleted().isEmpty()).ifPresent(r -> LOG.info("history clean-up deleted {} (oldest served {})", r.deleted(), r.oldestServed()));
             return false;
         });
         closeOnExit.add(plannerLoop);
+        levers = new Levers(planStore, audit, plannerLoop, plannerRole);
     }
 
     private void startEnactor(String id) {
@@ -253,6 +253,11 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     @Override
+    public Map<String, RoleView> otherRoles() {
+        return status.others();
+    }
+
+    @Override
     public List<StoreStatus> stores() {
         return status.stores();
     }
@@ -279,29 +284,17 @@ public final class Daemon implements Operations, AutoCloseable {
 
     @Override
     public Plan rollback(Generation generation, String who) {
-        RollbackResult r = new Rollback(planStore).to(generation, true);
-        Plan p = r.published().orElseThrow(() -> new IllegalArgumentException("rollback to " + generation + " refused: " + r.status() + ": " + r.detail()));
-        audit.record(who, "rollback", r.detail(), Map.of("from", generation.toString(), "generation", p.generation().toString()));
-        return p;
+        return levers.rollback(generation, who);
     }
 
     @Override
     public ControlFlags updateFlags(String action, UnaryOperator<ControlFlags> change, String who) {
-        ControlFlags now = new Switches(planStore).update(change);
-        audit.record(who, action, "flags now " + now);
-        return now;
+        return levers.updateFlags(action, change, who);
     }
 
     @Override
     public Plan publishForced(String reason, String who) {
-        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a forced publish needs a reason (--reason TEXT): it goes to the audit log");
-        // On the planner's thread: the draft is the planner's, and a role is driven by one caller at a time.
-        ForcedPublish.Result f = plannerLoop.call(now -> plannerRole.publishForced(now, reason), OPERATOR_ACTION_TIMEOUT_MS);
-        if (f.status() == ForcedPublish.Status.INVALID_REASON) throw new IllegalArgumentException(f.auditLine());
-        Plan p = f.published().orElseThrow(() -> new IllegalStateException(f.status() + ": " + f.auditLine()));
-        audit.record(who, "publish-forced", f.auditLine(), Map.of("reason", reason, "generation", p.generation().toString(), "hash", p.hash().hex()));
-        LOG.warn("operator {} force-published {}: {}", who, p.generation(), reason);
-        return p;
+        return levers.publishForced(reason, who);
     }
 
     @Override

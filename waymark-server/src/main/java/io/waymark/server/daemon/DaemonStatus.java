@@ -33,6 +33,8 @@ final class DaemonStatus {
     private final AtomicReference<String> plannerLast = new AtomicReference<>("not run yet");
     private final AtomicReference<Operations.RoleView> planner = new AtomicReference<>(new Operations.RoleView("OK", "not run yet", ""));
     private final Map<String, StoreSupervisor.Status> stores = new ConcurrentHashMap<>();
+    /** Roles other than the planner and enactors (retirement, history clean-up), by name. */
+    private final Map<String, Operations.RoleView> others = new ConcurrentHashMap<>();
     /** Per enactor: its refusal, if its condition is REFUSED. */
     private final Map<String, RoleCondition> refusals = new ConcurrentHashMap<>();
     private final Map<String, Long> refusalSince = new ConcurrentHashMap<>();
@@ -70,6 +72,15 @@ final class DaemonStatus {
                 + (r.safetyEvents().isEmpty() ? "" : " safety=" + r.safetyEvents().stream().map(e -> e.rule().name()).distinct().toList()))
                 .orElse(step.condition().toString()));
         planner.set(view(step.condition(), sinceNanos));
+    }
+
+    /** A role's condition after a step that reported one; {@code sinceNanos} when it began. */
+    void roleStepped(String role, RoleCondition c, long sinceNanos) {
+        others.put(role, view(c, sinceNanos));
+    }
+
+    Map<String, Operations.RoleView> others() {
+        return new TreeMap<>(others);
     }
 
     void storeStepped(StoreSupervisor.Status s) {

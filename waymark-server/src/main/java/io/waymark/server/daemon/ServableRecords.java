@@ -72,6 +72,12 @@ final class ServableRecords implements RecordStore {
         return store.endpoints();
     }
 
+    /** Retiring needs no servability check: it only ever stops serving a name. */
+    @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        return store.retire(endpoint, expected);
+    }
+
     /** Applies refused because their endpoint cannot be served. */
     long refused() {
         return refused.get();

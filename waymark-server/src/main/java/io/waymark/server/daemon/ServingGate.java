@@ -5,7 +5,6 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.dns.Authority;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,17 +37,29 @@ public final class ServingGate implements ServingSink {
 
     @Override
     public void publish(Map<Endpoint, RecordSet> changed) {
+        publish(changed, Set.of());
+    }
+
+    /** Retired endpoints stop being served in the same snapshot; an unservable one was never served, and the authority skips it. */
+    @Override
+    public void publish(Map<Endpoint, RecordSet> changed, Set<Endpoint> removed) {
         Map<Endpoint, RecordSet> servable = new HashMap<>(changed.size() * 2);
         changed.forEach((endpoint, records) -> {
             Optional<String> why = authority.unservable(endpoint);
             if (why.isEmpty()) {
                 servable.put(endpoint, records);
             } else if (skipped.putIfAbsent(endpoint, why.get()) == null) {
-                LOG.warn("endpoint {} is in the record store but not served: {}; it is skipped until retired (remove it from the record log by"
-                        + " leaving it out of the configuration)", endpoint, why.get());
+                LOG.warn("endpoint {} is in the record store but not served: {}; skipped from serving (it leaves the record store when"
+                        + " it is retired, which happens to endpoints that are not configured)", endpoint, why.get());
             }
         });
-        authority.applyManaged(servable);
+        authority.applyManaged(servable, removed);
+        removed.forEach(skipped::remove);
+    }
+
+    @Override
+    public boolean removes() {
+        return true;
     }
 
     @Override
@@ -59,16 +70,5 @@ public final class ServingGate implements ServingSink {
     /** Endpoints held by the record store that DNS does not answer for, with why (for the status view). */
     public Map<Endpoint, String> skipped() {
         return Map.copyOf(skipped);
-    }
-
-    /** The subset of {@code endpoints} the authority cannot serve, with why. */
-    public Map<Endpoint, String> unservable(List<Endpoint> endpoints) {
-        Map<Endpoint, String> out = new HashMap<>();
-        for (Endpoint e : endpoints) authority.unservable(e).ifPresent(why -> out.put(e, why));
-        return out;
-    }
-
-    Set<Endpoint> skippedEndpoints() {
-        return Set.copyOf(skipped.keySet());
     }
 }

@@ -16,7 +16,9 @@ import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.core.role.Reopenable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -110,7 +112,20 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
 
     private Outcome openNow() {
         try {
-            current = EmbeddedRecordStore.open(dir, sink);
+            EmbeddedRecordStore opened = EmbeddedRecordStore.open(dir, sink);
+            SalvagedRecordStore read = salvaged;
+            if (read != null) {
+                // The repaired (or moved-aside) log may hold fewer endpoints than were salvaged: stop serving
+                // the others, or DNS would answer names no store knows until the next restart.
+                Set<Endpoint> stale = new HashSet<>(read.endpoints());
+                stale.removeAll(opened.endpoints());
+                try {
+                    if (!stale.isEmpty()) sink.publish(Map.of(), stale);
+                } catch (RuntimeException e) {
+                    LOG.warn("after the repaired record log opened, {} salvaged endpoints it does not hold are still served until restart: {}", stale.size(), e.toString());
+                }
+            }
+            current = opened;
             openFailure = "";
             salvaged = null;
             return new Outcome.Reopened();
@@ -160,6 +175,11 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
     @Override
     public Set<Endpoint> endpoints() {
         return store().endpoints();
+    }
+
+    @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        return store().retire(endpoint, expected);
     }
 
     @Override

@@ -94,6 +94,8 @@ public final class ApiServer implements AutoCloseable {
                 .put("condition", e.condition().kind()).put("conditionDetail", e.condition().condition()).put("since", e.condition().since()));
         s.putObject("planner").put("lastResult", ops.plannerLastResult()).put("condition", ops.planner().kind())
                 .put("conditionDetail", ops.planner().condition()).put("since", ops.planner().since());
+        ObjectNode roles = s.putObject("roles");
+        ops.otherRoles().forEach((name, v) -> roles.putObject(name).put("condition", v.kind()).put("conditionDetail", v.condition()).put("since", v.since()));
         ArrayNode targets = s.putArray("targets");
         ops.targets().forEach(t -> targets.addObject().put("id", t.id()).put("address", t.address()).put("zone", t.zone())
                 .put("capacity", t.capacity()).put("healthy", t.healthy()));

@@ -28,6 +28,9 @@ public interface Operations {
     /** The planner's condition: what it is doing or what stops it, and since when. */
     RoleView planner();
 
+    /** The other roles' conditions by name (retirement of endpoints that left the configuration, history clean-up). */
+    Map<String, RoleView> otherRoles();
+
     /** Each durable store as its supervisor sees it. */
     List<StoreStatus> stores();
 

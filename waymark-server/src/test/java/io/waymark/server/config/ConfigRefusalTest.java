@@ -53,7 +53,9 @@ class ConfigRefusalTest {
         Files.writeString(file, yaml);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute("serve", "--config", file.toString());
+        // Bounded: a configuration that is NOT refused starts a daemon that runs until stopped.
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
+                Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute("serve", "--config", file.toString()));
         assertThat(code).as("exit code; err: %s", err).isEqualTo(2);
         assertThat(err.toString()).doesNotContain("\tat ", "Exception");
         assertThat(dir.resolve("data")).as("nothing started, nothing written").doesNotExist();

@@ -90,6 +90,15 @@ class StoreFailureRecoveryTest {
                 assertThat(d.awaitExit(Duration.ZERO)).as(d::output).isEmpty();
                 long warningsDuring = d.countLines(DAEMON_WARNINGS) - warningsBefore;
                 assertThat(warningsDuring).as("a failure is logged once per role, not once per tick:\n" + d.output()).isBetween(1L, 8L);
+                JsonNode during = status(ports[1]);
+                JsonNode plans = null;
+                for (JsonNode st : during.path("stores")) if (st.path("store").asText().equals("plans")) plans = st;
+                assertThat(plans).as(during::toString).isNotNull();
+                assertThat(plans.path("state").asText()).isIn("FAILED", "RECOVERING");
+                assertThat(plans.path("reason").asText()).contains("File too large");
+                assertThat(plans.path("whatToDo").asText()).contains("automatically");
+                Cli.Result text = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1]);
+                assertThat(text.out()).as(text::toString).startsWith("!! plans store ");
 
                 prlimitFileSize(d.pid(), "unlimited"); // space again
                 await().atMost(Duration.ofSeconds(60)).until(() -> dns.addresses("e0.example.test.").equals(Set.of("127.0.0.21"))
@@ -99,6 +108,12 @@ class StoreFailureRecoveryTest {
                     assertThat(s.path("stores").size()).as(s::toString).isEqualTo(2);
                     for (JsonNode store : s.path("stores")) assertThat(store.path("state").asText()).as(s::toString).isEqualTo("UP");
                 });
+                // Once in metrics too: one failure episode of the plan store, however many reopen attempts it took.
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).containsPattern("waymark_store_failures_total\\{[^}]*store=\"plans\"[^}]*\\} 1\\.0")
+                        .containsPattern("waymark_store_up\\{store=\"plans\"\\} 1\\.0")
+                        .containsPattern("waymark_store_reopen_attempts_total\\{store=\"plans\"\\} [1-9]");
                 d.stop();
             }
         }

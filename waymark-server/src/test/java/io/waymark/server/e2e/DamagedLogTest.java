@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waymark.adapters.plan.FilePlanStore;
 import io.waymark.adapters.record.EmbeddedRecordStore;
 import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
+import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.PlanHash;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
@@ -29,12 +31,78 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7, defects 2 and 4, the daemon's half: a record log damaged in the middle refuses to open
+ * Issue 7, defects 2, 3 and 4, the daemon's half: a log damaged in the middle refuses to open
  * (the storage engineer's fix); the daemon must then still start, answer DNS with what could be read,
  * and say in status what is damaged and what to do — not exit 1 and leave every name unanswered.
  */
-class DamagedRecordLogTest {
+class DamagedLogTest {
     @TempDir Path dir;
+
+    private static void flipByteAt(Path file, long at) throws Exception {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            c.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            c.write(one, at);
+        }
+    }
+
+    private static JsonNode store(String body, String name) throws Exception {
+        for (JsonNode s : new ObjectMapper().readTree(body).path("stores")) if (s.path("store").asText().equals(name)) return s;
+        return null;
+    }
+
+    @Test
+    void a_damaged_plan_log_stops_automation_not_dns() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Endpoint a = Endpoint.of("a.example.test.");
+        RecordSet one = new RecordSet(List.of(WeightedAddress.of("192.0.2.1", 1)), 5);
+        try (FilePlanStore plans = FilePlanStore.open(data)) {
+            for (int i = 0; i < 2; i++) {
+                Generation latest = plans.latest().map(p -> p.generation()).orElse(Generation.ZERO);
+                plans.publish(latest, PlanDraft.of(java.util.Map.of(a, new RecordSet(List.of(WeightedAddress.of("192.0.2." + (i + 1), 1)), 5))));
+            }
+        }
+        try (EmbeddedRecordStore store = EmbeddedRecordStore.open(data, ServingSink.NONE)) {
+            store.applyIfNewer(a, Stamp.NONE, new Stamp(Generation.of(1), PlanHash.of(new byte[32])), one);
+        }
+        flipByteAt(data.resolve(FilePlanStore.LOG_FILE), Files.size(data.resolve(FilePlanStore.LOG_FILE)) / 4);
+        Path file = dir.resolve("waymark.yaml");
+        Files.writeString(file, CONFIG);
+        try (DaemonProcess d = DaemonProcess.serve(file)) {
+            int[] ports = d.awaitServing(Duration.ofSeconds(60));
+            assertThat(new Dns(ports[0]).addresses("a.example.test.")).as("DNS answers what the record store holds\n" + d.output()).isEqualTo(Set.of("192.0.2.1"));
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                JsonNode plans = store(body, "plans");
+                assertThat(plans).as(body).isNotNull();
+                assertThat(plans.path("state").asText()).isEqualTo("DAMAGED");
+                assertThat(plans.path("reason").asText()).contains("plans.log");
+                assertThat(plans.path("whatToDo").asText()).contains("restore");
+            });
+            Cli.Result status = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1]);
+            assertThat(status.out()).as(status::toString).startsWith("!! plans store DAMAGED");
+            assertThat(d.awaitExit(Duration.ZERO)).isEmpty();
+            d.stop();
+        }
+    }
+
+    private static final String CONFIG = """
+            dataDir: data
+            dns: { port: 0 }
+            http: { port: 0 }
+            zones: [ { origin: example.test. } ]
+            targets:
+              - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: 1, intervalMs: 200, timeoutMs: 100 } }
+            endpoints:
+              - { name: a.example.test., targets: [lb-a] }
+              - { name: b.example.test., targets: [lb-a] }
+            planner: { tickMs: 100 }
+            enactors: { count: 2, tickMs: 100 }
+            """;
 
     @Test
     void a_damaged_record_log_leaves_dns_answering_what_was_readable_and_status_saying_what_to_do() throws Exception {
