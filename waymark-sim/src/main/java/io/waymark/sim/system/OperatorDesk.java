@@ -60,12 +60,12 @@ final class OperatorDesk {
                 default -> forcedPublish(actor);
             }
         } catch (StoreUnavailableException e) {
-            run.sim.log(actor, "request failed: " + e.getMessage());
+            if (run.sim.tracing()) run.sim.log(actor, "request failed: " + e.getMessage());
         }
     }
 
     private void lever(String actor, Intent lever) {
-        run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " requested");
+        if (run.sim.tracing()) run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " requested");
         OperatorStore store = new OperatorStore(run, actor, lever);
         Switches s = new Switches(store);
         run.levers.started(lever);
@@ -82,7 +82,7 @@ final class OperatorDesk {
             if (!store.leverStored()) run.levers.unacknowledged(lever);
             throw e;
         }
-        run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " acknowledged: " + now);
+        if (run.sim.tracing()) run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " acknowledged: " + now);
     }
 
     private void rollback(String actor, double pick, boolean pin) {
@@ -91,7 +91,7 @@ final class OperatorDesk {
         List<Generation> history = store.history();
         if (history.isEmpty()) return;
         Generation to = history.get((int) (pick * history.size()));
-        run.sim.log(actor, "rollback to " + to + (pin ? " with pin" : "") + " requested");
+        if (run.sim.tracing()) run.sim.log(actor, "rollback to " + to + (pin ? " with pin" : "") + " requested");
         run.levers.started(intent);
         RollbackResult r;
         try {
@@ -102,7 +102,7 @@ final class OperatorDesk {
         }
         // The pin was acknowledged when it was written (OperatorStore); a rollback that never pinned ends the call unacknowledged.
         if (!store.leverStored()) run.levers.unacknowledged(intent);
-        run.sim.log(actor, "rollback: " + r.status() + " " + r.detail());
+        if (run.sim.tracing()) run.sim.log(actor, "rollback: " + r.status() + " " + r.detail());
         if (r.status() == RollbackStatus.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
     }
 
