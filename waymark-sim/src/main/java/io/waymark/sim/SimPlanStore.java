@@ -17,15 +17,27 @@ import java.util.function.Consumer;
  * the invariant checker reads.
  */
 public final class SimPlanStore implements PlanStore {
-    private final InMemoryPlanStore truth = new InMemoryPlanStore();
+    private PlanStore truth;
     private final StoreLatency latency;
 
     public SimPlanStore(Simulation sim, StoreFaults faults) {
-        this.latency = new StoreLatency(sim, "plan-store", faults);
+        this(sim, faults, new InMemoryPlanStore());
     }
 
-    public InMemoryPlanStore truth() {
+    /** Over any plan store, e.g. the real file store on a simulated disk (the whole-system run's DISK fault). */
+    public SimPlanStore(Simulation sim, StoreFaults faults, PlanStore backend) {
+        this.latency = new StoreLatency(sim, "plan-store", faults);
+        this.truth = backend;
+    }
+
+    /** The store underneath, without latency or injected errors: what the checkers read. */
+    public PlanStore truth() {
         return truth;
+    }
+
+    /** The store was reopened (after a crash): calls go to {@code reopened} from now on. */
+    public void reopened(PlanStore reopened) {
+        this.truth = reopened;
     }
 
     public StoreLatency latency() {

@@ -14,15 +14,33 @@ import java.util.Set;
  * applyIfNewer is the linearizable compare-and-set). {@link #truth()} is the fault-free view.
  */
 public final class SimRecordStore implements RecordStore {
-    private final InMemoryRecordStore truth = new InMemoryRecordStore();
+    private RecordStore truth;
     private final StoreLatency latency;
 
     public SimRecordStore(Simulation sim, StoreFaults faults) {
-        this.latency = new StoreLatency(sim, "record-store", faults);
+        this(sim, faults, new InMemoryRecordStore());
     }
 
-    public InMemoryRecordStore truth() {
+    /** Over any record store, e.g. the real embedded store on a simulated disk (the whole-system run's DISK fault). */
+    public SimRecordStore(Simulation sim, StoreFaults faults, RecordStore backend) {
+        this.latency = new StoreLatency(sim, "record-store", faults);
+        this.truth = backend;
+    }
+
+    /** The store underneath, without latency or injected errors: what the checkers read. */
+    public RecordStore truth() {
         return truth;
+    }
+
+    /** The in-memory store underneath, for tests that damage it on purpose; only for the in-memory constructor. */
+    public InMemoryRecordStore memory() {
+        if (truth instanceof InMemoryRecordStore m) return m;
+        throw new IllegalStateException("this simulated record store is not over an in-memory store");
+    }
+
+    /** The store was reopened (after a crash): calls go to {@code reopened} from now on. */
+    public void reopened(RecordStore reopened) {
+        this.truth = reopened;
     }
 
     public StoreLatency latency() {

@@ -24,7 +24,7 @@ class BrokenStoreTest {
         @Override
         public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
             inner.latency().call("unconditional write " + endpoint);
-            inner.truth().overwriteForFaultInjection(endpoint, new StampedRecords(next, Optional.of(records)));
+            inner.memory().overwriteForFaultInjection(endpoint, new StampedRecords(next, Optional.of(records)));
             return ApplyOutcome.APPLIED;
         }
 

@@ -30,6 +30,34 @@ class SimulationTest {
         assertThatThrownBy(() -> sim.at(1, "x", () -> {})).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** A caller blocked inside a call lets every event due meanwhile run, then goes on later; nesting is bounded. */
+    @Test
+    void aBlockedCallerLetsTheWorldRunThenGoesOn() {
+        Simulation sim = new Simulation(1);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        sim.at(10, "other", () -> seen.add("other@" + sim.nowMillis()));
+        sim.at(30, "late", () -> seen.add("late@" + sim.nowMillis()));
+        sim.at(0, "caller", () -> {
+            seen.add("read@" + sim.nowMillis());
+            assertThat(sim.block(20)).isTrue();
+            seen.add("write@" + sim.nowMillis());
+        });
+        sim.run(100, 100, () -> {});
+        assertThat(seen).containsExactly("read@0", "other@10", "write@20", "late@30");
+        assertThat(new Simulation(2).block(5)).as("outside run() nothing blocks").isFalse();
+        Simulation deep = new Simulation(3);
+        int[] depth = {0};
+        Runnable[] nest = new Runnable[1];
+        nest[0] = () -> {
+            depth[0]++;
+            deep.at(deep.nowMillis(), "nest", nest[0]);
+            deep.block(1);
+        };
+        deep.at(0, "nest", nest[0]);
+        deep.run(1_000, 10_000, () -> {});
+        assertThat(deep.executed()).isGreaterThan(Simulation.BLOCKED_DEPTH_MAX);
+    }
+
     @Test
     void theEventQueueIsBounded() {
         Simulation sim = new Simulation(1);

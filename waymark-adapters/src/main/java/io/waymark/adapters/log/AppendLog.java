@@ -57,9 +57,10 @@ public final class AppendLog implements AutoCloseable {
     /** The file's full location, for messages. */
     private final String path;
     private final int entryBytesMax;
-    private final int format;
-    private DataFile channel;
-    private long sizeBytes;
+    // Volatile: read() runs on reader threads while the one writer appends or rewrites.
+    private volatile int format;
+    private volatile DataFile channel;
+    private volatile long sizeBytes;
     private long entries;
     private final Recovery recovery;
     /** Set when the file's tail or handle is in doubt: every further append is refused until reopened. */
@@ -90,6 +91,17 @@ public final class AppendLog implements AutoCloseable {
 
     /** As {@link #open(Path, int, Consumer)}, for the file {@code name} of {@code dir}. */
     public static AppendLog open(DataDir dir, String name, int entryBytesMax, Consumer<ByteBuffer> replay) throws IOException {
+        return open(dir, name, entryBytesMax, (Replay) (offset, payload) -> replay.accept(payload));
+    }
+
+    /** Receives each good entry at open, with the offset {@link #read} takes to read it again. */
+    @FunctionalInterface
+    public interface Replay {
+        void accept(long offset, ByteBuffer payload);
+    }
+
+    /** As {@link #open(DataDir, String, int, Consumer)}, telling {@code replay} where each entry lies. */
+    public static AppendLog open(DataDir dir, String name, int entryBytesMax, Replay replay) throws IOException {
         checkLimit(entryBytesMax);
         String path = dir.describe(name);
         long tornHeaderBytes = 0;
@@ -102,7 +114,9 @@ public final class AppendLog implements AutoCloseable {
                     // The name itself may still be an unsynced create or rename (a compaction that failed
                     // at its directory fsync): make it durable before anything appended to it is acknowledged.
                     dir.sync();
-                    return recover(dir, name, entryBytesMax, format, ch, fileBytes, replay);
+                    AppendLog log = recover(dir, name, entryBytesMax, format, ch, fileBytes, replay);
+                    removeLeftovers(dir, name);
+                    return log;
                 }
                 tornHeaderBytes = fileBytes;
             } catch (IOException | RuntimeException | Error e) {
@@ -116,6 +130,19 @@ public final class AppendLog implements AutoCloseable {
         DataFile ch = create(dir, name);
         Recovery r = tornHeaderBytes > 0 ? new Recovery(0, HEADER.length, tornHeaderBytes, "torn header") : Recovery.clean(0, HEADER.length);
         return new AppendLog(dir, name, entryBytesMax, FORMAT, ch, HEADER.length, 0, r);
+    }
+
+    /**
+     * Deletes what a crash left of a creation or a compaction that never reached its rename: this log
+     * is the current one, so they hold nothing that is not in it (or was never acknowledged).
+     */
+    private static void removeLeftovers(DataDir dir, String name) throws IOException {
+        List<String> leftovers = List.of(name + ".new", name + ".compact", name + ".compact.new");
+        for (String n : dir.list()) { // bounded by the directory's size
+            if (!leftovers.contains(n)) continue;
+            dir.delete(n);
+            LOG.info("log {}: removed {} left by an interrupted creation or compaction", dir.describe(name), n);
+        }
     }
 
     /**
@@ -142,7 +169,7 @@ public final class AppendLog implements AutoCloseable {
         return dir.open(name);
     }
 
-    private static AppendLog recover(DataDir dir, String name, int entryBytesMax, int format, DataFile ch, long fileBytes, Consumer<ByteBuffer> replay) throws IOException {
+    private static AppendLog recover(DataDir dir, String name, int entryBytesMax, int format, DataFile ch, long fileBytes, Replay replay) throws IOException {
         String path = dir.describe(name);
         Recovery r = scan(new FrameReader(ch, fileBytes, format, entryBytesMax), fileBytes, path, replay);
         if (r.cut()) {
@@ -160,8 +187,9 @@ public final class AppendLog implements AutoCloseable {
 
     /**
      * The file's format from its header, or 0 when the header is torn: the file is shorter than a
-     * header and a prefix of one, or all zeros (the header is fsynced before any entry is appended, so
-     * no entry was ever acknowledged behind a torn one). Anything else is not ours, or damaged.
+     * header and a prefix of one, or at most a header's worth of zeros (the header is fsynced before
+     * any entry is appended, so no entry was ever acknowledged behind a torn one). Anything else is
+     * not ours, or damaged.
      */
     private static int headerFormat(DataFile ch, long fileBytes, String path) throws IOException {
         int n = (int) Math.min(fileBytes, HEADER.length);
@@ -171,7 +199,10 @@ public final class AppendLog implements AutoCloseable {
         if (n == HEADER.length && Arrays.equals(h, HEADER)) return 2;
         if (n == HEADER.length && Arrays.equals(h, HEADER_V1)) return 1;
         if (n < HEADER.length && (Arrays.equals(h, Arrays.copyOf(HEADER, n)) || Arrays.equals(h, Arrays.copyOf(HEADER_V1, n)))) return 0;
-        if (allZero(ch, fileBytes)) return 0;
+        // Zeros only where a header write's size reached the disk without its data. A longer file of
+        // zeros is damage: a header is fsynced before the file gets its name, so entries behind it
+        // may have been acknowledged.
+        if (fileBytes <= HEADER.length && allZero(ch, fileBytes)) return 0;
         throw new LogDamagedException(path, 0, 0, "not a Waymark log (bad header)");
     }
 
@@ -186,7 +217,7 @@ public final class AppendLog implements AutoCloseable {
         return true;
     }
 
-    private static Recovery scan(FrameReader reader, long fileBytes, String path, Consumer<ByteBuffer> replay) throws IOException {
+    private static Recovery scan(FrameReader reader, long fileBytes, String path, Replay replay) throws IOException {
         long pos = HEADER.length;
         long entries = 0;
         // Bounded: every good frame consumes at least its overhead of a finite file.
@@ -194,7 +225,7 @@ public final class AppendLog implements AutoCloseable {
             FrameReader.Frame f = reader.at(pos);
             switch (f) {
                 case FrameReader.Frame.Good g -> {
-                    replay.accept(g.payload());
+                    replay.accept(g.offset(), g.payload());
                     entries++;
                     pos = g.next();
                 }
@@ -261,12 +292,14 @@ public final class AppendLog implements AutoCloseable {
      * nothing of the batch is acknowledged; the log tries to cut its file back to the last durable
      * size and then refuses further appends: the caller must treat its state as failed and reopen.
      */
-    public void append(List<byte[]> batch) throws IOException {
+    public List<Long> append(List<byte[]> batch) throws IOException {
         if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
-        if (batch.isEmpty()) return;
+        if (batch.isEmpty()) return List.of();
         long total = 0;
+        List<Long> offsets = new ArrayList<>(batch.size());
         for (byte[] e : batch) {
             checkEntry(e);
+            offsets.add(sizeBytes + total);
             total += FrameReader.overheadBytes(format) + e.length;
         }
         long pos;
@@ -280,7 +313,35 @@ public final class AppendLog implements AutoCloseable {
         if (pos != sizeBytes + total) throw new IllegalStateException("log " + path + ": wrote " + (pos - sizeBytes) + " bytes, expected " + total);
         sizeBytes = pos;
         entries += batch.size();
+        return offsets;
     }
+
+    /**
+     * The payload of the entry at {@code offset} (as given by {@link #append}, {@link #rewrite} or
+     * the replay at open), checked against its checksums again. Safe on reader threads while the one
+     * writer appends. An offset from before a {@link #rewrite} names nothing (or another entry) in the
+     * new file: callers verify what they decode and look the offset up again.
+     */
+    public byte[] read(long offset) throws IOException {
+        long size = sizeBytes;
+        int f0 = format;
+        if (offset < HEADER.length || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
+        // A handle of its own: a FileChannel closes for everyone when a thread blocked in it is
+        // interrupted, and a reader thread (an HTTP request timing out) must never close the writer's.
+        try (DataFile ch = dir.open(name)) {
+            FrameReader.Frame f = new FrameReader(ch, Math.min(size, ch.size()), f0, entryBytesMax).at(offset);
+            return switch (f) {
+                case FrameReader.Frame.Good g -> {
+                    byte[] b = new byte[g.payload().remaining()];
+                    g.payload().get(b);
+                    yield b;
+                }
+                case FrameReader.Frame.Torn t -> throw new LogDamagedException(path, offset, t.reason() + " in an entry read back");
+                case FrameReader.Frame.Damaged d -> throw new LogDamagedException(path, offset, d.reason() + " in an entry read back");
+            };
+        }
+    }
+
 
     /** Best effort: drop the failed batch's bytes, so that a reopen cannot replay what was never durable. */
     private void failed(IOException e) {
@@ -346,19 +407,21 @@ public final class AppendLog implements AutoCloseable {
      *
      * <p>A failure BEFORE the rename leaves this log intact and usable: the temporary file is removed
      * (best effort) and the exception says so ({@link CompactionFailedException}). A failure after
-     * the rename leaves the handle in doubt: the log then refuses appends until reopened.
+     * the rename leaves the handle in doubt: the log then refuses appends until reopened. Returns the
+     * offsets of the new entries, in order.
      */
-    public void rewrite(List<byte[]> live) throws IOException {
+    public List<Long> rewrite(List<byte[]> live) throws IOException {
         if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
         for (byte[] e : live) checkEntry(e);
         String tmp = name + ".compact";
         AppendLog fresh = null;
+        List<Long> offsets;
         try {
             dir.delete(tmp);
             fresh = open(dir, tmp, entryBytesMax, b -> {
                 throw new IllegalStateException("fresh compaction file is not empty: " + dir.describe(tmp));
             });
-            fresh.append(live);
+            offsets = fresh.append(live);
             fresh.channel.close();
         } catch (IOException e) {
             if (fresh != null) fresh.channel.close();
@@ -373,15 +436,18 @@ public final class AppendLog implements AutoCloseable {
             dir.rename(tmp, name);
             dir.sync();
             DataFile old = channel;
-            channel = dir.open(name);
+            DataFile next = dir.open(name);
+            format = fresh.format;
+            sizeBytes = fresh.sizeBytes;
+            channel = next;
             old.close();
         } catch (IOException e) {
             failure = e;
             throw e;
         }
-        sizeBytes = fresh.sizeBytes;
         entries = live.size();
         LOG.info("log {}: compacted to {} entries, {} bytes", path, entries, sizeBytes);
+        return offsets;
     }
 
     private void checkEntry(byte[] e) {

@@ -10,6 +10,7 @@ import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.PlanHash;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
@@ -18,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * needs them serialized anyway). Readers never lock: they read an immutable {@link State} that a
  * writer swaps in only after its entry is durable, so a reader never sees a plan a crash could take
  * back.
+ *
+ * <p>Heap: only the latest plan is kept decoded; every other retained plan is an offset into the log,
+ * read back and decoded on demand by {@link #read} (which retries under the writer lock if it raced
+ * a compaction). So the heap holds one plan, not the whole retained history.
  *
  * <p>Plan hashes are checked on load. A plan whose content does not match its hash is kept as stored
  * (with a warning), not dropped: enactors verify hashes themselves and refuse it, and the next
@@ -58,8 +62,15 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     /** Compaction only pays once deleted plans take this much space, and more than live ones. */
     static final long COMPACTION_DEAD_BYTES_MIN = 4L << 20;
 
-    /** Everything readers see, swapped atomically. */
-    private record State(NavigableMap<Generation, Plan> plans, Generation latest, ControlFlags flags) {}
+    /** Where a retained plan's entry lies in the log, how big it is, and the hash it must decode to. */
+    private record PlanRef(long offset, int bytes, PlanHash hash) {}
+
+    /**
+     * Everything readers see, swapped atomically: the latest plan itself, and for every retained plan
+     * only where it lies on disk (a 100,000-endpoint plan is tens of MiB of heap; 20 of them would
+     * not fit a small daemon).
+     */
+    private record State(NavigableMap<Generation, PlanRef> index, Plan latestPlan, Generation latest, ControlFlags flags) {}
 
     private final PlanCodec codec = new PlanCodec();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -70,21 +81,18 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     private volatile State state;
     private volatile Throwable failure;
     private volatile boolean closed;
-    // Writer-only bookkeeping for compaction, guarded by writeLock.
-    private final Map<Generation, Integer> entryBytes = new HashMap<>();
     private final long compactionDeadBytesMin;
     private boolean compactionFailureReported;
 
-    private FilePlanStore(DataDir dir, AppendLog log, State state, Map<Generation, Integer> entryBytes, long compactionDeadBytesMin, GenerationFloor.Value floor) {
+    private FilePlanStore(DataDir dir, AppendLog log, State state, long compactionDeadBytesMin, GenerationFloor.Value floor) {
         this.dir = dir;
         this.floor = floor;
         this.log = log;
         this.compactionDeadBytesMin = compactionDeadBytesMin;
         this.state = state;
-        this.entryBytes.putAll(entryBytes);
     }
 
-    /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn or corrupt tail. */
+    /** Opens (or creates) the store in {@code dir}, replaying its log and cutting a torn tail; a damaged log refuses ({@link LogDamagedException}). */
     public static FilePlanStore open(Path dir) throws IOException {
         return open(FileDataDir.open(dir));
     }
@@ -119,8 +127,8 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         }
         try {
             GenerationFloor.Value floor = floorAfterReplay(dir, floorRead, r.state().latest());
-            LOG.info("plan store {}: {} plans, latest {}, flags {}, generation floor {}", dir.describe(LOG_FILE), r.state().plans().size(), r.state().latest(), r.state().flags(), floor);
-            return new FilePlanStore(dir, r.log(), r.state(), r.sizes(), compactionDeadBytesMin, floor);
+            LOG.info("plan store {}: {} plans, latest {}, flags {}, generation floor {}", dir.describe(LOG_FILE), r.state().index().size(), r.state().latest(), r.state().flags(), floor);
+            return new FilePlanStore(dir, r.log(), r.state(), compactionDeadBytesMin, floor);
         } catch (IOException | RuntimeException e) {
             r.log().close();
             throw e;
@@ -139,8 +147,9 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             case GenerationFloor.Read.Damaged d -> {
                 if (latest.equals(Generation.ZERO)) {
                     throw new LogCorruptException(d.reason() + ", and " + dir.describe(LOG_FILE) + " holds no plan: which generations were handed out is unknown."
-                            + " What to do: find the highest generation served (the stamps in the record store, or status), then remove "
-                            + dir.describe(GenerationFloor.FILE) + " and publish until the generation is above it, or restore both files from a backup.");
+                            + " What to do: restore " + dir.describe(LOG_FILE) + " or " + dir.describe(GenerationFloor.FILE) + " from a backup. If there is none,"
+                            + " remove " + dir.describe(GenerationFloor.FILE) + ": generations then start again at 1, and an endpoint that served a higher"
+                            + " generation keeps its records (its high-water refuses older plans) until a plan above that generation is published.");
                 }
                 LOG.warn("{}; plans.log is intact, so the floor is rebuilt from its latest generation {}", d.reason(), latest);
                 yield GenerationFloor.Value.NONE;
@@ -155,16 +164,16 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
     }
 
     /** What replaying the log rebuilt. */
-    private record Replayed(AppendLog log, State state, Map<Generation, Integer> sizes) {}
+    private record Replayed(AppendLog log, State state) {}
 
     private static Replayed replay(DataDir dir) throws IOException {
         PlanCodec codec = new PlanCodec();
-        TreeMap<Generation, Plan> plans = new TreeMap<>();
-        Map<Generation, Integer> sizes = new HashMap<>();
+        TreeMap<Generation, PlanRef> plans = new TreeMap<>();
+        Plan[] latestPlan = {null};
         Generation[] latest = {Generation.ZERO};
         ControlFlags[] flags = {ControlFlags.NONE};
         long[] index = {0};
-        AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, buffer -> {
+        AppendLog log = AppendLog.open(dir, LOG_FILE, ENTRY_BYTES_MAX, (AppendLog.Replay) (offset, buffer) -> {
             index[0]++;
             byte[] bytes = toArray(buffer);
             PlanCodec.Entry entry;
@@ -184,14 +193,11 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
                     if (!plan.verifyHash()) {
                         LOG.warn("plan {} does not match its stored hash {}; enactors will refuse it until a newer plan is published", plan.generation(), plan.hash());
                     }
-                    plans.put(plan.generation(), plan);
-                    sizes.put(plan.generation(), bytes.length);
+                    plans.put(plan.generation(), new PlanRef(offset, bytes.length, plan.hash()));
+                    latestPlan[0] = plan; // only the latest stays decoded in heap
                     latest[0] = plan.generation();
                 }
-                case PlanCodec.Entry.Delete d -> {
-                    plans.remove(d.generation());
-                    sizes.remove(d.generation());
-                }
+                case PlanCodec.Entry.Delete d -> plans.remove(d.generation());
                 case PlanCodec.Entry.Flags f -> flags[0] = f.flags();
             }
         });
@@ -199,7 +205,7 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             log.close();
             throw new IllegalStateException("plan log deletes its latest plan " + latest[0]);
         }
-        return new Replayed(log, new State(Collections.unmodifiableNavigableMap(plans), latest[0], flags[0]), sizes);
+        return new Replayed(log, new State(Collections.unmodifiableNavigableMap(plans), latestPlan[0], latest[0], flags[0]));
     }
 
     private static byte[] toArray(ByteBuffer buffer) {
@@ -218,11 +224,10 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             Plan plan = Plan.publish(nextGeneration(s.latest()), draft);
             byte[] bytes = codec.publish(plan);
             if (bytes.length > ENTRY_BYTES_MAX) throw new IllegalArgumentException("plan of " + bytes.length + " bytes exceeds the plan store's limit of " + ENTRY_BYTES_MAX);
-            durably(bytes);
-            TreeMap<Generation, Plan> plans = new TreeMap<>(s.plans());
-            plans.put(plan.generation(), plan);
-            entryBytes.put(plan.generation(), bytes.length);
-            state = new State(Collections.unmodifiableNavigableMap(plans), plan.generation(), s.flags());
+            long offset = durably(bytes);
+            TreeMap<Generation, PlanRef> plans = new TreeMap<>(s.index());
+            plans.put(plan.generation(), new PlanRef(offset, bytes.length, plan.hash()));
+            state = new State(Collections.unmodifiableNavigableMap(plans), plan, plan.generation(), s.flags());
             if (!state.latest().isAfter(s.latest())) throw new IllegalStateException("latest generation did not advance");
             return new PublishOutcome.Published(plan);
         } finally {
@@ -253,19 +258,54 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
 
     @Override
     public Optional<Plan> latest() {
-        State s = usable();
-        return Optional.ofNullable(s.plans().get(s.latest()));
+        return Optional.ofNullable(usable().latestPlan());
     }
 
+    /**
+     * The latest plan from heap; any older retained plan is read back from the log and decoded
+     * (checked against its checksums and its hash), which costs about as much as decoding it at
+     * open: callers that list history should not read every plan on every request.
+     */
     @Override
     public Optional<Plan> read(Generation generation) {
         if (generation == null) throw new IllegalArgumentException("generation must not be null");
-        return Optional.ofNullable(usable().plans().get(generation));
+        State s = usable();
+        if (generation.equals(s.latest())) return Optional.ofNullable(s.latestPlan());
+        PlanRef ref = s.index().get(generation);
+        if (ref == null) return Optional.empty();
+        Optional<Plan> lockFree = readBack(generation, ref);
+        if (lockFree.isPresent()) return lockFree;
+        // The read raced a compaction (offsets moved) or the entry rotted since open: look again
+        // under the writer lock, where the index and the file agree.
+        writeLock.lock();
+        try {
+            State now = usable();
+            PlanRef again = now.index().get(generation);
+            if (again == null) return Optional.empty();
+            if (generation.equals(now.latest())) return Optional.ofNullable(now.latestPlan());
+            return Optional.of(readBack(generation, again).orElseThrow(() -> new StoreUnavailableException(
+                    "plan " + generation + " cannot be read back from " + dir.describe(LOG_FILE) + " at offset " + again.offset()
+                    + " (damaged since the store was opened?); the latest plan and the flags are unaffected")));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The plan at {@code ref}, if the bytes there are its entry; empty otherwise. */
+    private Optional<Plan> readBack(Generation generation, PlanRef ref) {
+        try {
+            if (codec.decode(log.read(ref.offset())) instanceof PlanCodec.Entry.Publish p && p.plan().generation().equals(generation) && p.plan().hash().equals(ref.hash())) {
+                return Optional.of(p.plan());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("plan {} not at offset {} of {}: {}", generation, ref.offset(), dir.describe(LOG_FILE), e.toString());
+        }
+        return Optional.empty();
     }
 
     @Override
     public List<Generation> history() {
-        return List.copyOf(usable().plans().keySet());
+        return List.copyOf(usable().index().keySet());
     }
 
     @Override
@@ -275,12 +315,11 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
         try {
             State s = usable();
             if (generation.equals(s.latest())) throw new IllegalArgumentException("refusing to delete the latest plan " + generation);
-            if (!s.plans().containsKey(generation)) return false;
+            if (!s.index().containsKey(generation)) return false;
             durably(codec.delete(generation));
-            TreeMap<Generation, Plan> plans = new TreeMap<>(s.plans());
+            TreeMap<Generation, PlanRef> plans = new TreeMap<>(s.index());
             plans.remove(generation);
-            entryBytes.remove(generation);
-            state = new State(Collections.unmodifiableNavigableMap(plans), s.latest(), s.flags());
+            state = new State(Collections.unmodifiableNavigableMap(plans), s.latestPlan(), s.latest(), s.flags());
             compactIfWorthwhile();
             return true;
         } finally {
@@ -304,17 +343,17 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
             if (!s.flags().equals(expected)) return false;
             if (s.flags().equals(next)) return true; // already durable as asked
             durably(codec.flags(next));
-            state = new State(s.plans(), s.latest(), next);
+            state = new State(s.index(), s.latestPlan(), s.latest(), next);
             return true;
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** Appends one entry with its fsync; on failure poisons the store (durable state unknown). */
-    private void durably(byte[] entry) {
+    /** Appends one entry with its fsync and returns its offset; on failure poisons the store (durable state unknown). */
+    private long durably(byte[] entry) {
         try {
-            log.append(List.of(entry));
+            return log.append(List.of(entry)).get(0);
         } catch (IOException e) {
             failure = e;
             LOG.error("plan store write failed; refusing further work until reopened", e);
@@ -327,20 +366,28 @@ public final class FilePlanStore implements PlanStore, AutoCloseable {
      * a long-running planner does not grow the file forever.
      */
     private void compactIfWorthwhile() {
+        State s = state;
         long live = 0;
-        for (int b : entryBytes.values()) live += b;
+        for (PlanRef r : s.index().values()) live += r.bytes();
         long dead = log.sizeBytes() - live;
         if (dead < compactionDeadBytesMin || dead < live) return;
-        State s = state;
-        List<byte[]> entries = new ArrayList<>(s.plans().size() + 1);
-        entries.add(codec.flags(s.flags()));
-        for (Plan p : s.plans().values()) entries.add(codec.publish(p));
         try {
-            log.rewrite(entries);
+            // The retained plans' entries are copied as stored (checked against their checksums).
+            List<byte[]> entries = new ArrayList<>(s.index().size() + 1);
+            entries.add(codec.flags(s.flags()));
+            for (PlanRef r : s.index().values()) entries.add(log.read(r.offset()));
+            List<Long> offsets = log.rewrite(entries);
+            TreeMap<Generation, PlanRef> moved = new TreeMap<>();
+            int i = 1;
+            for (Map.Entry<Generation, PlanRef> e : s.index().entrySet()) {
+                moved.put(e.getKey(), new PlanRef(offsets.get(i++), e.getValue().bytes(), e.getValue().hash()));
+            }
+            state = new State(Collections.unmodifiableNavigableMap(moved), s.latestPlan(), s.latest(), s.flags());
             compactionFailureReported = false;
-        } catch (CompactionFailedException e) {
+        } catch (CompactionFailedException | LogDamagedException e) {
             // The old log is intact and still in use: nothing is lost and nothing is in doubt, so the
             // store carries on. Reported once; the next delete tries again.
+            // (A retained entry that rotted since open is found here too: the log is kept as it is.)
             if (!compactionFailureReported) LOG.warn("plan store compaction failed; the log is intact, it will be retried (reported once)", e);
             compactionFailureReported = true;
         } catch (IOException e) {

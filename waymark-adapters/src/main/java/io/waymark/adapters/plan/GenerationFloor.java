@@ -19,14 +19,16 @@ import java.util.zip.CRC32C;
  * when the log is found damaged or missing, because the log can then no longer tell which of the
  * reserved generations were handed out.
  *
- * <p>File layout (28 bytes, big-endian): {@code "WMFLOOR1"}, u64 nextMin, u64 reserved,
- * u32 crc32c of the 24 bytes before it. Written atomically: temporary file, fsync, rename, fsync of
- * the directory.
+ * <p>File layout: the same 28-byte record twice (so that one flipped bit does not lose the floor),
+ * each {@code "WMFLOOR1"}, u64 nextMin, u64 reserved, u32 crc32c of the 24 bytes before it
+ * (big-endian); a file with one record is read too. Written atomically: temporary file, fsync,
+ * rename, fsync of the directory.
  */
 final class GenerationFloor {
     static final String FILE = "plans.floor";
     private static final byte[] MAGIC = "WMFLOOR1".getBytes(StandardCharsets.US_ASCII);
-    private static final int FILE_BYTES = 8 + 8 + 8 + 4;
+    private static final int RECORD_BYTES = 8 + 8 + 8 + 4;
+    private static final int COPIES = 2;
 
     /** A floor as stored. */
     record Value(long nextMin, long reserved) {
@@ -56,29 +58,42 @@ final class GenerationFloor {
     static Read read(DataDir dir) throws IOException {
         if (!dir.exists(FILE)) return new Read.Absent();
         try (DataFile f = dir.open(FILE)) {
-            if (f.size() != FILE_BYTES) return new Read.Damaged(dir.describe(FILE) + " has " + f.size() + " bytes, expected " + FILE_BYTES);
-            ByteBuffer b = ByteBuffer.allocate(FILE_BYTES);
-            f.readFully(b, 0);
-            byte[] a = b.array();
-            CRC32C crc = new CRC32C();
-            crc.update(a, 0, FILE_BYTES - 4);
-            if (!Arrays.equals(Arrays.copyOf(a, 8), MAGIC) || (int) crc.getValue() != b.getInt(FILE_BYTES - 4)) {
-                return new Read.Damaged(dir.describe(FILE) + " fails its checksum");
+            long size = f.size();
+            if (size != RECORD_BYTES && size != (long) RECORD_BYTES * COPIES) {
+                return new Read.Damaged(dir.describe(FILE) + " has " + size + " bytes, expected " + RECORD_BYTES * COPIES);
             }
-            long nextMin = b.getLong(8);
-            long reserved = b.getLong(16);
-            if (nextMin < 0 || reserved < 0) return new Read.Damaged(dir.describe(FILE) + " holds negative generations");
-            return new Read.Good(new Value(nextMin, reserved));
+            ByteBuffer b = ByteBuffer.allocate((int) size);
+            f.readFully(b, 0);
+            for (int at = 0; at < size; at += RECORD_BYTES) { // bounded: at most COPIES records
+                Value v = decode(b, at);
+                if (v != null) return new Read.Good(v);
+            }
+            return new Read.Damaged(dir.describe(FILE) + " fails its checksum in every copy");
         }
+    }
+
+    /** The record at {@code at}, or null when it fails its checksum. */
+    private static Value decode(ByteBuffer b, int at) {
+        byte[] a = b.array();
+        CRC32C crc = new CRC32C();
+        crc.update(a, at, RECORD_BYTES - 4);
+        if (!Arrays.equals(Arrays.copyOfRange(a, at, at + 8), MAGIC) || (int) crc.getValue() != b.getInt(at + RECORD_BYTES - 4)) return null;
+        long nextMin = b.getLong(at + 8);
+        long reserved = b.getLong(at + 16);
+        return nextMin < 0 || reserved < 0 ? null : new Value(nextMin, reserved);
     }
 
     /** Replaces the floor atomically; durable when this returns. */
     static void write(DataDir dir, Value v) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(FILE_BYTES);
-        b.put(MAGIC).putLong(v.nextMin()).putLong(v.reserved());
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, FILE_BYTES - 4);
-        b.putInt((int) crc.getValue()).flip();
+        ByteBuffer b = ByteBuffer.allocate(RECORD_BYTES * COPIES);
+        for (int copy = 0; copy < COPIES; copy++) {
+            int at = b.position();
+            b.put(MAGIC).putLong(v.nextMin()).putLong(v.reserved());
+            CRC32C crc = new CRC32C();
+            crc.update(b.array(), at, RECORD_BYTES - 4);
+            b.putInt((int) crc.getValue());
+        }
+        b.flip();
         String tmp = FILE + ".new";
         dir.delete(tmp);
         try (DataFile f = dir.open(tmp)) {

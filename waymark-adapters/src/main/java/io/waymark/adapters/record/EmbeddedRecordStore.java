@@ -7,7 +7,6 @@ import io.waymark.adapters.log.CompactionFailedException;
 import io.waymark.adapters.log.Recovery;
 import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
-import io.waymark.core.model.Generation;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
@@ -50,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Retirement and high-water.</b> {@link #retire} writes a tombstone (group-committed like
  * applies) and the sink stops serving the name in the same snapshot. The tombstone keeps the
- * retired stamp, also across compactions, as the endpoint's high-water generation: no apply below it
- * lands afterwards (a stale enactor cannot bring back an older plan).
+ * retired stamp, also across compactions, as the endpoint's high-water generation: only an apply
+ * above it lands afterwards (a stale enactor cannot bring back the plan it was retired at).
  *
  * <p><b>Damage.</b> A damaged log makes {@link #open} refuse (corruption is never truncation);
  * {@link #salvage} then serves every readable entry read-only while automation stays stopped.
@@ -109,7 +108,8 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     /**
      * Opens (or creates) the store in {@code dir}: replays the log (cutting a torn tail, see
      * {@link AppendLog}), publishes the full replayed state to {@code sink} once, and only then
-     * returns a store that accepts writes.
+     * returns a store that accepts writes. A damaged log refuses with
+     * {@link io.waymark.adapters.log.LogDamagedException} and is left as it is; see {@link #salvage}.
      */
     public static EmbeddedRecordStore open(Path dir, ServingSink sink) throws IOException {
         return open(FileDataDir.open(dir), sink);
@@ -217,8 +217,8 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             return "moves " + c.endpoint() + " from " + before.stamp() + " back to " + c.stamp();
         }
         Stamp high = retired.get(c.endpoint());
-        if (before == null && high != null && high.generation().isAfter(c.stamp().generation())) {
-            return "brings " + c.endpoint() + " back at " + c.stamp() + ", below its high-water " + high;
+        if (before == null && high != null && high.generation().isAtLeast(c.stamp().generation())) {
+            return "brings " + c.endpoint() + " back at " + c.stamp() + ", not above the stamp it was retired at, " + high;
         }
         live.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
         retired.remove(c.endpoint());
@@ -254,7 +254,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             List<EndpointChange> changes = new ArrayList<>();
             for (ConditionalApply a : applies) {
                 StampedRecords current = newest.getOrDefault(a.endpoint(), StampedRecords.ABSENT);
-                ApplyOutcome outcome = decide(current.stamp(), highWater(a.endpoint(), current), a.expected(), a.next());
+                ApplyOutcome outcome = decide(current.stamp(), newestRetired.get(a.endpoint()), a.expected(), a.next());
                 if (outcome == ApplyOutcome.APPLIED) {
                     newest.put(a.endpoint(), new StampedRecords(a.next(), Optional.of(a.records())));
                     newestRetired.remove(a.endpoint());
@@ -271,22 +271,16 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         return outcomes;
     }
 
-    /** The compare-and-set rule of {@link RecordStore#applyIfNewer}, on stamps only. */
-    static ApplyOutcome decide(Stamp current, Generation highWater, Stamp expected, Stamp next) {
+    /**
+     * The compare-and-set rule of {@link RecordStore#applyIfNewer}, on stamps only. Stamps in this
+     * store are never lost or unreadable, so the high-water generation is the stamp's — or, for a
+     * retired endpoint ({@code retired} non-null), the retired stamp's, which only a newer plan passes.
+     */
+    static ApplyOutcome decide(Stamp current, Stamp retired, Stamp expected, Stamp next) {
         if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
-        if (highWater.isAfter(next.generation())) return ApplyOutcome.SUPERSEDED; // never land an older plan
+        if (retired != null && retired.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED; // never resurrect an old plan
         if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
         return ApplyOutcome.APPLIED;
-    }
-
-    /**
-     * The highest generation ever applied to the endpoint. Stamps in this store are never lost or
-     * unreadable, so it is the stamp's — or, once retired, the retired stamp's. Under decideLock.
-     */
-    private Generation highWater(Endpoint endpoint, StampedRecords current) {
-        if (!current.stamp().isNone()) return current.stamp().generation();
-        Stamp retired = newestRetired.get(endpoint);
-        return retired == null ? Generation.ZERO : retired.generation();
     }
 
     /**

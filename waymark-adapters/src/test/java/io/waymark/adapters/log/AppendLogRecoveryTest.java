@@ -76,6 +76,24 @@ class AppendLogRecoveryTest {
     }
 
     @Test
+    void entriesAreReadBackAtTheirOffsetsAndCheckedAgain() throws IOException {
+        List<Long> offsets;
+        try (AppendLog log = AppendLog.open(dir.resolve(NAME), MAX, b -> {})) {
+            offsets = log.append(List.of(entry(0), entry(1), entry(2)));
+            assertThat(offsets).containsExactly(offsetOf(0), offsetOf(1), offsetOf(2));
+            assertThat(new String(log.read(offsets.get(1)), StandardCharsets.UTF_8)).isEqualTo("entry-1");
+            List<Long> moved = log.rewrite(List.of(entry(2)));
+            assertThat(new String(log.read(moved.get(0)), StandardCharsets.UTF_8)).isEqualTo("entry-2");
+        }
+        List<Long> replayed = new ArrayList<>();
+        try (AppendLog log = AppendLog.open(FileDataDir.open(dir), NAME, MAX, (AppendLog.Replay) (offset, payload) -> replayed.add(offset))) {
+            assertThat(replayed).containsExactly(offsetOf(0));
+            flip(offsetOf(0) + AppendLog.FRAME_OVERHEAD_BYTES);
+            assertThatThrownBy(() -> log.read(offsetOf(0))).isInstanceOf(LogDamagedException.class).hasMessageContaining("offset " + offsetOf(0));
+        }
+    }
+
+    @Test
     void salvageOfAnUndamagedLogReadsEverything() throws IOException {
         write(5);
         SalvageReport[] report = new SalvageReport[1];
@@ -118,6 +136,16 @@ class AppendLogRecoveryTest {
     }
 
     @Test
+    void openRemovesWhatAnInterruptedCompactionLeft() throws IOException {
+        write(2);
+        Files.write(dir.resolve(NAME + ".compact"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve(NAME + ".compact.new"), new byte[] {1});
+        Files.write(dir.resolve("unrelated"), new byte[] {1});
+        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).hasSize(2);
+        assertThat(FileDataDir.open(dir).list()).containsExactly(NAME, "unrelated");
+    }
+
+    @Test
     void aFormatOneLogIsReadAppendedToAndCompactedToFormatTwo() throws IOException {
         // Format 1 frames as the previous release wrote them.
         ByteBuffer file = ByteBuffer.allocate(1024);
@@ -137,8 +165,9 @@ class AppendLogRecoveryTest {
         assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).hasSize(4);
         try (AppendLog log = AppendLog.open(dir.resolve(NAME), MAX, b -> {})) {
             log.rewrite(List.of(entry(7)));
+            log.append(List.of(entry(8))); // in the new file's format
         }
         assertThat(java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve(NAME)), 8)).isEqualTo(AppendLog.HEADER);
-        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).containsExactly("entry-7");
+        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).containsExactly("entry-7", "entry-8");
     }
 }

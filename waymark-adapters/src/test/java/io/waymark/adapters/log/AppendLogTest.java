@@ -169,6 +169,15 @@ class AppendLogTest {
     }
 
     @Test
+    void aWholeFileOfZerosIsDamageNotATornHeader() throws IOException {
+        Files.write(file(), new byte[AppendLog.HEADER.length]);
+        assertThat(reopen()).isEmpty(); // a header's worth of zeros: its size reached the disk, its data did not
+        writeEntries(3);
+        Files.write(file(), new byte[(int) Files.size(file())]); // everything zeroed at rest
+        assertThatThrownBy(() -> AppendLog.open(file(), MAX, b -> {})).isInstanceOf(LogCorruptException.class).hasMessageContaining("bad header");
+    }
+
+    @Test
     void foreignFileIsRefusedNotTruncated() throws IOException {
         Files.writeString(file(), "this is somebody else's file");
         assertThatThrownBy(() -> AppendLog.open(file(), MAX, b -> {})).isInstanceOf(LogCorruptException.class);

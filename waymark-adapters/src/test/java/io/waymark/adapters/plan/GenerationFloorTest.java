@@ -75,16 +75,30 @@ class GenerationFloorTest {
     }
 
     @Test
+    void oneFlippedBitInTheFloorIsSurvivedByItsSecondCopy() throws IOException {
+        try (FilePlanStore store = FilePlanStore.open(dir)) {
+            for (long n = 1; n <= 3; n++) publish(store, n);
+        }
+        Fixtures.flipByte(dir.resolve(GenerationFloor.FILE), 12);
+        Files.delete(dir.resolve(FilePlanStore.LOG_FILE));
+        try (FilePlanStore store = FilePlanStore.open(dir)) {
+            assertThat(publish(store, 4).generation().value()).isGreaterThan(3);
+        }
+    }
+
+    @Test
     void aDamagedFloorBesideAnIntactLogIsRebuiltFromTheLog() throws IOException {
         try (FilePlanStore store = FilePlanStore.open(dir)) {
             publish(store, 1);
         }
         Fixtures.flipByte(dir.resolve(GenerationFloor.FILE), 12);
+        Fixtures.flipByte(dir.resolve(GenerationFloor.FILE), 28 + 12); // both copies
         try (FilePlanStore store = FilePlanStore.open(dir)) {
             assertThat(publish(store, 2).generation()).isEqualTo(Generation.of(2));
         }
         Files.delete(dir.resolve(FilePlanStore.LOG_FILE));
         Fixtures.flipByte(dir.resolve(GenerationFloor.FILE), 12);
+        Fixtures.flipByte(dir.resolve(GenerationFloor.FILE), 28 + 12);
         assertThatThrownBy(() -> FilePlanStore.open(dir)).isInstanceOf(LogCorruptException.class)
                 .hasMessageContaining(GenerationFloor.FILE).hasMessageContaining("What to do");
     }

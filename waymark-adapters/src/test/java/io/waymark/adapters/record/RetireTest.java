@@ -37,6 +37,7 @@ class RetireTest {
             assertThat(sink.served()).containsOnlyKeys(kept);
             assertThat(store.retire(gone, Stamp.NONE)).as("idempotent").isTrue();
             assertThat(store.applyIfNewer(gone, Stamp.NONE, stamp(3), records(gone, 3))).as("a stale enactor").isEqualTo(ApplyOutcome.SUPERSEDED);
+            assertThat(store.applyIfNewer(gone, Stamp.NONE, stamp(4), records(gone, 4))).as("the plan it was retired at").isEqualTo(ApplyOutcome.SUPERSEDED);
         }
         RecordingSink after = new RecordingSink();
         try (EmbeddedRecordStore store = EmbeddedRecordStore.open(dir, after, 0)) {
@@ -48,7 +49,7 @@ class RetireTest {
         }
         try (EmbeddedRecordStore store = EmbeddedRecordStore.open(dir, new RecordingSink())) {
             assertThat(store.applyIfNewer(gone, Stamp.NONE, stamp(3), records(gone, 3))).isEqualTo(ApplyOutcome.SUPERSEDED);
-            // The endpoint may come back into the configuration with the same or a newer plan.
+            // The endpoint may come back into the configuration with a newer plan.
             assertThat(store.applyIfNewer(gone, Stamp.NONE, stamp(8), records(gone, 8))).isEqualTo(ApplyOutcome.APPLIED);
             assertThat(store.endpoints()).containsExactlyInAnyOrder(gone, kept);
         }

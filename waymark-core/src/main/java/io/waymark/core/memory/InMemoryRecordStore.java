@@ -27,6 +27,8 @@ public final class InMemoryRecordStore implements RecordStore {
     private final TreeMap<Endpoint, StampedRecords> served = new TreeMap<>();
     /** Highest generation ever applied per endpoint; never lowered, not touched by fault injection. */
     private final TreeMap<Endpoint, Generation> highWater = new TreeMap<>();
+    /** Retired endpoints and the generation they were retired at: they come back only above it. */
+    private final TreeMap<Endpoint, Generation> retiredAt = new TreeMap<>();
 
     @Override
     public synchronized StampedRecords read(Endpoint endpoint) {
@@ -46,17 +48,21 @@ public final class InMemoryRecordStore implements RecordStore {
         Generation high = highWater(endpoint);
         if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
         if (high.isAfter(next.generation())) return ApplyOutcome.SUPERSEDED; // a heal may not land an old plan
+        Generation retired = retiredAt.get(endpoint);
+        if (retired != null && !next.generation().isAfter(retired)) return ApplyOutcome.SUPERSEDED; // nor resurrect a retired one
         if (!current.equals(expected)) return ApplyOutcome.CONFLICT;
         served.put(endpoint, new StampedRecords(next, Optional.of(records)));
         highWater.put(endpoint, next.generation());
+        retiredAt.remove(endpoint);
         return ApplyOutcome.APPLIED;
     }
 
     @Override
     public synchronized boolean retire(Endpoint endpoint, Stamp expected) {
         if (endpoint == null || expected == null) throw new IllegalArgumentException("endpoint and expected stamp must not be null");
-        if (!read(endpoint).stamp().equals(expected)) return false;
-        served.remove(endpoint); // the high-water stays
+        Stamp current = read(endpoint).stamp();
+        if (!current.equals(expected)) return false;
+        if (served.remove(endpoint) != null) retiredAt.put(endpoint, current.generation()); // the high-water stays
         return true;
     }
 
@@ -69,7 +75,7 @@ public final class InMemoryRecordStore implements RecordStore {
     public synchronized List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
         List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
         for (ConditionalApply a : applies) outcomes.add(applyIfNewer(a.endpoint(), a.expected(), a.next(), a.records()));
-        assert outcomes.size() == applies.size();
+        if (outcomes.size() != applies.size()) throw new IllegalStateException("one outcome per apply: " + outcomes.size() + " for " + applies.size());
         return outcomes;
     }
 

@@ -53,8 +53,9 @@ public interface RecordStore {
      * returning, and returns true; afterwards {@link #read} answers {@link StampedRecords#ABSENT},
      * {@link #endpoints} no longer lists it and DNS no longer serves it. Returns false (nothing
      * written) when the stamp changed since {@code expected} was read. An endpoint that holds nothing
-     * and {@code expected == Stamp.NONE} returns true (idempotent). The high-water generation survives:
-     * a stale enactor cannot bring back an older plan afterwards (see {@link #applyIfNewer}).
+     * and {@code expected == Stamp.NONE} returns true (idempotent). The high-water generation survives,
+     * and a retired endpoint comes back only with a plan NEWER than the stamp it was retired at: a
+     * stale enactor still applying that plan (or an older one) gets {@link ApplyOutcome#SUPERSEDED}.
      *
      * <p>The default refuses: a store that cannot retire must say so, never pretend. (A default rather
      * than an abstract method, so that stores written in parallel keep compiling; every store of ours

@@ -48,6 +48,7 @@ class HighWaterTest {
         assertThat(store.retire(e, Stamp.NONE)).as("idempotent").isTrue();
         // A stale enactor cannot bring back an older plan; the endpoint can come back with a new one.
         assertThat(store.applyIfNewer(e, Stamp.NONE, stamp(2), rs(2))).isEqualTo(ApplyOutcome.SUPERSEDED);
+        assertThat(store.applyIfNewer(e, Stamp.NONE, stamp(4), rs(4))).as("the plan it was retired at").isEqualTo(ApplyOutcome.SUPERSEDED);
         assertThat(store.applyIfNewer(e, Stamp.NONE, stamp(7), rs(7))).isEqualTo(ApplyOutcome.APPLIED);
         assertThat(store.endpoints()).containsExactly(e);
     }

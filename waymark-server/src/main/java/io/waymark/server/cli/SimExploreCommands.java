@@ -42,7 +42,7 @@ final class SimExploreCommands {
         String algorithm;
 
         @Option(names = "--faults", defaultValue = "all", description = "all, none, or a list of stalls,crashes,partitions,store-errors,slowness,bursts,skew (the protocol faults) and "
-                + "health,restarts,clock,operators,config,planners,threshold (the whole system: any of them runs the real planner, operators and configuration changes) (default: ${DEFAULT-VALUE}).")
+                + "health,restarts,clock,operators,config,planners,threshold,disk (the whole system: any of them runs the real planner, operators and configuration changes) (default: ${DEFAULT-VALUE}).")
         String faults;
 
         @Option(names = "--invariant", defaultValue = "any", description = "Look for this invariant (I1..I7, L1, L2, U1 unknown is not down, V1 velocity; e.g. I1 = a record or an address family went empty) instead of any (default: ${DEFAULT-VALUE}).")
@@ -59,6 +59,17 @@ final class SimExploreCommands {
         }
 
         record Parsed(Algorithm algorithm, Set<Fault> faults, String target) {}
+    }
+
+    /**
+     * The whole-system run opens the real stores on a simulated disk thousands of times a second; their
+     * INFO/WARN lines (opened, torn tail cut) are the simulation's events, not the operator's, and printing
+     * them made exploration a log writer. The run reports what matters (violations, traces) itself.
+     */
+    static void quietStores() {
+        for (String name : new String[] {"io.waymark.adapters", "io.waymark.dns"}) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     /** Whether the process's stderr is a terminal (then the progress line is redrawn with \r). */
@@ -96,6 +107,7 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
+            quietStores();
             ScheduleOptions.Parsed p = schedule.parse(spec);
             Algorithm a = p.algorithm();
             Set<Fault> f = p.faults();
@@ -139,6 +151,7 @@ final class SimExploreCommands {
 
         @Override
         public Integer call() {
+            quietStores();
             ScheduleOptions.Parsed p = schedule.parse(spec);
             Algorithm a = p.algorithm();
             Set<Fault> f = p.faults();

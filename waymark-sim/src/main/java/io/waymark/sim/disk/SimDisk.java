@@ -147,6 +147,21 @@ public final class SimDisk implements DataDir {
         }
     }
 
+    /**
+     * Rot at rest while the stores run: flips one bit in the fsynced bytes of a random file that has
+     * no unsynced changes (an open handle reads the flipped byte from then on). False if none qualifies.
+     */
+    public boolean rotRandomBit() {
+        List<Map.Entry<String, Inode>> candidates = new ArrayList<>();
+        for (Map.Entry<String, Inode> e : names.entrySet()) {
+            if (e.getValue().durable.length > 0 && e.getValue().unsynced.isEmpty()) candidates.add(e);
+        }
+        if (candidates.isEmpty()) return false;
+        Map.Entry<String, Inode> pick = candidates.get(random.nextInt(candidates.size()));
+        flipRandomBit(pick.getKey(), pick.getValue());
+        return true;
+    }
+
     private void flipRandomBit(String name, Inode inode) {
         if (inode.durable.length == 0) return;
         long offset = random.nextLong(inode.durable.length);

@@ -36,6 +36,7 @@ final class StorageModel {
     /** Per endpoint the highest acknowledged generation, kept across retirements (the store's high-water). */
     private final Map<Endpoint, Generation> ackedHighWater = new TreeMap<>();
     private final Set<Endpoint> retiresMaybe = new HashSet<>();
+    private final Map<Endpoint, Generation> ackedRetiredAt = new TreeMap<>();
 
     /** A violated invariant: the run stops and reports it. */
     static final class Violation extends RuntimeException {
@@ -79,6 +80,8 @@ final class StorageModel {
         }
         Generation high = ackedHighWater.getOrDefault(e, Generation.ZERO);
         if (high.isAfter(s.generation())) throw new Violation("I2: " + e + " acknowledged " + s + " below its high-water " + high + " (retired since)");
+        Generation retired = ackedRetiredAt.remove(e);
+        if (retired != null && !s.generation().isAfter(retired)) throw new Violation(e + " retired at " + retired + " came back at " + s + ", not above it");
         ackedStamps.put(e, s);
         ackedHighWater.put(e, s.generation());
         retiresMaybe.remove(e);
@@ -89,6 +92,7 @@ final class StorageModel {
         Stamp before = ackedStamps.remove(e);
         if (before != null && before.generation().isAfter(s.generation())) throw new Violation("I5: retire of " + e + " at " + s + " acknowledged, but " + before + " was acknowledged");
         ackedHighWater.merge(e, s.generation(), (a, b) -> a.isAfter(b) ? a : b);
+        if (!s.isNone()) ackedRetiredAt.put(e, s.generation());
         retiresMaybe.remove(e);
     }
 
@@ -120,6 +124,7 @@ final class StorageModel {
     void recordsRepaired() {
         ackedStamps.clear();
         retiresMaybe.clear();
+        ackedRetiredAt.clear();
         ackedHighWater.clear();
     }
 

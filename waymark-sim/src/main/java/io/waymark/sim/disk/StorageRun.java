@@ -41,9 +41,10 @@ public final class StorageRun {
      * @param faults             the disk's fault dice
      * @param crashProbability   per step, a power cut followed by a restart of both stores
      * @param fullProbability    per step, the disk fills up (it empties again a few steps later)
+     * @param rotProbability     per step, a bit flips in fsynced data while the stores run
      */
-    public record Settings(int stepsMax, int endpointsMax, DiskFaults faults, double crashProbability, double fullProbability) {
-        public static final Settings DEFAULTS = new Settings(80, 6, new DiskFaults(0.01, 0.01, 0.01, 0.05), 0.08, 0.01);
+    public record Settings(int stepsMax, int endpointsMax, DiskFaults faults, double crashProbability, double fullProbability, double rotProbability) {
+        public static final Settings DEFAULTS = new Settings(80, 6, new DiskFaults(0.01, 0.01, 0.01, 0.05), 0.08, 0.01, 0.005);
 
         public Settings {
             if (stepsMax < 1 || endpointsMax < 1) throw new IllegalArgumentException("stepsMax and endpointsMax must be >= 1");
@@ -189,6 +190,7 @@ public final class StorageRun {
             crash();
             return;
         }
+        if (random.nextDouble() < settings.rotProbability() && disk.rotRandomBit()) trace.accept(steps + " ROT; damage so far " + disk.damage());
         if (random.nextDouble() < settings.fullProbability()) {
             disk.full(true);
             trace.accept(steps + " disk full");

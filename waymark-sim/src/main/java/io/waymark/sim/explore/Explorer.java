@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Explorer {
     public static final int SHRINK_RUNS_MAX = 400;
+    /** Whole-system schedules have more fault events (and each run is cheap): a larger shrink budget. */
+    public static final int SHRINK_RUNS_MAX_WHOLE_SYSTEM = 1_000;
     private static final long PROGRESS_EVERY_MS = 250;
 
     private Explorer() {}
@@ -209,7 +211,7 @@ public final class Explorer {
         if (!original.found(target)) return new Finding(algorithm, seed, faults, target, original, original, 0);
         // Shrink towards the invariant found, and stop every candidate run there.
         String goal = original.invariant();
-        Shrinker.Shrunk s = Shrinker.shrink(runner, original, goal, SHRINK_RUNS_MAX);
+        Shrinker.Shrunk s = Shrinker.shrink(runner, original, goal, wholeSystem(faults) ? SHRINK_RUNS_MAX_WHOLE_SYSTEM : SHRINK_RUNS_MAX);
         Outcome shrunk = runner.run(s.schedule(), true, goal);
         // Fewer events can still log more lines (e.g. a slow call logged where a fault was dropped): never
         // hand back a longer trace than the one we started from.

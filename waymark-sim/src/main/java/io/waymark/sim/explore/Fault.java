@@ -47,7 +47,13 @@ public enum Fault {
     /** Whole system: a second planner runs beside the first, both publishing through the plan store's compare-and-set. */
     PLANNERS,
     /** Whole system: the enactors' change threshold is below 1 (refuses plans removing more than 30-60% of what is served). */
-    THRESHOLD;
+    THRESHOLD,
+    /**
+     * Whole system: the real file plan store and embedded record store on a simulated disk, whose process
+     * crashes (unsynced writes dropped or torn) and reopens both stores; I5 is checked at every reopen. One
+     * schedule in four (drawn from the seed) runs on the disk: the real stores make a schedule twice as slow.
+     */
+    DISK;
 
     public static final Set<Fault> ALL = Set.copyOf(EnumSet.allOf(Fault.class));
     /** The faults of the protocol-only explorer (RandomRun: random drafts, no real planner); the explorer's world before issue 7. */

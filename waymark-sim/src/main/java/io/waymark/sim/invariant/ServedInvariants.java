@@ -21,8 +21,10 @@ import java.util.Optional;
  * failed while IPv6 ones live (the incident's symptom). Every family an endpoint has served while it was
  * configured must keep at least one address. An endpoint that leaves the configuration is retired
  * ({@link #retire}): it may stop resolving, and if it comes back it starts afresh. I2's memory survives
- * retirement (generations only grow). I3 and I4 apply to every endpoint that serves records, configured
- * or not: a served record naming a deleted plan is the incident whatever the configuration says.
+ * retirement (generations only grow). I3 applies to every endpoint that serves records, configured or not.
+ * I4 applies to live endpoints, those of the latest plan, as core's {@code Invariants} defines it since
+ * clean-up reasons over live endpoints only (an endpoint that left the configuration is retired, not
+ * waited for); records are materialised per endpoint, so a stamp naming a deleted plan blanks nothing.
  * Pure of the simulation: reusable by any run that can hand it the two stores.
  */
 public final class ServedInvariants {
@@ -62,16 +64,18 @@ public final class ServedInvariants {
     public void check(PlanStore plans, RecordStore records, boolean[] live, long planWrites, long nowMillis, Sink sink) {
         boolean plansChanged = planWrites != lastPlanWrites;
         lastPlanWrites = planWrites;
+        Optional<Plan> latest = plans.latest();
         for (int i = 0; i < endpoints.size(); i++) {
             Endpoint e = endpoints.get(i);
             StampedRecords now = records.read(e);
             if (now == lastSeen[i] && !plansChanged) continue;
             lastSeen[i] = now;
-            checkOne(i, e, now, plans, live[i], nowMillis, sink);
+            boolean inLatest = latest.isPresent() && latest.get().recordSets().containsKey(e);
+            checkOne(i, e, now, plans, live[i], inLatest, nowMillis, sink);
         }
     }
 
-    private void checkOne(int i, Endpoint e, StampedRecords now, PlanStore plans, boolean live, long nowMillis, Sink sink) {
+    private void checkOne(int i, Endpoint e, StampedRecords now, PlanStore plans, boolean live, boolean inLatest, long nowMillis, Sink sink) {
         Stamp stamp = now.stamp();
         Optional<RecordSet> rs = now.records();
         int families = rs.isPresent() ? families(rs.get()) : 0;
@@ -87,14 +91,14 @@ public final class ServedInvariants {
         if (g > 0 && g < highest[i]) {
             report(i, SystemInvariant.I2_MONOTONIC, "t=" + nowMillis + "ms I2_MONOTONIC at " + e + ": serves g" + g + " after having served g" + highest[i], sink);
         }
-        if (g > 0 && rs.isPresent()) checkPlan(i, e, stamp, rs.get(), plans, nowMillis, sink);
+        if (g > 0 && rs.isPresent()) checkPlan(i, e, stamp, rs.get(), plans, inLatest, nowMillis, sink);
         if (rs.isPresent() && g > highest[i]) highest[i] = g;
     }
 
-    private void checkPlan(int i, Endpoint e, Stamp stamp, RecordSet served, PlanStore plans, long nowMillis, Sink sink) {
+    private void checkPlan(int i, Endpoint e, Stamp stamp, RecordSet served, PlanStore plans, boolean inLatest, long nowMillis, Sink sink) {
         Optional<Plan> plan = plans.read(stamp.generation());
         if (plan.isEmpty()) {
-            report(i, SystemInvariant.I4_NO_LIVE_DELETION, "t=" + nowMillis + "ms I4_NO_LIVE_DELETION at " + e + ": stamp " + stamp + " names a plan no longer in history", sink);
+            if (inLatest) report(i, SystemInvariant.I4_NO_LIVE_DELETION, "t=" + nowMillis + "ms I4_NO_LIVE_DELETION at " + e + ": stamp " + stamp + " names a plan no longer in history", sink);
             return;
         }
         Plan p = plan.get();

@@ -13,7 +13,7 @@ public enum SystemInvariant {
     I2_MONOTONIC("the generation an endpoint serves never decreases"),
     I3_INTEGRITY("an endpoint's records equal the record set of the plan its stamp names"),
     I4_NO_LIVE_DELETION("no plan that a stamp names is ever deleted"),
-    I5_NOTHING_LOST("after a crash and restart a store returns every acknowledged publish and apply, or refuses to open"),
+    I5_NOTHING_ACKNOWLEDGED_LOST("after a crash and restart a store returns every acknowledged publish and apply, or refuses to open"),
     I6_NO_REUSED_GENERATION("a generation number is handed out once, with one content"),
     I7_LEVERS_HOLD("an acknowledged pause or pin is never lost, whatever else writes the flags"),
     L1_CONVERGENCE("once faults stop, every live endpoint serves the latest plan, the answer follows health and removed endpoints are retired, within the stated bound"),

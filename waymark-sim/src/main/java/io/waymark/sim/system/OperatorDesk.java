@@ -8,11 +8,11 @@ import io.waymark.core.operator.RollbackStatus;
 import io.waymark.core.operator.Switches;
 import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.sim.explore.Fault;
-import io.waymark.sim.invariant.LeverInvariant.Lever;
+import io.waymark.sim.system.Levers.Intent;
 import java.util.List;
 
 /**
- * Operators (OPERATORS): every 5-30 s one to three requests at about the same moment, each one of pause, resume, pin, unpin, rollback (with or without pin) or
+ * Operators (OPERATORS): every 8-40 s one to three requests at about the same moment, each one of pause, resume, pin, unpin, rollback (with or without pin) or
  * forced publish, each a request of its own through {@link OperatorStore}, so requests stall and overlap.
  * When the faults stop the incident is over: operators resume and unpin (the levers are lifted at
  * {@link SystemRun#LEVERS_LIFTED_MS}, after every stalled request has finished) and L1 is measured from there.
@@ -45,17 +45,17 @@ final class OperatorDesk {
             long offset = run.random.nextLong(0, 3_000);
             if (k < together && run.dice.fires(Fault.OPERATORS, cameUp)) run.sim.after(offset, "operators", () -> act(kind, pick, pin));
         }
-        run.sim.after(run.random.nextLong(5_000, 30_000), "operators", this::next);
+        run.sim.after(run.random.nextLong(8_000, 40_000), "operators", this::next);
     }
 
     private void act(int kind, double pick, boolean pin) {
         String actor = "operator-" + (++requests);
         try {
             switch (kind) {
-                case 0 -> lever(actor, Lever.PAUSE);
-                case 1 -> lever(actor, Lever.RESUME);
-                case 2 -> lever(actor, Lever.PIN);
-                case 3 -> lever(actor, Lever.UNPIN);
+                case 0 -> lever(actor, Intent.PAUSE);
+                case 1 -> lever(actor, Intent.RESUME);
+                case 2 -> lever(actor, Intent.PIN);
+                case 3 -> lever(actor, Intent.UNPIN);
                 case 4, 5 -> rollback(actor, pick, pin);
                 default -> forcedPublish(actor);
             }
@@ -64,26 +64,44 @@ final class OperatorDesk {
         }
     }
 
-    private void lever(String actor, Lever lever) {
+    private void lever(String actor, Intent lever) {
         run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " requested");
-        Switches s = new Switches(new OperatorStore(run, actor, lever));
-        var now = switch (lever) {
-            case PAUSE -> s.pause();
-            case RESUME -> s.resume();
-            case PIN -> s.pin();
-            case UNPIN -> s.unpin();
-            case NONE -> throw new IllegalArgumentException("no lever");
-        };
+        OperatorStore store = new OperatorStore(run, actor, lever);
+        Switches s = new Switches(store);
+        run.levers.started(lever);
+        io.waymark.core.model.ControlFlags now;
+        try {
+            now = switch (lever) {
+                case PAUSE -> s.pause();
+                case RESUME -> s.resume();
+                case PIN -> s.pin();
+                case UNPIN -> s.unpin();
+                case NONE -> throw new IllegalArgumentException("no lever");
+            };
+        } catch (RuntimeException e) {
+            if (!store.leverStored()) run.levers.unacknowledged(lever);
+            throw e;
+        }
         run.sim.log(actor, lever.name().toLowerCase(java.util.Locale.ROOT) + " acknowledged: " + now);
     }
 
     private void rollback(String actor, double pick, boolean pin) {
-        OperatorStore store = new OperatorStore(run, actor, pin ? Lever.PIN : Lever.NONE);
+        Intent intent = pin ? Intent.PIN : Intent.NONE;
+        OperatorStore store = new OperatorStore(run, actor, intent);
         List<Generation> history = store.history();
         if (history.isEmpty()) return;
         Generation to = history.get((int) (pick * history.size()));
         run.sim.log(actor, "rollback to " + to + (pin ? " with pin" : "") + " requested");
-        RollbackResult r = new Rollback(store).to(to, pin);
+        run.levers.started(intent);
+        RollbackResult r;
+        try {
+            r = new Rollback(store).to(to, pin);
+        } catch (RuntimeException e) {
+            if (!store.leverStored()) run.levers.unacknowledged(intent);
+            throw e;
+        }
+        // The pin was acknowledged when it was written (OperatorStore); a rollback that never pinned ends the call unacknowledged.
+        if (!store.leverStored()) run.levers.unacknowledged(intent);
         run.sim.log(actor, "rollback: " + r.status() + " " + r.detail());
         if (r.status() == RollbackStatus.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
     }
@@ -96,7 +114,7 @@ final class OperatorDesk {
         PlannerProcess p = run.plannerUp();
         if (p == null) return;
         run.sim.log(actor, "forced publish requested");
-        ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Lever.NONE))
+        ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Intent.NONE))
                 .publish(latest -> p.desired(latest), "simulated operator " + actor, run.sim.nowMillis() + PlannerProcess.EPOCH_MS);
         run.sim.log(actor, r.auditLine());
         if (r.status() == ForcedPublish.Status.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
@@ -105,7 +123,9 @@ final class OperatorDesk {
     private void liftLevers() {
         if (!run.dice.enabled(Fault.OPERATORS)) return;
         run.sim.log("operators", "the incident is over: resume and unpin");
-        new Switches(new OperatorStore(run, "operators", Lever.RESUME)).resume();
-        new Switches(new OperatorStore(run, "operators", Lever.UNPIN)).unpin();
+        run.levers.started(Intent.RESUME);
+        new Switches(new OperatorStore(run, "operators", Intent.RESUME)).resume();
+        run.levers.started(Intent.UNPIN);
+        new Switches(new OperatorStore(run, "operators", Intent.UNPIN)).unpin();
     }
 }

@@ -8,7 +8,6 @@ import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.sim.SimPlanStore;
 import io.waymark.sim.explore.Fault;
-import io.waymark.sim.invariant.LeverInvariant;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,9 +28,16 @@ final class OperatorStore implements PlanStore {
     private final SystemRun run;
     private final SimPlanStore inner;
     private final String actor;
-    private final LeverInvariant.Lever lever;
+    private final Levers.Intent lever;
 
-    OperatorStore(SystemRun run, String actor, LeverInvariant.Lever lever) {
+    private boolean leverStored = false;
+
+    /** Whether this request's lever write happened (then it was reported acknowledged at that moment). */
+    boolean leverStored() {
+        return leverStored;
+    }
+
+    OperatorStore(SystemRun run, String actor, Levers.Intent lever) {
         this.run = run;
         this.inner = run.plans;
         this.actor = actor;
@@ -90,7 +96,11 @@ final class OperatorStore implements PlanStore {
         boolean written = run.options.flagsLastWriterWins() ? inner.updateFlags(was, next) : inner.updateFlags(expected, next);
         if (written) {
             if (run.sim.tracing()) run.sim.log(actor, "flags " + was + " -> " + inner.truth().flags());
-            run.levers.written(actor, lever, was, inner.truth().flags(), run.sim.nowMillis(), run::violate);
+            // The write is the moment the lever is stored, whatever the request does after it (a rollback
+            // publishes after pinning): acknowledging at the request's end would order a later write first.
+            if (!leverStored) run.levers.acknowledged(lever);
+            leverStored = true;
+            run.levers.check(inner.truth().flags(), actor + "'s write", run.sim.nowMillis(), run::violate);
         }
         return written;
     }

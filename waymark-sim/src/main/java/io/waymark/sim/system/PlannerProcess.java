@@ -10,7 +10,7 @@ import io.waymark.sim.explore.Fault;
 
 /**
  * One planner process: the real core planner (with its safety rules and velocity ledger), fed by
- * its own {@link HealthMonitor}, ticking every 2-5 s on its own wall clock. RESTARTS: the process crashes
+ * its own {@link HealthMonitor}, ticking every 3-7 s on its own wall clock. RESTARTS: the process crashes
  * and a fresh one starts 1-20 s later with nothing in memory (no ledger, no health probed yet). CLOCK: its
  * wall clock steps backwards or forwards by up to two minutes.
  */
@@ -54,7 +54,7 @@ final class PlannerProcess {
 
     private void boot() {
         incarnation++;
-        planner = run.options.planner().create(run.plans, SystemRun.POLICY, run.enactorConfig.changeGuard());
+        planner = run.options.planner().create(run.plans, run.records::read, SystemRun.POLICY, run.enactorConfig.changeGuard());
         // A new process's monotonic clock starts anywhere: it means nothing across processes or incarnations.
         monotonicOffsetMillis = run.random.nextLong(0, 1L << 40);
         monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());
@@ -101,7 +101,7 @@ final class PlannerProcess {
         if (faults()) return;
         monitor.probe(run.sim.nowMillis());
         if (unchangedSinceQuietTick()) {
-            run.sim.after(run.random.nextLong(2_000, 5_000), id, this::tick);
+            run.sim.after(run.random.nextLong(3_000, 7_000), id, this::tick);
             return;
         }
         PlannerResult r = planner.tick(run.config.topology(), monitor.observations(), now());
@@ -109,7 +109,7 @@ final class PlannerProcess {
         if (r.status() == PlannerStatus.PUBLISHED) run.plannerPublished(this, r);
         else if (r.status() == PlannerStatus.CHECK_FAILED) run.plannerCheckFailed(this, r);
         else if (run.sim.tracing() && r.status() != PlannerStatus.UNCHANGED && r.status() != PlannerStatus.PINNED) run.sim.log(id, r.status() + " " + r.error().orElse(""));
-        run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(2_000, 5_000), id, this::tick);
+        run.sim.after(run.plans.latency().takeCharged() + run.random.nextLong(3_000, 7_000), id, this::tick);
     }
 
     /** Draws this tick's faults (every draw made whether or not it fires); true when the process crashed. */

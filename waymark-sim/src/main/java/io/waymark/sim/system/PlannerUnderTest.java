@@ -8,6 +8,7 @@ import io.waymark.core.planner.Planner;
 import io.waymark.core.planner.PlannerResult;
 import io.waymark.core.planner.SafetyPolicy;
 import io.waymark.core.planner.SafetyRule;
+import io.waymark.core.planner.ServedView;
 import io.waymark.core.planner.TickTime;
 import io.waymark.core.planner.Topology;
 import io.waymark.core.port.PlanStore;
@@ -34,18 +35,21 @@ public interface PlannerUnderTest {
         return false;
     }
 
-    /** Builds the planner of one process incarnation, for enactors judging plans with {@code guard}. */
+    /**
+     * Builds the planner of one process incarnation, for enactors judging plans with {@code guard}, reading
+     * what is served through {@code served} (as the daemon does, {@code recordStore::read}).
+     */
     @FunctionalInterface
     interface Factory {
-        PlannerUnderTest create(PlanStore plans, SafetyPolicy policy, ChangeGuard guard);
+        PlannerUnderTest create(PlanStore plans, ServedView served, SafetyPolicy policy, ChangeGuard guard);
     }
 
     /** The production planner. */
-    Factory REAL = (plans, policy, guard) -> {
+    Factory REAL = (plans, served, policy, guard) -> {
         // The tick's time is always passed in (TickTime): the clock argument is for the one-clock tick, unused here.
         Planner planner = new Planner(plans, () -> {
             throw new IllegalStateException("the simulator passes every tick's time");
-        }, policy, guard);
+        }, policy, guard, served);
         return new PlannerUnderTest() {
             @Override
             public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {

@@ -7,6 +7,9 @@ import io.waymark.core.enactor.TickResult;
 import io.waymark.core.enactor.TickStatus;
 import io.waymark.core.history.CleanupScan;
 import io.waymark.core.history.HistoryCleaner;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.role.RetireRole;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
@@ -29,8 +32,7 @@ import io.waymark.sim.explore.Outcome;
 import io.waymark.sim.explore.Schedule;
 import io.waymark.sim.explore.Shrinker;
 import io.waymark.sim.scenario.Algorithm;
-import io.waymark.sim.invariant.GenerationLedger;
-import io.waymark.sim.invariant.LeverInvariant;
+import io.waymark.core.invariant.GenerationLedger;
 import io.waymark.sim.invariant.PlannerDecisions;
 import io.waymark.sim.invariant.ServedInvariants;
 import io.waymark.sim.invariant.SystemInvariant;
@@ -51,8 +53,8 @@ import java.util.function.Supplier;
  * store errors. Everything from one seed.
  *
  * <p>After every event that changed what the checks read: I1 per (endpoint, address family), I2, I3, I4
- * ({@link ServedInvariants}); at every flags write I7 ({@link LeverInvariant}); at every plan handed out I6
- * ({@link GenerationLedger}); at every planner publication U1 and V1 ({@link PlannerDecisions}). Faults
+ * ({@link ServedInvariants}); at every flags write I7 (core's LeverLedger, {@link Levers}); at every plan
+ * handed out or found after a reopen I6 (core's {@link GenerationLedger}); at every planner publication U1 and V1 ({@link PlannerDecisions}). Faults
  * stop at {@link #FAULTS_UNTIL_MS}; operators lift their levers at {@link #LEVERS_LIFTED_MS}; within
  * {@link #CONVERGE_MS} after that (the stated bound of L1: enough velocity windows to remove every down
  * target of an endpoint one by one, plus a minute for the enactors) L2 (no refusal that persists with no
@@ -67,6 +69,8 @@ public final class SystemRun {
     static final long EVENTS_MAX = 100_000;
     static final int VIOLATION_LINES_MAX = 100;
     static final int RETAIN_NEWEST = 3;
+    /** With DISK on, one schedule in this many runs on the real stores over the simulated disk. */
+    static final int DISK_SHARE = 4;
     static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
     /** The shipped example's rules with a 15 s window, so that several windows fit in the quiet period. */
     public static final SafetyPolicy POLICY = new SafetyPolicy(true, 0.5, 0.25, 15_000);
@@ -76,20 +80,49 @@ public final class SystemRun {
      * its fix has landed: the flags written last-writer-wins (defect 6), unprobed targets reported failing
      * (defect 12), another planner (a copy of the old one: defects 5, 7, 8). Off by default: the real code.
      */
-    public record Options(boolean flagsLastWriterWins, boolean unknownAsDown, PlannerUnderTest.Factory planner) {
-        public static final Options DEFAULTS = new Options(false, false, PlannerUnderTest.REAL);
+    public record Options(boolean flagsLastWriterWins, boolean unknownAsDown, PlannerUnderTest.Factory planner, boolean retire, CleanerFactory cleaner) {
+        public static final Options DEFAULTS = new Options(false, false, PlannerUnderTest.REAL, true, CleanerFactory.REAL);
 
         public Options withFlagsLastWriterWins() {
-            return new Options(true, unknownAsDown, planner);
+            return new Options(true, unknownAsDown, planner, retire, cleaner);
         }
 
         public Options withUnknownAsDown() {
-            return new Options(flagsLastWriterWins, true, planner);
+            return new Options(flagsLastWriterWins, true, planner, retire, cleaner);
         }
 
         public Options withPlanner(PlannerUnderTest.Factory p) {
-            return new Options(flagsLastWriterWins, unknownAsDown, p);
+            return new Options(flagsLastWriterWins, unknownAsDown, p, retire, cleaner);
         }
+
+        /** No retire role (the old code had none: an endpoint that left the configuration stayed served, defect 9). */
+        public Options withoutRetirement() {
+            return new Options(flagsLastWriterWins, unknownAsDown, planner, false, cleaner);
+        }
+
+        public Options withCleaner(CleanerFactory c) {
+            return new Options(flagsLastWriterWins, unknownAsDown, planner, retire, c);
+        }
+    }
+
+    /** The history cleaner under test: core's, or (tests) a copy of the old one. Two steps, so that it can stall between them. */
+    @FunctionalInterface
+    public interface Cleaner {
+        /** Scan; returns the finishing step (the deletes, re-checked). */
+        Runnable scan();
+    }
+
+    @FunctionalInterface
+    public interface CleanerFactory {
+        Cleaner create(PlanStore plans, RecordStore records, int retainNewest, int deletesPerRunMax);
+
+        CleanerFactory REAL = (plans, records, retain, deletes) -> {
+            HistoryCleaner c = new HistoryCleaner(plans, records, retain, deletes);
+            return () -> {
+                CleanupScan scan = c.scan();
+                return () -> c.finish(scan);
+            };
+        };
     }
 
     final Simulation sim;
@@ -98,11 +131,13 @@ public final class SystemRun {
     final SplittableRandom random;
     final SimPlanStore plans;
     final SimRecordStore records;
+    /** The real stores on a simulated disk (DISK), or null: core's in-memory stores. */
+    private final DurableStores durable;
     final HealthWorld world = new HealthWorld();
     final SystemConfig config;
     final Options options;
-    final LeverInvariant levers = new LeverInvariant();
-    private final GenerationLedger generations = new GenerationLedger();
+    final Levers levers = new Levers();
+    private GenerationLedger generations = GenerationLedger.EMPTY;
     private final ServedInvariants served = new ServedInvariants(SystemFleet.ENDPOINTS);
     private final PlannerDecisions decisions = new PlannerDecisions(SystemFleet.CATALOGUE, POLICY.velocityMaxRemovedFraction(), POLICY.velocityWindowMillis());
     private final List<PlannerProcess> planners = new ArrayList<>();
@@ -121,13 +156,25 @@ public final class SystemRun {
         this.sim = new Simulation(schedule.seed(), tracing);
         this.dice = new FaultDice(schedule);
         this.random = sim.random();
-        plans = new SimPlanStore(sim, storeFaults(0.03, 10));
-        records = new SimRecordStore(sim, storeFaults(0.05, 20));
-        plans.onPublished(p -> generations.seen(p, "handed out", sim.nowMillis(), this::violate));
+        // Drawn whether or not DISK is on, so that the rest keeps its course. A quarter of the schedules run
+        // on the disk: the real stores cost about twice a schedule, mostly reopening (decoding) their logs.
+        SplittableRandom diskRandom = sim.split();
+        boolean onDisk = random.nextInt(DISK_SHARE) == 0;
+        durable = dice.enabled(Fault.DISK) && onDisk ? new DurableStores(diskRandom) : null;
+        plans = durable == null ? new SimPlanStore(sim, storeFaults(0.03, 10)) : new SimPlanStore(sim, storeFaults(0.03, 10), durable.planStore);
+        records = durable == null ? new SimRecordStore(sim, storeFaults(0.05, 20)) : new SimRecordStore(sim, storeFaults(0.05, 20), durable.recordStore);
+        plans.onPublished(p -> seen(p, "handed out by publish"));
         config = new SystemConfig(2 * schedule.endpoints(), random);
         double threshold = 0.3 + 0.1 * random.nextInt(4);
         int minServed = 2 + random.nextInt(3);
         enactorConfig = dice.enabled(Fault.THRESHOLD) ? new EnactorConfig(100, 64, 3, threshold, minServed, 8) : new EnactorConfig(100, 64, 3, 1.0, 10, 8);
+    }
+
+    /** I6 through core's {@link GenerationLedger}: every plan handed out or found after a reopen. */
+    void seen(Plan p, String where) {
+        GenerationLedger.Seen s = generations.observe(p, where);
+        generations = s.ledger();
+        s.violation().ifPresent(v -> violate(SystemInvariant.I6_NO_REUSED_GENERATION, "t=" + sim.nowMillis() + "ms I6_NO_REUSED_GENERATION: " + v.detail()));
     }
 
     private StoreFaults storeFaults(double errorProbability, long latencyMsMax) {
@@ -163,8 +210,9 @@ public final class SystemRun {
         if (sim.tracing()) sim.log("sim", "configured: " + config.topology().endpoints().keySet() + "; enactors' change threshold " + enactorConfig.changeThreshold()
                 + " (judged from " + enactorConfig.changeGuardMinServed() + " served addresses)");
         startEnactors();
-        HistoryCleaner cleaner = new HistoryCleaner(plans, records, RETAIN_NEWEST, 100);
+        Cleaner cleaner = options.cleaner().create(plans, records, RETAIN_NEWEST, 100);
         sim.at(random.nextLong(5_000, 20_000), "cleaner", () -> cleanerScan(cleaner));
+        sim.at(random.nextLong(2_000, 10_000), "retire", this::retireStep);
         PlannerProcess first = new PlannerProcess(this, "planner-1");
         PlannerProcess second = new PlannerProcess(this, "planner-2");
         long secondAt = random.nextLong(0, 10_000);
@@ -174,8 +222,9 @@ public final class SystemRun {
             planners.add(second);
             second.start(secondAt);
         }
-        sim.at(random.nextLong(3_000, 20_000), "health", this::healthStep);
+        sim.at(random.nextLong(4_000, 25_000), "health", this::healthStep);
         sim.at(random.nextLong(10_000, 40_000), "config", this::configStep);
+        sim.at(random.nextLong(10_000, 120_000), "storage", this::storageStep);
         new OperatorDesk(this).start();
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
             plans.latency().setFaults(new StoreFaults(0, 0, 1, 10, 0));
@@ -203,7 +252,27 @@ public final class SystemRun {
             healthEvents++;
             sim.log("health", line);
         }
-        sim.after(random.nextLong(3_000, 20_000), "health", this::healthStep);
+        sim.after(random.nextLong(4_000, 25_000), "health", this::healthStep);
+    }
+
+    private RetireRole retirer;
+    private long retirerFor = -1;
+
+    /**
+     * The daemon's retire role, every 5-15 s: tombstones endpoints the record store holds that left the
+     * configuration (conditionally on the stamp it read). A configuration change is a restart of the role
+     * (its configured set is fixed for its life), so a new one is built when the configuration changed.
+     */
+    private void retireStep() {
+        if (options.retire()) {
+            if (retirerFor != config.version()) {
+                retirer = new RetireRole(records, records::retire, config.topology().endpoints().keySet(), 4);
+                retirerFor = config.version();
+            }
+            RetireRole.Step s = retirer.step(Math.multiplyExact(sim.nowMillis(), 1_000_000L));
+            if (sim.tracing() && !s.retired().isEmpty()) sim.log("retire", "retired " + s.retired());
+        }
+        sim.after(records.latency().takeCharged() + random.nextLong(5_000, 15_000), "retire", this::retireStep);
     }
 
     private void configStep() {
@@ -214,6 +283,23 @@ public final class SystemRun {
         for (int i : removed) served.retire(i);
         if (line != null) sim.log("config", line);
         sim.after(random.nextLong(10_000, 40_000), "config", this::configStep);
+    }
+
+    /**
+     * DISK: the storage process crashes every 30-120 s (chance 1/3) and both stores reopen from the disk
+     * (a reopen decodes the whole log: the costliest event of a run, so a few per run).
+     */
+    private void storageStep() {
+        if (!faultsOn()) return;
+        boolean cameUp = random.nextInt(3) == 0;
+        if (durable != null && dice.fires(Fault.DISK, cameUp)) {
+            String line = durable.crashAndReopen(sim.nowMillis(), this::violate);
+            sim.log("storage", line);
+            for (Generation g : plans.truth().history()) plans.truth().read(g).ifPresent(p -> seen(p, "found after a reopen"));
+            levers.check(plans.truth().flags(), "a reopen of the plan store", sim.nowMillis(), this::violate);
+            stopIfFound();
+        }
+        sim.after(random.nextLong(30_000, 120_000), "storage", this::storageStep);
     }
 
     // ---- planner and operator publications ----
@@ -281,15 +367,14 @@ public final class SystemRun {
         });
     }
 
-    private void cleanerScan(HistoryCleaner cleaner) {
-        CleanupScan scan = cleaner.scan();
+    private void cleanerScan(Cleaner cleaner) {
+        Runnable finish = cleaner.scan();
         boolean cameUp = random.nextInt(3) == 0;
         long drawn = random.nextLong(0, 40_000);
         long stall = faultsOn() && dice.fires(Fault.STALLS, cameUp) ? dice.stall(drawn) : 0;
         if (stall > 0 && sim.tracing()) sim.log("cleaner", "stalls " + stall + " ms between scan and delete");
         sim.after(plans.latency().takeCharged() + records.latency().takeCharged() + stall, "cleaner", () -> {
-            var finished = cleaner.finish(scan);
-            if (sim.tracing() && !finished.deleted().isEmpty()) sim.log("cleaner", "deleted " + finished.deleted());
+            finish.run();
             sim.after(plans.latency().takeCharged() + records.latency().takeCharged() + random.nextLong(5_000, 30_000), "cleaner", () -> cleanerScan(cleaner));
         });
     }

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The defects of issue 7 the whole-system run must see: the invariant each breaks, the words of its
  * violation (so that a schedule breaking the same invariant another way does not count), and the old
- * behaviour that reproduces it once the fix has landed (a copy of the old planner, the old flags write).
+ * behaviour that reproduces it once the fix has landed (a copy of the old planner, no retirement and the
+ * old clean-up, the old flags write).
  * The real code is judged by the same predicate: clean once the fix is merged.
  */
 enum Defect {
@@ -22,13 +23,13 @@ enum Defect {
     /** #8: a change-threshold refusal is permanent (the planner answers UNCHANGED). */
     REFUSAL_IS_PERMANENT("L2_NO_STUCK_STATE", "refuses the latest plan", OldCode.OLD_PLANNER),
     /** #9: an endpoint removed from the configuration is served forever... */
-    REMOVED_ENDPOINT_SERVED_FOREVER("L1_CONVERGENCE", "left the configuration", OldCode.OLD_PLANNER),
+    REMOVED_ENDPOINT_SERVED_FOREVER("L1_CONVERGENCE", "left the configuration", OldCode.OLD_RETIREMENT),
     /** #9: ...and clean-up stops forever. */
-    CLEANUP_STOPS("L2_NO_STUCK_STATE", "clean-up stopped", OldCode.OLD_PLANNER),
+    CLEANUP_STOPS("L2_NO_STUCK_STATE", "clean-up stopped", OldCode.OLD_RETIREMENT),
     /** #12: targets not yet probed count as unhealthy at a (re)start. */
     UNKNOWN_COUNTS_AS_DOWN("U1_UNKNOWN_IS_NOT_DOWN", "which was never down", OldCode.OLD_PLANNER),
     /** #6: concurrent pause and pin lose one of the two flags. */
-    LOST_PAUSE_OR_PIN("I7_LEVERS_HOLD", "is lost", OldCode.OLD_FLAGS);
+    LOST_PAUSE_OR_PIN("I7_LEVERS_HOLD", "lost: the plan store now says", OldCode.OLD_FLAGS);
 
     final String invariant;
     final String words;

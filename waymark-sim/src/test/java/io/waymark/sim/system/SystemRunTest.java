@@ -15,7 +15,7 @@ class SystemRunTest {
     @Test
     void allFaultsIncludeTheWholeSystemAndSelectIt() {
         assertThat(Fault.ALL).containsAll(Fault.SYSTEM).containsAll(Fault.PROTOCOL);
-        assertThat(Fault.SYSTEM).containsExactlyInAnyOrder(Fault.HEALTH, Fault.RESTARTS, Fault.CLOCK, Fault.OPERATORS, Fault.CONFIG, Fault.PLANNERS, Fault.THRESHOLD);
+        assertThat(Fault.SYSTEM).containsExactlyInAnyOrder(Fault.HEALTH, Fault.RESTARTS, Fault.CLOCK, Fault.OPERATORS, Fault.CONFIG, Fault.PLANNERS, Fault.THRESHOLD, Fault.DISK);
         assertThat(Fault.parse("health,operators")).containsExactlyInAnyOrder(Fault.HEALTH, Fault.OPERATORS);
         assertThat(Fault.render(EnumSet.of(Fault.CLOCK, Fault.STALLS))).isEqualTo("stalls,clock");
         assertThat(Explorer.wholeSystem(Fault.ALL)).isTrue();
@@ -48,6 +48,7 @@ class SystemRunTest {
         String[][] expect = {
             {"HEALTH", "fails"}, {"RESTARTS", "restarted"}, {"CLOCK", "wall clock steps"}, {"OPERATORS", "requested"},
             {"CONFIG", "configuration "}, {"PLANNERS", "planner-2"}, {"THRESHOLD", "change threshold 0."},
+            {"DISK", "both stores reopened from the simulated disk"},
         };
         for (String[] e : expect) {
             Fault f = Fault.valueOf(e[0]);

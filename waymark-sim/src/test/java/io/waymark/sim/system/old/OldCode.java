@@ -18,8 +18,8 @@ import io.waymark.sim.system.SystemRun;
 public final class OldCode {
     private OldCode() {}
 
-    public static final PlannerUnderTest.Factory PLANNER = (plans, policy, guard) -> {
-        // The old planner read one wall clock and knew nothing of the enactors' guard.
+    public static final PlannerUnderTest.Factory PLANNER = (plans, served, policy, guard) -> {
+        // The old planner read one wall clock and knew nothing of the enactors' guard or of what is served.
         long[] wall = {0};
         OldPlanner p = new OldPlanner(plans, () -> wall[0], policy);
         return new PlannerUnderTest() {
@@ -39,6 +39,18 @@ public final class OldCode {
 
     /** The old planner; its health input reports unprobed targets as failing (the old "absent means down"). */
     public static final SystemRun.Options OLD_PLANNER = SystemRun.Options.DEFAULTS.withPlanner(PLANNER).withUnknownAsDown();
+    /** The old clean-up, which reasons over every endpoint the record store holds. */
+    public static final SystemRun.CleanerFactory CLEANER = (plans, records, retain, deletes) -> {
+        OldHistoryCleaner c = new OldHistoryCleaner(plans, records, retain, deletes);
+        return () -> {
+            var scan = c.scan();
+            return () -> c.finish(scan);
+        };
+    };
+
+    /** The old configuration handling: no retirement, the old clean-up, the old planner. */
+    public static final SystemRun.Options OLD_RETIREMENT = OLD_PLANNER.withoutRetirement().withCleaner(CLEANER);
+
     /** The old flags: read-modify-write, last writer wins. */
     public static final SystemRun.Options OLD_FLAGS = SystemRun.Options.DEFAULTS.withFlagsLastWriterWins();
 }

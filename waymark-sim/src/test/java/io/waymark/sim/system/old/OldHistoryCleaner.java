@@ -1,0 +1,133 @@
+package io.waymark.sim.system.old;
+
+import io.waymark.core.history.CleanupResult;
+import io.waymark.core.history.CleanupScan;
+
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A COPY of core's {@code HistoryCleaner} at main 33942b1 (issue 7 defect 9: it reasons over every endpoint the
+ * record store holds, so an endpoint that left the configuration stops clean-up forever), kept so that tests
+ * keep showing the whole-system run finds that defect after the fix.
+ *
+ * <p> * Deletes old plans from history; never touches records (DESIGN.md, "History clean-up").
+ *
+ * <p>A plan P is deleted only if all of these hold:
+ * <ol>
+ * <li>P is not among the newest {@code retainNewest} stored plans (so never the latest);</li>
+ * <li>P.generation is below every generation named by a stamp in a scan of the record store (so no
+ *     stamp names P: I4);</li>
+ * <li>every endpoint in P's content serves a generation above P's, read right before the delete (so no
+ *     enactor, however stale, can still land P anywhere: a write of P to E succeeds only while E's stamp
+ *     is older than P).</li>
+ * </ol>
+ * <b>Why a scan that is stale by the time of the delete is still safe.</b> Stamps only move forward:
+ * applyIfNewer writes only when the stored generation is below the new one. So every generation read in
+ * the scan (and in the re-check) is a lower bound on what that endpoint serves at any later time.
+ * (2) then holds at delete time for every endpoint stamped in the scan; an endpoint written after the
+ * scan can only be stamped with a plan whose content holds it, and for P that is excluded by (3), which
+ * holds forever once true. An endpoint whose stamp is missing or unreadable (generation 0) could be
+ * healed with any plan an enactor holds, which is why (3) keeps P while one of its endpoints is
+ * unserved. Plans of the same generation cannot differ: generations are assigned once by the store.
+ * Hence the run is safe with any number of cleaners and enactors interleaved, and idempotent (deleting
+ * a deleted plan is a no-op).
+ */
+public final class OldHistoryCleaner {
+    private final PlanStore planStore;
+    private final RecordStore recordStore;
+    private final int retainNewest;
+    private final int deletesPerRunMax;
+
+    public OldHistoryCleaner(PlanStore planStore, RecordStore recordStore, int retainNewest, int deletesPerRunMax) {
+        if (planStore == null || recordStore == null) throw new IllegalArgumentException("cleaner needs both stores");
+        if (retainNewest < 1) throw new IllegalArgumentException("retainNewest must be >= 1 (the latest plan is always kept), got " + retainNewest);
+        if (deletesPerRunMax < 1) throw new IllegalArgumentException("deletesPerRunMax must be >= 1, got " + deletesPerRunMax);
+        this.planStore = planStore;
+        this.recordStore = recordStore;
+        this.retainNewest = retainNewest;
+        this.deletesPerRunMax = deletesPerRunMax;
+    }
+
+    /** One whole run: {@code finish(scan())}. */
+    public CleanupResult clean() {
+        return finish(scan());
+    }
+
+    /**
+     * Step 1 of a run: the scan, reads only. The simulator may hold the result for as long as it likes
+     * (a stalled cleaner) before {@link #finish}: the scan only ever under-estimates what is served later.
+     */
+    public CleanupScan scan() {
+        long oldestServed = Long.MAX_VALUE;
+        try {
+            List<Generation> history = planStore.history();
+            if (history.size() <= retainNewest) return new CleanupScan(Generation.ZERO, List.of(), Optional.empty());
+            // The lowest generation any stamp names right now (a lower bound from now on).
+            for (Endpoint e : recordStore.endpoints()) {
+                long g = recordStore.read(e).stamp().generation().value();
+                if (g > 0) oldestServed = Math.min(oldestServed, g);
+            }
+            List<Generation> candidates = new ArrayList<>();
+            for (Generation g : history.subList(0, history.size() - retainNewest)) {
+                if (g.value() >= oldestServed) break; // history ascends: none further is deletable
+                candidates.add(g);
+            }
+            return new CleanupScan(oldest(oldestServed), candidates, Optional.empty());
+        } catch (StoreUnavailableException e) {
+            return new CleanupScan(oldest(oldestServed), List.of(), Optional.of(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Step 2 of a run: re-checks each candidate with fresh reads (condition 3), then deletes it. */
+    public CleanupResult finish(CleanupScan scan) {
+        if (scan.error().isPresent()) return new CleanupResult(scan.oldestServed(), List.of(), 0, 1, scan.error());
+        List<Generation> deleted = new ArrayList<>();
+        int keptUnserved = 0;
+        try {
+            // Highest generation read per endpoint during this run; a lower bound from then on.
+            Map<Endpoint, Long> seenAtLeast = new HashMap<>();
+            for (Generation g : scan.candidates()) {
+                if (deleted.size() >= deletesPerRunMax) break;
+                Optional<Plan> plan = planStore.read(g);
+                if (plan.isEmpty()) continue; // deleted meanwhile by another cleaner: idempotent
+                if (!everyEndpointServesNewer(plan.get(), seenAtLeast)) {
+                    keptUnserved++;
+                    continue;
+                }
+                if (planStore.delete(g)) deleted.add(g);
+            }
+        } catch (StoreUnavailableException e) {
+            return new CleanupResult(scan.oldestServed(), deleted, keptUnserved, 1, Optional.of(String.valueOf(e.getMessage())));
+        }
+        return new CleanupResult(scan.oldestServed(), deleted, keptUnserved, 0, Optional.empty());
+    }
+
+    /** Condition (3), read fresh (or known from an earlier fresh read in this run: stamps only grow). */
+    private boolean everyEndpointServesNewer(Plan plan, Map<Endpoint, Long> seenAtLeast) {
+        long g = plan.generation().value();
+        for (Endpoint e : plan.recordSets().keySet()) {
+            Long known = seenAtLeast.get(e);
+            if (known != null && known > g) continue;
+            long now = recordStore.read(e).stamp().generation().value();
+            // A fresh read naming exactly g is possible (an endpoint unserved in the scan, healed since by
+            // a stale enactor holding this plan): it is exactly what this re-check exists to catch.
+            seenAtLeast.merge(e, now, Math::max);
+            if (now <= g) return false;
+        }
+        return true;
+    }
+
+    private static Generation oldest(long oldestServed) {
+        return oldestServed == Long.MAX_VALUE ? Generation.ZERO : Generation.of(oldestServed);
+    }
+}
