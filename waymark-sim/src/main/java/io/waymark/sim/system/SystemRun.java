@@ -266,7 +266,7 @@ public final class SystemRun {
     private void retireStep() {
         if (options.retire()) {
             if (retirerFor != config.version()) {
-                retirer = new RetireRole(records, records::retire, config.topology().endpoints().keySet(), 4);
+                retirer = new RetireRole(records, records::retire, plans, config.topology().endpoints().keySet(), 4, 0);
                 retirerFor = config.version();
             }
             RetireRole.Step s = retirer.step(Math.multiplyExact(sim.nowMillis(), 1_000_000L));
