@@ -44,14 +44,14 @@ public enum Fault {
     OPERATORS,
     /** Whole system: the configuration changes between plans -- endpoints added and removed, a whole DNS zone removed. */
     CONFIG,
-    /** Whole system: a second planner runs beside the first, both publishing through the plan store's compare-and-set. */
+    /** Whole system: a second planner runs beside the first (in half the schedules), both publishing through the plan store's compare-and-set. */
     PLANNERS,
     /** Whole system: the enactors' change threshold is below 1 (refuses plans removing more than 30-60% of what is served). */
     THRESHOLD,
     /**
      * Whole system: the real file plan store and embedded record store on a simulated disk, whose process
      * crashes (unsynced writes dropped or torn) and reopens both stores; I5 is checked at every reopen. One
-     * schedule in four (drawn from the seed) runs on the disk: the real stores make a schedule twice as slow.
+     * schedule in eight (drawn from the seed) runs on the disk: the real stores make a schedule twice as slow.
      */
     DISK;
 

@@ -27,11 +27,13 @@ public interface PlannerUnderTest {
     Optional<PlanDraft> desired(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now);
 
     /**
-     * Whether the answer {@code last} may change with time alone: a velocity rule held a target back (its
-     * window will pass). The simulator skips ticks with unchanged inputs only when this is false.
+     * Whether the answer {@code last} may change without its inputs changing: a velocity rule held a target
+     * back (its window will pass), or the change guard held a removal back (it waits for the enactors to
+     * converge, which the planner reads from the record store). The simulator skips ticks with unchanged
+     * inputs only when this is false.
      */
     default boolean waitingOnTime(PlannerResult last) {
-        for (var e : last.safetyEvents()) if (e.rule() == SafetyRule.VELOCITY) return true;
+        for (var e : last.safetyEvents()) if (e.rule() == SafetyRule.VELOCITY || e.rule() == SafetyRule.CHANGE_THRESHOLD) return true;
         return false;
     }
 

@@ -70,7 +70,7 @@ public final class SystemRun {
     static final int VIOLATION_LINES_MAX = 100;
     static final int RETAIN_NEWEST = 3;
     /** With DISK on, one schedule in this many runs on the real stores over the simulated disk. */
-    static final int DISK_SHARE = 4;
+    static final int DISK_SHARE = 8;
     static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
     /** The shipped example's rules with a 15 s window, so that several windows fit in the quiet period. */
     public static final SafetyPolicy POLICY = new SafetyPolicy(true, 0.5, 0.25, 15_000);
@@ -156,7 +156,7 @@ public final class SystemRun {
         this.sim = new Simulation(schedule.seed(), tracing);
         this.dice = new FaultDice(schedule);
         this.random = sim.random();
-        // Drawn whether or not DISK is on, so that the rest keeps its course. A quarter of the schedules run
+        // Drawn whether or not DISK is on, so that the rest keeps its course. One schedule in eight runs
         // on the disk: the real stores cost about twice a schedule, mostly reopening (decoding) their logs.
         SplittableRandom diskRandom = sim.split();
         boolean onDisk = random.nextInt(DISK_SHARE) == 0;
@@ -216,9 +216,12 @@ public final class SystemRun {
         PlannerProcess first = new PlannerProcess(this, "planner-1");
         PlannerProcess second = new PlannerProcess(this, "planner-2");
         long secondAt = random.nextLong(0, 10_000);
+        // Half the schedules run the second planner: planners are most of a schedule's cost, and one in two
+        // meets every race between them often enough (drawn whether or not PLANNERS is on).
+        boolean twoPlanners = random.nextBoolean();
         planners.add(first);
         first.start(0);
-        if (dice.enabled(Fault.PLANNERS)) {
+        if (dice.enabled(Fault.PLANNERS) && twoPlanners) {
             planners.add(second);
             second.start(secondAt);
         }
@@ -362,7 +365,7 @@ public final class SystemRun {
             TickResult r = e.apply(p);
             lastTick[slot] = r;
             if (sim.tracing() && !r.idle() && r.status() != TickStatus.PAUSED) sim.log(e.id(), r.toString());
-            long next = plans.latency().takeCharged() + records.latency().takeCharged() + random.nextLong(1_000, 5_000);
+            long next = plans.latency().takeCharged() + records.latency().takeCharged() + random.nextLong(2_000, 6_000);
             sim.after(next, e.id(), () -> enactorPrepare(slot, e, restart, partition));
         });
     }

@@ -40,7 +40,7 @@ class AckLedgerTest {
         InMemoryPlanStore rewound = new InMemoryPlanStore();
         rewound.publish(Generation.ZERO, PlanDraft.of(Map.of(E, RS)));
         acks.check(rewound, records, 1, (inv, line) -> found.add(inv + " " + line));
-        assertThat(found).singleElement().asString().contains("I5_NOTHING_LOST").contains("g2");
+        assertThat(found).singleElement().asString().contains("I5_NOTHING_ACKNOWLEDGED_LOST").contains("g2");
 
         AckLedger ok = new AckLedger();
         ok.published(g1);

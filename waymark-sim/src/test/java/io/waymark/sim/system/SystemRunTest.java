@@ -53,11 +53,11 @@ class SystemRunTest {
         for (String[] e : expect) {
             Fault f = Fault.valueOf(e[0]);
             boolean seen = false;
-            for (long seed = 1; seed <= 10 && !seen; seed++) {
+            for (long seed = 1; seed <= 40 && !seen; seed++) {
                 Outcome o = SystemRun.run(Schedule.of(seed, EnumSet.of(f)), true, "I3_INTEGRITY");
                 seen = o.trace().stream().anyMatch(l -> l.contains(e[1]));
             }
-            assertThat(seen).as(f + " shows '" + e[1] + "' in some trace of seeds 1..10").isTrue();
+            assertThat(seen).as(f + " shows '" + e[1] + "' in some trace of seeds 1..40").isTrue();
         }
     }
 
