@@ -27,10 +27,6 @@ public final class FileDataDir implements DataDir {
         return new FileDataDir(abs);
     }
 
-    public Path path() {
-        return dir;
-    }
-
     private Path resolve(String name) {
         return dir.resolve(DataDir.checkName(name));
     }

@@ -1,5 +1,6 @@
 package io.waymark.server.daemon;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -140,6 +141,8 @@ public final class Daemon implements Operations, AutoCloseable {
         closeOnExit.add(api);
         Gauge.builder("waymark_latest_generation", planStore, DaemonStatus::latestGeneration)
                 .description("Newest plan generation in the plan store (NaN while it is unavailable)").register(metrics);
+        FunctionCounter.builder("waymark_applies_refused_unservable_total", recordStore, ServableRecords::refused)
+                .description("Applies refused before the record store wrote them, because DNS cannot serve their endpoint").register(metrics);
     }
 
     private void startSupervisor(List<StoreSupervisor> supervisors) {

@@ -25,9 +25,4 @@ public record DiskFaults(double writeFaultProbability, double noSpaceProbability
     private static void check(String name, double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(name + " must be in the range [0, 1], got " + p);
     }
-
-    /** No bit flips: only crashes and I/O errors, which a correct store survives without refusing to open. */
-    public DiskFaults withoutBitFlips() {
-        return new DiskFaults(writeFaultProbability, noSpaceProbability, syncFaultProbability, 0);
-    }
 }

@@ -182,12 +182,6 @@ public final class SimDisk implements DataDir {
         noteDamage("bit " + bit + " of byte " + offset + " of " + name);
     }
 
-    /** The durable bytes of {@code name} as a crash now would leave them before tearing (tests). */
-    public byte[] durableBytes(String name) {
-        Inode inode = durableNames.get(name);
-        return inode == null ? null : inode.durable.clone();
-    }
-
     // ---- internals ----
 
     private sealed interface DirOp {
