@@ -68,8 +68,7 @@ class DamagedLogTest {
             store.applyIfNewer(a, Stamp.NONE, new Stamp(Generation.of(1), PlanHash.of(new byte[32])), one);
         }
         flipByteAt(data.resolve(FilePlanStore.LOG_FILE), Files.size(data.resolve(FilePlanStore.LOG_FILE)) / 4);
-        Path file = dir.resolve("waymark.yaml");
-        Files.writeString(file, CONFIG);
+        Path file = CONFIG.write(dir);
         try (DaemonProcess d = DaemonProcess.serve(file)) {
             int[] ports = d.awaitServing(Duration.ofSeconds(60));
             assertThat(new Dns(ports[0]).addresses("a.example.test.")).as("DNS answers what the record store holds\n" + d.output()).isEqualTo(Set.of("192.0.2.1"));
@@ -90,19 +89,7 @@ class DamagedLogTest {
         }
     }
 
-    private static final String CONFIG = """
-            dataDir: data
-            dns: { port: 0 }
-            http: { port: 0 }
-            zones: [ { origin: example.test. } ]
-            targets:
-              - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: 1, intervalMs: 200, timeoutMs: 100 } }
-            endpoints:
-              - { name: a.example.test., targets: [lb-a] }
-              - { name: b.example.test., targets: [lb-a] }
-            planner: { tickMs: 100 }
-            enactors: { count: 2, tickMs: 100 }
-            """;
+    private static final DaemonConfigFile CONFIG = DaemonConfigFile.of(1, "a.example.test.", "b.example.test.").withEnactors(2, 100);
 
     @Test
     void a_damaged_record_log_leaves_dns_answering_what_was_readable_and_status_saying_what_to_do() throws Exception {
@@ -122,20 +109,7 @@ class DamagedLogTest {
             one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
             c.write(one, at);
         }
-        Path file = dir.resolve("waymark.yaml");
-        Files.writeString(file, """
-                dataDir: data
-                dns: { port: 0 }
-                http: { port: 0 }
-                zones: [ { origin: example.test. } ]
-                targets:
-                  - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: 1, intervalMs: 200, timeoutMs: 100 } }
-                endpoints:
-                  - { name: a.example.test., targets: [lb-a] }
-                  - { name: b.example.test., targets: [lb-a] }
-                planner: { tickMs: 100 }
-                enactors: { count: 2, tickMs: 100 }
-                """);
+        Path file = CONFIG.write(dir);
         try (DaemonProcess d = DaemonProcess.serve(file)) {
             int[] ports = d.awaitServing(Duration.ofSeconds(60));
             Dns dns = new Dns(ports[0]);

@@ -7,7 +7,6 @@ import io.waymark.server.config.ConfigException;
 import io.waymark.server.config.ConfigLoader;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.daemon.Daemon;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,20 +22,7 @@ class DataDirLockTest {
     @TempDir Path dir;
 
     private Path config() throws Exception {
-        Path file = dir.resolve("waymark.yaml");
-        Files.writeString(file, """
-                dataDir: data
-                dns: { port: 0 }
-                http: { port: 0 }
-                zones: [ { origin: example.test. } ]
-                targets:
-                  - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: 1, intervalMs: 200, timeoutMs: 100 } }
-                endpoints:
-                  - { name: api.example.test., targets: [lb-a] }
-                planner: { tickMs: 100 }
-                enactors: { count: 1, tickMs: 100 }
-                """);
-        return file;
+        return DaemonConfigFile.of(1, "api.example.test.").withEnactors(1, 100).write(dir);
     }
 
     @Test

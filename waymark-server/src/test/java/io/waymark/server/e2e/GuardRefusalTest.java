@@ -54,19 +54,7 @@ class GuardRefusalTest {
             store.applyIfNewer(Endpoint.of("api.example.test."), Stamp.NONE, new Stamp(Generation.of(1), PlanHash.of(new byte[32])), new RecordSet(old, 5));
         }
         try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.21"))) {
-            Path file = dir.resolve("waymark.yaml");
-            Files.writeString(file, """
-                    dataDir: data
-                    dns: { port: 0 }
-                    http: { port: 0 }
-                    zones: [ { origin: example.test. } ]
-                    targets:
-                      - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
-                    endpoints:
-                      - { name: api.example.test., ttl: 5, targets: [lb-a] }
-                    planner: { tickMs: 100 }
-                    enactors: { count: 2, tickMs: 50 }
-                    """.formatted(target.getLocalPort()));
+            Path file = DaemonConfigFile.of(target.getLocalPort(), "api.example.test.").write(dir);
             try (DaemonProcess d = DaemonProcess.serve(file)) {
                 int[] ports = d.awaitServing(Duration.ofSeconds(60));
                 HttpClient http = HttpClient.newHttpClient();

@@ -22,22 +22,7 @@ class RetiredEndpointTest {
     @TempDir Path dir;
 
     private Path config(int port, String... endpoints) throws Exception {
-        StringBuilder e = new StringBuilder();
-        for (String name : endpoints) e.append("  - { name: ").append(name).append(", ttl: 5, targets: [lb-a] }\n");
-        Path file = dir.resolve("waymark.yaml");
-        Files.writeString(file, """
-                dataDir: data
-                dns: { port: 0 }
-                http: { port: 0 }
-                zones: [ { origin: example.test. } ]
-                targets:
-                  - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
-                endpoints:
-                %s
-                planner: { tickMs: 100 }
-                enactors: { count: 2, tickMs: 50 }
-                """.formatted(port, e.toString().stripTrailing()));
-        return file;
+        return DaemonConfigFile.of(port, endpoints).write(dir);
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -35,23 +37,11 @@ class StoreFailureRecoveryTest {
     @TempDir Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static String config(int portA, int portB) {
-        StringBuilder endpoints = new StringBuilder();
-        for (int i = 0; i < ENDPOINTS; i++) endpoints.append("  - { name: e").append(i).append(".example.test., ttl: 5, targets: [lb-a, lb-b] }\n");
-        return """
-                dataDir: data
-                dns: { port: 0 }
-                http: { port: 0 }
-                zones: [ { origin: example.test. } ]
-                targets:
-                  - { id: lb-a, address: 127.0.0.21, zone: az1, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
-                  - { id: lb-b, address: 127.0.0.22, zone: az2, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 200, rise: 1, fall: 1 } }
-                endpoints:
-                %s
-                safety: { minHealthyFraction: 0.0, velocityMaxRemovedFraction: 1.0, changeThresholdFraction: 1.0 }
-                planner: { tickMs: 100 }
-                enactors: { count: 2, tickMs: 50 }
-                """.formatted(portA, portB, endpoints.toString().stripTrailing());
+    private static DaemonConfigFile config(int portA, int portB) {
+        List<String> endpoints = new ArrayList<>();
+        for (int i = 0; i < ENDPOINTS; i++) endpoints.add("e" + i + ".example.test.");
+        return new DaemonConfigFile(List.of(portA, portB), endpoints,
+                "safety: { minHealthyFraction: 0.0, velocityMaxRemovedFraction: 1.0, changeThresholdFraction: 1.0 }", 2, 50);
     }
 
     private static void prlimitFileSize(long pid, String softBytes) throws Exception {
@@ -69,8 +59,7 @@ class StoreFailureRecoveryTest {
     void a_store_failed_by_an_io_error_is_reopened_once_the_cause_clears_and_dns_answers_throughout() throws Exception {
         try (ServerSocket a = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.21"));
              ServerSocket b = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.22"))) {
-            Path file = dir.resolve("waymark.yaml");
-            Files.writeString(file, config(a.getLocalPort(), b.getLocalPort()));
+            Path file = config(a.getLocalPort(), b.getLocalPort()).write(dir);
             try (DaemonProcess d = DaemonProcess.serve(file)) {
                 int[] ports = d.awaitServing(Duration.ofSeconds(60));
                 Dns dns = new Dns(ports[0]);
