@@ -209,15 +209,57 @@ public final class Planner {
             Computation c = compute(topology, health, good, baseline, now);
             if (c.draft().isEmpty()) return result(PlannerStatus.AWAITING_HEALTH, latestBefore, c.safetyEvents(), Optional.empty());
             PlanDraft draft = c.draft().get();
-            if (good.isPresent() && good.get().draft().sameRecordSets(draft)) return result(PlannerStatus.UNCHANGED, latestBefore, c.safetyEvents(), Optional.empty());
+            List<SafetyEvent> events = c.safetyEvents();
+            Optional<Map<Endpoint, Optional<RecordSet>>> actual = Optional.empty();
+            boolean same = good.isPresent() && good.get().draft().sameRecordSets(draft);
+            if (servedView.isPresent() && (!same || (good.isPresent() && !convergence.get().converged(good.get())))) {
+                // What the enactors' guard will judge the plan against is what is served, which lags the latest
+                // plan (paused enactors, an endpoint that left the plan and shrank the count the threshold is a
+                // fraction of, a rollback): a plan stepped against the latest plan alone was refused by every
+                // enactor, forever (seeds 37, 46). So judge it against what is served; if the guard would refuse
+                // it, hold back every removal against what is served: that plan the guard always accepts, and
+                // once it has landed the removals go in steps again. The same when the latest plan itself is
+                // refused (nothing changed here, but enactors wait for a newer plan that would never come).
+                try {
+                    actual = Optional.of(servedNow(draft));
+                } catch (StoreUnavailableException unreadable) {
+                    // What is served is unknown: planning goes on, removals wait (additions never blank anything).
+                    draft = new PlanDraft(ChangeSteps.withoutRemovals(baseline, draft.recordSets()), false).publishedAt(now.wallMillis());
+                    same = good.isPresent() && good.get().draft().sameRecordSets(draft);
+                }
+                if (actual.isPresent() && guard.assess(draft, "the draft", actual.get()).refusal().isPresent()) {
+                    draft = new PlanDraft(ChangeSteps.withoutRemovals(present(actual.get()), draft.recordSets()), false).publishedAt(now.wallMillis());
+                    events = new ArrayList<>(events);
+                    events.add(new SafetyEvent(draft.recordSets().firstKey(), SafetyRule.CHANGE_THRESHOLD,
+                            "the enactors' change guard would refuse the next plan against what is served now; removals wait until it has caught up"));
+                    same = good.isPresent() && good.get().draft().sameRecordSets(draft);
+                }
+            }
+            if (same) return result(PlannerStatus.UNCHANGED, latestBefore, events, Optional.empty());
             Optional<String> broken = lastCheck(good, baseline, draft, topology);
+            if (broken.isEmpty() && actual.isPresent()) {
+                broken = guard.assess(draft, "the draft", actual.get()).refusal().map(r -> "change guard against what is served: " + r.detail());
+            }
             // Always on (the launcher runs without -ea): the steps above cannot produce these, and if a bug
             // ever does, publishing would blank a family clients resolve, or wedge the enactors.
-            if (broken.isPresent()) return result(PlannerStatus.CHECK_FAILED, latestBefore, c.safetyEvents(), broken);
-            return publish(latestBefore, draft, c.safetyEvents(), now);
+            if (broken.isPresent()) return result(PlannerStatus.CHECK_FAILED, latestBefore, events, broken);
+            return publish(latestBefore, draft, events, now);
         } catch (StoreUnavailableException e) {
             return result(PlannerStatus.STORE_UNAVAILABLE, latestBefore, List.of(), Optional.of(String.valueOf(e.getMessage())));
         }
+    }
+
+    /** What each endpoint of {@code draft} serves now, read through the served view (may throw StoreUnavailableException). */
+    private Map<Endpoint, Optional<RecordSet>> servedNow(PlanDraft draft) {
+        Map<Endpoint, Optional<RecordSet>> out = new HashMap<>();
+        for (Endpoint e : draft.recordSets().keySet()) out.put(e, servedView.get().read(e).records());
+        return out;
+    }
+
+    private static SortedMap<Endpoint, RecordSet> present(Map<Endpoint, Optional<RecordSet>> served) {
+        TreeMap<Endpoint, RecordSet> out = new TreeMap<>();
+        served.forEach((e, rs) -> rs.ifPresent(r -> out.put(e, r)));
+        return out;
     }
 
     /**

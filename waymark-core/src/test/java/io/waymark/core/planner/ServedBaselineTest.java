@@ -90,4 +90,29 @@ class ServedBaselineTest {
         assertThat(r.status()).isEqualTo(ForcedPublish.Status.PUBLISHED);
         assertThat(AddressFamily.IPV4.countIn(r.published().orElseThrow().recordSets().get(SVC))).isEqualTo(1);
     }
+
+    @Test
+    void aLatestPlanTheGuardRefusesAgainstWhatIsServedIsSteppedPast() {
+        // Seed 46 (L2): enactors (paused) still serve g1; g2 removed svc (it left the configuration) and
+        // 2 of api's 4 A addresses: 2 of 5 served A (40%) against g1 as a whole, but svc is not in g2, so
+        // the enactors count 2 of 4 (50% > 40%) and refuse g2. The planner's draft equals g2: it answered
+        // UNCHANGED and the newer plan the enactors waited for never came.
+        TreeMap<Endpoint, RecordSet> g1Content = new TreeMap<>();
+        g1Content.put(API, io.waymark.core.Fixtures.rs(1, 2, 3, 4));
+        g1Content.put(SVC, io.waymark.core.Fixtures.rs(9));
+        Plan g1 = publish(new PlanDraft(g1Content, false));
+        serve(g1, API);
+        serve(g1, SVC);
+        publish(new PlanDraft(new TreeMap<>(Map.of(API, io.waymark.core.Fixtures.rs(1, 3))), false));
+        ChangeGuard guard = new ChangeGuard(0.4, 2);
+        assertThat(guard.assess(plans.latest().get(), Map.of(API, records.read(API).records())).refusal()).isPresent();
+        List<Target> targets = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) targets.add(new Target("t" + i, WeightedAddress.parseLiteral("10.0.0." + i), "z", 1));
+        Topology apiOnly = Topology.of(List.of(new EndpointSpec(API, 30, targets)));
+        HealthObservations twoDown = new HealthObservations(Map.of("t1", Health.UP, "t2", Health.DOWN, "t3", Health.UP, "t4", Health.DOWN));
+        Planner planner = new Planner(plans, () -> 1_000_000L, new SafetyPolicy(true, 0.0, 1.0, 1), guard, records::read);
+        PlannerResult r = planner.tick(apiOnly, twoDown);
+        assertThat(r.status()).as(r.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(guard.assess(r.published().get(), Map.of(API, records.read(API).records())).refusal()).isEmpty();
+    }
 }
