@@ -24,7 +24,8 @@ import java.util.Set;
  *   served(F)  = Σ over endpoints E of the plan: |addresses of family F that E serves now|
  *   removed(F) = Σ over endpoints E of the plan: |those that the plan's record set for E lacks|
  *   emptied    = some endpoint E of the plan serves family F now and the plan's record set for E has none
- *   refuse     ⇔ !plan.forced ∧ ((emptied ∧ threshold < 1) ∨ ∃F: served(F) ≥ minServed ∧ removed(F) / served(F) > threshold)
+ *   refuse     ⇔ !plan.forced ∧ ((emptied ∧ threshold < 1) ∨ ∃F: removed(F) > removalsAllowed(served(F)))
+ *   removalsAllowed(s) = ∞ if s < minServed, else max(1, largest k with k / s ≤ threshold)
  * </pre>
  * Only removals count: adding addresses or changing weights never blanks anything. Endpoints that serve
  * nothing yet contribute nothing (a first rollout is never refused). Endpoints served but absent from the
@@ -53,7 +54,11 @@ public final class ChangeGuard {
 
     /**
      * Most addresses of one family that a plan may remove when {@code served} of them are served:
-     * unlimited below minServed, else the largest k with k / served ≤ threshold.
+     * unlimited below minServed, else the largest k with k / served ≤ threshold, and never less than one.
+     * Why at least one: with threshold × served &lt; 1 (3 addresses at 0.3, minServed 2) the fraction rule
+     * alone forbids every removal, the planner can only step "0 now, the rest later", and a dead target is
+     * served forever (DESIGN.md, "Safety rules never wedge"). One address per plan is the smallest step
+     * there is; the planner steps with this same number, so guard and planner always agree.
      */
     public long removalsAllowed(long served) {
         if (served < minServed || served == 0) return Long.MAX_VALUE;
@@ -61,7 +66,7 @@ public final class ChangeGuard {
         // threshold × served is inexact in floating point: settle on exactly the guard's own comparison.
         while (k > 0 && (double) k / served > threshold) k--;
         while (k < served && (double) (k + 1) / served <= threshold) k++;
-        return k;
+        return Math.max(1, k);
     }
 
     /** The measured change of a plan against what is served now (endpoint → records it serves, if any). */

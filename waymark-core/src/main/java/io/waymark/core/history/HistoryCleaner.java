@@ -19,17 +19,22 @@ import java.util.Set;
  * <p>A plan P is deleted only if all of these hold:
  * <ol>
  * <li>P is not among the newest {@code retainNewest} stored plans (so never the latest);</li>
- * <li>P.generation is below every generation named by the stamp of a <b>live</b> endpoint (one of the
- *     latest plan's) in a scan of the record store (so no live stamp names P: I4);</li>
+ * <li>P.generation is below every generation named by the stamp of a <b>live</b> endpoint in a scan of
+ *     the record store (so no live stamp names P: I4);</li>
  * <li>every live endpoint in P's content serves a generation above P's, read right before the delete (so
  *     no enactor, however stale, can still land P on a live endpoint: a write of P to E succeeds only
  *     while E's stamp is older than P).</li>
  * </ol>
- * <b>Why only live endpoints.</b> An endpoint dropped from the configuration is absent from the latest
- * plan; its stamp stops moving forever, and counting it stopped clean-up forever (history grew without
- * bound, issue 7 defect 9). Such an endpoint is retired explicitly, by a conditional tombstone in the
- * record store ({@code RecordStore.retire}), which also refuses later applies to it; until then it keeps
- * serving its materialised records, which never depend on a plan in history.
+ * <b>Live</b> = every endpoint the record store holds ({@link RecordStore#endpoints}: written and not
+ * retired), plus every endpoint of the latest plan (which enactors may be about to write). "The latest
+ * plan's endpoints" alone was wrong: after a rollback to a plan that lacks an endpoint, or before an
+ * endpoint re-added to the configuration is planned again, that endpoint still serves a stamp, and
+ * clean-up deleted the plan it names (seed 46, I4).
+ * <b>Why not retired endpoints.</b> An endpoint dropped from the configuration is retired explicitly, by a
+ * conditional tombstone ({@code RecordStore.retire}); a retired endpoint holds no stamp, so no stamp of
+ * it names any plan, and counting it would stop clean-up forever (history grew without bound, issue 7
+ * defect 9). Until it is retired it is live and holds clean-up back like any other: the retire role
+ * retires it once the latest plan no longer holds it (and rollbacks never bring it back: {@code Rollback}).
  * <b>Why a scan that is stale by the time of the delete is still safe.</b> Stamps only move forward:
  * applyIfNewer writes only when the stored generation is below the new one. So every generation read in
  * the scan (and in the re-check) is a lower bound on what that endpoint serves at any later time.
@@ -74,7 +79,7 @@ public final class HistoryCleaner {
             Optional<Plan> latest = planStore.latest();
             if (latest.isEmpty()) return new CleanupScan(Generation.ZERO, List.of(), Optional.empty());
             // The lowest generation any LIVE endpoint's stamp names right now (a lower bound from now on).
-            for (Endpoint e : latest.get().recordSets().keySet()) {
+            for (Endpoint e : live(latest.get())) {
                 long g = recordStore.read(e).stamp().generation().value();
                 if (g > 0) oldestServed = Math.min(oldestServed, g);
             }
@@ -97,7 +102,8 @@ public final class HistoryCleaner {
         try {
             // Highest generation read per endpoint during this run; a lower bound from then on.
             Map<Endpoint, Long> seenAtLeast = new HashMap<>();
-            Set<Endpoint> live = planStore.latest().map(p -> p.recordSets().keySet()).orElse(Set.of());
+            Optional<Plan> latest = planStore.latest();
+            Set<Endpoint> live = latest.isPresent() ? live(latest.get()) : recordStore.endpoints();
             for (Generation g : scan.candidates()) {
                 if (deleted.size() >= deletesPerRunMax) break;
                 Optional<Plan> plan = planStore.read(g);
@@ -128,6 +134,15 @@ public final class HistoryCleaner {
             if (now <= g) return false;
         }
         return true;
+    }
+
+    /** See the class comment: what the record store holds (not retired) and what the latest plan holds. */
+    private Set<Endpoint> live(Plan latest) {
+        Set<Endpoint> held = recordStore.endpoints();
+        java.util.HashSet<Endpoint> live = new java.util.HashSet<>(held.size() + latest.recordSets().size());
+        live.addAll(held);
+        live.addAll(latest.recordSets().keySet());
+        return live;
     }
 
     private static Generation oldest(long oldestServed) {

@@ -12,6 +12,11 @@ public enum RollbackStatus {
      * family on purpose is a forced publish with a reason.
      */
     EMPTIES_A_FAMILY,
+    /**
+     * The old plan holds no endpoint that is still configured (or, without a configuration, in the
+     * latest plan): republishing it would serve nothing but endpoints that left: nothing published.
+     */
+    NOTHING_CONFIGURED,
     /** The old plan's hash does not verify: its content is not what was published. */
     CORRUPT,
     /** Other publishers kept winning the compare-and-set; nothing published. */

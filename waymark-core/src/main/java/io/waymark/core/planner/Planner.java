@@ -46,6 +46,7 @@ public final class Planner {
     private final ChangeGuard guard;
     private final RemovalHistory removals;
     private final Optional<ConvergenceWatch> convergence;
+    private final Optional<ServedView> servedView;
     // Hash verdict on the last plan object seen. Plans are immutable, so the same object cannot change;
     // re-hashing it twice per tick cost two SHA-256 passes over the whole plan on every planner tick.
     private Plan hashChecked;
@@ -82,6 +83,7 @@ public final class Planner {
         this.guard = guard;
         this.removals = new RemovalHistory(VELOCITY_PLANS_SCANNED_MAX, policy.velocityWindowMillis());
         this.convergence = served.map(ConvergenceWatch::new);
+        this.servedView = served;
     }
 
     /**
@@ -103,24 +105,59 @@ public final class Planner {
      * capacity removed in the velocity window read from plan history.
      */
     public Computation compute(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now) {
-        Optional<Plan> good = latest.filter(this::verified);
+        return compute(topology, health, latest.filter(this::verified), baseline(topology, latest.filter(this::verified)), now);
+    }
+
+    private Computation compute(Topology topology, HealthObservations health, Optional<Plan> good, SortedMap<Endpoint, RecordSet> baseline, TickTime now) {
         Map<Endpoint, Map<AddressFamily, Long>> inWindow = removals.removedInWindow(planStore, topology, now);
         TreeMap<Endpoint, RecordSet> recordSets = new TreeMap<>();
         List<SafetyEvent> events = new ArrayList<>();
         for (EndpointSpec spec : topology.endpoints().values()) {
-            Optional<RecordSet> lastGood = good.map(p -> p.recordSets().get(spec.endpoint()));
+            if (unknownServed.contains(spec.endpoint())) continue; // see baseline(): what it serves could not be read
+            Optional<RecordSet> lastGood = Optional.ofNullable(baseline.get(spec.endpoint()));
             EndpointDecision d = rules.decide(spec, health, lastGood, inWindow.getOrDefault(spec.endpoint(), Map.of()));
             d.records().ifPresent(rs -> recordSets.put(spec.endpoint(), rs));
             events.addAll(d.events());
         }
         if (recordSets.isEmpty()) return new Computation(Optional.empty(), Optional.empty(), events);
-        SortedMap<Endpoint, RecordSet> served = good.map(Plan::recordSets).orElse(new TreeMap<>());
-        ChangeSteps.Step step = ChangeSteps.step(served, recordSets, guard);
+        ChangeSteps.Step step = ChangeSteps.step(baseline, recordSets, guard);
         events.addAll(step.events());
-        SortedMap<Endpoint, RecordSet> next = good.isPresent() ? awaitConvergence(good.get(), served, step.recordSets(), events) : step.recordSets();
+        SortedMap<Endpoint, RecordSet> next = good.isPresent() ? awaitConvergence(good.get(), baseline, step.recordSets(), events) : step.recordSets();
         PlanDraft desired = new PlanDraft(recordSets, false).publishedAt(now.wallMillis());
         PlanDraft draft = new PlanDraft(next, false).publishedAt(now.wallMillis());
         return new Computation(Optional.of(desired), Optional.of(draft), events);
+    }
+
+    /** Configured endpoints whose served records could not be read in the last {@link #baseline}. */
+    private final java.util.Set<Endpoint> unknownServed = new java.util.HashSet<>();
+
+    /**
+     * What each configured endpoint is taken to serve: its record set in the latest plan, or, for one the
+     * latest plan lacks (a rollback to a plan from before it was added, or from after it left), what the
+     * record store serves for it. Judging such an endpoint as "serves nothing" built it from scratch
+     * against its UP targets only: a family whose targets were down disappeared from the draft, every
+     * enactor refused it (change guard: empties a served family), and nothing newer ever came (seed 37,
+     * L2); a forced publish of that draft emptied the family outright (seed 663, I1). An endpoint whose
+     * served records cannot be read is left out of this draft (enactors then leave it as it is): never
+     * guessed to be empty.
+     */
+    private SortedMap<Endpoint, RecordSet> baseline(Topology topology, Optional<Plan> good) {
+        SortedMap<Endpoint, RecordSet> inPlan = good.map(Plan::recordSets).orElse(new TreeMap<>());
+        unknownServed.clear();
+        if (servedView.isEmpty()) return inPlan;
+        TreeMap<Endpoint, RecordSet> out = null;
+        for (Endpoint e : topology.endpoints().keySet()) {
+            if (inPlan.containsKey(e)) continue;
+            try {
+                Optional<RecordSet> now = servedView.get().read(e).records();
+                if (now.isEmpty()) continue;
+                if (out == null) out = new TreeMap<>(inPlan);
+                out.put(e, now.get());
+            } catch (StoreUnavailableException unreadable) {
+                unknownServed.add(e);
+            }
+        }
+        return out == null ? inPlan : out;
     }
 
     /**
@@ -167,28 +204,77 @@ public final class Planner {
             if (planStore.flags().pinned()) return result(PlannerStatus.PINNED, latestBefore, List.of(), Optional.empty());
             Optional<Plan> latest = planStore.latest();
             latestBefore = latest.map(Plan::generation).orElse(Generation.ZERO);
-            Computation c = compute(topology, health, latest, now);
+            Optional<Plan> good = latest.filter(this::verified);
+            SortedMap<Endpoint, RecordSet> baseline = baseline(topology, good);
+            Computation c = compute(topology, health, good, baseline, now);
             if (c.draft().isEmpty()) return result(PlannerStatus.AWAITING_HEALTH, latestBefore, c.safetyEvents(), Optional.empty());
             PlanDraft draft = c.draft().get();
-            Optional<Plan> good = latest.filter(this::verified);
-            if (good.isPresent() && good.get().draft().sameRecordSets(draft)) return result(PlannerStatus.UNCHANGED, latestBefore, c.safetyEvents(), Optional.empty());
-            Optional<String> broken = lastCheck(good, draft, topology);
+            List<SafetyEvent> events = c.safetyEvents();
+            Optional<Map<Endpoint, Optional<RecordSet>>> actual = Optional.empty();
+            boolean same = good.isPresent() && good.get().draft().sameRecordSets(draft);
+            if (servedView.isPresent() && (!same || (good.isPresent() && !convergence.get().converged(good.get())))) {
+                // What the enactors' guard will judge the plan against is what is served, which lags the latest
+                // plan (paused enactors, an endpoint that left the plan and shrank the count the threshold is a
+                // fraction of, a rollback): a plan stepped against the latest plan alone was refused by every
+                // enactor, forever (seeds 37, 46). So judge it against what is served; if the guard would refuse
+                // it, hold back every removal against what is served: that plan the guard always accepts, and
+                // once it has landed the removals go in steps again. The same when the latest plan itself is
+                // refused (nothing changed here, but enactors wait for a newer plan that would never come).
+                try {
+                    actual = Optional.of(servedNow(draft));
+                } catch (StoreUnavailableException unreadable) {
+                    // What is served is unknown: planning goes on, removals wait (additions never blank anything).
+                    draft = new PlanDraft(ChangeSteps.withoutRemovals(baseline, draft.recordSets()), false).publishedAt(now.wallMillis());
+                    same = good.isPresent() && good.get().draft().sameRecordSets(draft);
+                }
+                if (actual.isPresent() && guard.assess(draft, "the draft", actual.get()).refusal().isPresent()) {
+                    draft = new PlanDraft(ChangeSteps.withoutRemovals(present(actual.get()), draft.recordSets()), false).publishedAt(now.wallMillis());
+                    events = new ArrayList<>(events);
+                    events.add(new SafetyEvent(draft.recordSets().firstKey(), SafetyRule.CHANGE_THRESHOLD,
+                            "the enactors' change guard would refuse the next plan against what is served now; removals wait until it has caught up"));
+                    same = good.isPresent() && good.get().draft().sameRecordSets(draft);
+                }
+            }
+            if (same) return result(PlannerStatus.UNCHANGED, latestBefore, events, Optional.empty());
+            Optional<String> broken = lastCheck(good, baseline, draft, topology);
+            if (broken.isEmpty() && actual.isPresent()) {
+                broken = guard.assess(draft, "the draft", actual.get()).refusal().map(r -> "change guard against what is served: " + r.detail());
+            }
             // Always on (the launcher runs without -ea): the steps above cannot produce these, and if a bug
             // ever does, publishing would blank a family clients resolve, or wedge the enactors.
-            if (broken.isPresent()) return result(PlannerStatus.CHECK_FAILED, latestBefore, c.safetyEvents(), broken);
-            return publish(latestBefore, draft, c.safetyEvents(), now);
+            if (broken.isPresent()) return result(PlannerStatus.CHECK_FAILED, latestBefore, events, broken);
+            return publish(latestBefore, draft, events, now);
         } catch (StoreUnavailableException e) {
             return result(PlannerStatus.STORE_UNAVAILABLE, latestBefore, List.of(), Optional.of(String.valueOf(e.getMessage())));
         }
     }
 
-    /** I1 per family, and the change guard, on the draft about to be published. */
-    private Optional<String> lastCheck(Optional<Plan> good, PlanDraft draft, Topology topology) {
-        Optional<String> emptied = ServedFamilies.firstEmptied(good, draft, topology);
-        if (emptied.isPresent() || good.isEmpty()) return emptied;
+    /** What each endpoint of {@code draft} serves now, read through the served view (may throw StoreUnavailableException). */
+    private Map<Endpoint, Optional<RecordSet>> servedNow(PlanDraft draft) {
+        Map<Endpoint, Optional<RecordSet>> out = new HashMap<>();
+        for (Endpoint e : draft.recordSets().keySet()) out.put(e, servedView.get().read(e).records());
+        return out;
+    }
+
+    private static SortedMap<Endpoint, RecordSet> present(Map<Endpoint, Optional<RecordSet>> served) {
+        TreeMap<Endpoint, RecordSet> out = new TreeMap<>();
+        served.forEach((e, rs) -> rs.ifPresent(r -> out.put(e, r)));
+        return out;
+    }
+
+    /**
+     * I1 per family, and the change guard, on the draft about to be published, judged against the same
+     * baseline the draft was stepped against (the latest plan, and what is served for endpoints it lacks):
+     * judging against the latest plan alone let through a draft that the enactors refuse against what
+     * they serve (seed 37).
+     */
+    private Optional<String> lastCheck(Optional<Plan> good, SortedMap<Endpoint, RecordSet> baseline, PlanDraft draft, Topology topology) {
+        String label = good.map(p -> "the draft after " + p.generation()).orElse("the first draft");
+        Optional<String> emptied = ServedFamilies.firstEmptied(baseline, label, draft, topology);
+        if (emptied.isPresent() || baseline.isEmpty()) return emptied;
         Map<Endpoint, Optional<RecordSet>> served = new HashMap<>();
-        good.get().recordSets().forEach((e, rs) -> served.put(e, Optional.of(rs)));
-        return guard.assess(draft, "the draft after " + good.get().generation(), served).refusal().map(r -> "change guard: " + r.detail());
+        baseline.forEach((e, rs) -> served.put(e, Optional.of(rs)));
+        return guard.assess(draft, label, served).refusal().map(r -> "change guard: " + r.detail());
     }
 
     private PlannerResult publish(Generation latestBefore, PlanDraft draft, List<SafetyEvent> events, TickTime now) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The planner's last check before it publishes (I1 per family, always on): every (endpoint, address
- * family) that the latest plan serves is still served by the draft — unless operators dropped the
+ * family) served (the latest plan, and what is served for endpoints it lacks) is still served by the draft — unless operators dropped the
  * endpoint, or every target of that family, from the configuration.
  */
 final class ServedFamilies {
@@ -19,16 +19,19 @@ final class ServedFamilies {
 
     /** A sentence naming the first (endpoint, family) the draft would empty, or empty when there is none. */
     static Optional<String> firstEmptied(Optional<Plan> latest, PlanDraft draft, Topology topology) {
-        if (latest.isEmpty()) return Optional.empty();
-        for (Map.Entry<Endpoint, RecordSet> e : latest.get().recordSets().entrySet()) {
+        return latest.isEmpty() ? Optional.empty() : firstEmptied(latest.get().recordSets(), "the draft", draft, topology);
+    }
+
+    static Optional<String> firstEmptied(Map<Endpoint, RecordSet> served, String label, PlanDraft draft, Topology topology) {
+        for (Map.Entry<Endpoint, RecordSet> e : served.entrySet()) {
             EndpointSpec spec = topology.endpoints().get(e.getKey());
             if (spec == null) continue; // left the configuration: retired explicitly, never by emptying it
             RecordSet next = draft.recordSets().get(e.getKey());
             for (AddressFamily family : AddressFamily.of(e.getValue())) {
                 if (!configures(spec, family)) continue;
                 if (next == null || family.countIn(next) == 0) {
-                    return Optional.of("I1: the draft would leave " + e.getKey() + " without " + family.recordType()
-                            + " records (served by " + latest.get().generation() + ": " + e.getValue() + ")");
+                    return Optional.of("I1: " + label + " would leave " + e.getKey() + " without " + family.recordType()
+                            + " records (served: " + e.getValue() + ")");
                 }
             }
         }

@@ -90,10 +90,22 @@ class ChangeGuardTest {
             ChangeGuard guard = new ChangeGuard(t, 10);
             for (long served = 10; served < 500; served++) {
                 long k = guard.removalsAllowed(served);
-                assertThat((double) k / served).isLessThanOrEqualTo(t);
+                if (k > 1) assertThat((double) k / served).isLessThanOrEqualTo(t);
+                assertThat(k).isGreaterThanOrEqualTo(1);
                 assertThat((double) (k + 1) / served).isGreaterThan(t);
             }
             assertThat(guard.removalsAllowed(9)).isEqualTo(Long.MAX_VALUE);
         }
+    }
+
+    @Test
+    void oneRemovalIsAlwaysAllowedWhenTheFractionRuleWouldForbidEvery() {
+        // Seeds 3 and 104 (L1): 3 addresses at 0.3 with minServed 2 allowed 0 removals, and the planner
+        // stepped "removing 0 now, the rest in later plans" forever while a dead target stayed served.
+        ChangeGuard guard = new ChangeGuard(0.30, 2);
+        assertThat(guard.removalsAllowed(3)).isEqualTo(1);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(rs(1, 2, 3)));
+        assertThat(guard.assess(plan(false, rs(1, 2)), served).refusal()).isEmpty();
+        assertThat(guard.assess(plan(false, rs(1)), served).refusal()).isPresent();
     }
 }

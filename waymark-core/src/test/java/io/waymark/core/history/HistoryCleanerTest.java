@@ -66,9 +66,32 @@ class HistoryCleanerTest {
             enactor().tick();
         }
         assertThat(records.read(ep(1)).stamp().generation()).isEqualTo(Generation.of(1));
+        // Until it is retired, ep1's stamp names g1: that plan stays (I4), the rest above it too.
+        assertThat(new HistoryCleaner(plans, records, 3, 100).clean().deleted()).isEmpty();
+        assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
+        // Retired (the retire role's conditional tombstone), it no longer holds anything back.
+        assertThat(records.retire(ep(1), records.read(ep(1)).stamp())).isTrue();
         CleanupResult r = new HistoryCleaner(plans, records, 3, 100).clean();
         assertThat(r.oldestServed()).isEqualTo(Generation.of(10));
         assertThat(plans.history()).extracting(Generation::value).containsExactly(8L, 9L, 10L);
+    }
+
+    @Test
+    void anEndpointServedButAbsentFromTheLatestPlanIsLive() {
+        // Seed 46 (I4): a rollback republished a plan from before ep1 existed; ep1 (still configured)
+        // serves g2, and "live = the latest plan's endpoints" let clean-up delete g2 under its stamp.
+        publish(draft(1, 1)); // g1: ep0
+        publish(draft(2, 2)); // g2: ep0, ep1
+        enactor().tick();
+        for (int i = 3; i <= 6; i++) {
+            publish(draft(1, i)); // ep0 only, as a rollback to g1 would publish
+            enactor().tick();
+        }
+        assertThat(records.read(ep(1)).stamp().generation()).isEqualTo(Generation.of(2));
+        CleanupResult r = new HistoryCleaner(plans, records, 1, 100).clean();
+        assertThat(r.deleted()).extracting(Generation::value).containsExactly(1L);
+        assertThat(plans.read(Generation.of(2))).isPresent();
+        assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
     }
 
     @Test

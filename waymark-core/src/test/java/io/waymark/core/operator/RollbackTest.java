@@ -66,4 +66,20 @@ class RollbackTest {
         assertThat(new Rollback(plans).to(Generation.of(2), false).status()).isEqualTo(RollbackStatus.PUBLISHED);
         assertThat(plans.latest().orElseThrow().provenance().reason()).contains("rollback to g2");
     }
+
+    @Test
+    void aRollbackNeverBringsBackAnEndpointThatLeftTheConfiguration() {
+        // Seed 46: rolling back to a plan from before ep1 left re-served ep1 after it was retired, and the
+        // retire role tombstoned it again, rollback after rollback.
+        plans.publish(Generation.ZERO, draft(2, 1)); // g1: ep0, ep1
+        plans.publish(Generation.of(1), draft(1, 2)); // g2: ep1 left the configuration
+        RollbackResult r = new Rollback(plans).to(Generation.of(1), false);
+        assertThat(r.status()).isEqualTo(RollbackStatus.PUBLISHED);
+        assertThat(r.published().orElseThrow().recordSets()).containsOnlyKeys(io.waymark.core.Fixtures.ep(0));
+        // With the running configuration: restricted to it.
+        RollbackResult c = new Rollback(plans, java.util.Set.of(io.waymark.core.Fixtures.ep(1))).to(Generation.of(1), false);
+        assertThat(c.published().orElseThrow().recordSets()).containsOnlyKeys(io.waymark.core.Fixtures.ep(1));
+        RollbackResult none = new Rollback(plans, java.util.Set.of(io.waymark.core.Fixtures.ep(5))).to(Generation.of(1), false);
+        assertThat(none.status()).isEqualTo(RollbackStatus.NOTHING_CONFIGURED);
+    }
 }

@@ -37,7 +37,7 @@ final class Levers {
     }
 
     Plan rollback(Generation generation, String who) {
-        RollbackResult r = new Rollback(planStore).to(generation, true);
+        RollbackResult r = new Rollback(planStore, java.util.Set.copyOf(plannerRole.endpoints())).to(generation, true);
         Plan p = r.published().orElseThrow(() -> new IllegalArgumentException("rollback to " + generation + " refused: " + r.status() + ": " + r.detail()));
         audit.record(who, "rollback", r.detail(), Map.of("from", generation.toString(), "generation", p.generation().toString()));
         return p;

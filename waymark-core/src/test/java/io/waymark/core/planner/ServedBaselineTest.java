@@ -1,0 +1,118 @@
+package io.waymark.core.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waymark.core.enactor.ChangeGuard;
+import io.waymark.core.memory.InMemoryPlanStore;
+import io.waymark.core.memory.InMemoryRecordStore;
+import io.waymark.core.model.AddressFamily;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Health;
+import io.waymark.core.model.HealthObservations;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.model.Target;
+import io.waymark.core.model.WeightedAddress;
+import io.waymark.core.operator.ForcedPublish;
+import io.waymark.core.port.PublishOutcome;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeds 37 (L2) and 663 (I1): the latest plan (a rollback to a plan from before an endpoint was added)
+ * lacks an endpoint that is still served; its IPv4 target is down. The planner built the endpoint from
+ * scratch (UP targets only: no A record), and every enactor refused the plan (it empties a served A
+ * family) forever; a forced publish of the same draft blanked the A answer.
+ */
+class ServedBaselineTest {
+    static final Endpoint API = Endpoint.of("api.waymark.test.");
+    static final Endpoint SVC = Endpoint.of("svc.waymark.test.");
+    final InMemoryPlanStore plans = new InMemoryPlanStore();
+    final InMemoryRecordStore records = new InMemoryRecordStore();
+
+    static Target t(String id, String address) {
+        return new Target(id, WeightedAddress.parseLiteral(address), "z", 100);
+    }
+
+    final Topology topology = Topology.of(List.of(
+            new EndpointSpec(API, 30, List.of(t("a4", "10.0.0.1"), t("b4", "10.0.0.2"))),
+            new EndpointSpec(SVC, 30, List.of(t("s4", "10.0.1.1"), t("s6", "2001:db8::21")))));
+
+    Plan publish(PlanDraft d) {
+        Generation before = plans.latest().map(Plan::generation).orElse(Generation.ZERO);
+        return ((PublishOutcome.Published) plans.publish(before, d)).plan();
+    }
+
+    void serve(Plan p, Endpoint e) {
+        records.applyIfNewer(e, records.read(e).stamp(), p.stamp(), p.recordSets().get(e));
+    }
+
+    /** g1 serves both endpoints everywhere; g2, a rollback to a plan from before svc, lacks svc. */
+    void rolledBackPastSvc() {
+        TreeMap<Endpoint, RecordSet> both = new TreeMap<>();
+        both.put(API, RecordSet.of(30, WeightedAddress.of("10.0.0.1", 100), WeightedAddress.of("10.0.0.2", 100)));
+        both.put(SVC, RecordSet.of(30, WeightedAddress.of("10.0.1.1", 100), WeightedAddress.of("2001:db8::21", 100)));
+        Plan g1 = publish(new PlanDraft(both, false));
+        serve(g1, API);
+        serve(g1, SVC);
+        Plan g2 = publish(new PlanDraft(new TreeMap<>(Map.of(API, both.get(API))), true));
+        serve(g2, API);
+        assertThat(records.read(SVC).stamp()).isEqualTo(g1.stamp());
+    }
+
+    final HealthObservations svcV4Down = new HealthObservations(Map.of("a4", Health.UP, "b4", Health.UP, "s4", Health.DOWN, "s6", Health.UP));
+
+    Planner planner() {
+        return new Planner(plans, () -> 1_000_000L, SafetyPolicy.DEFAULTS, new ChangeGuard(0.3, 2), records::read);
+    }
+
+    @Test
+    void anEndpointTheLatestPlanLacksIsJudgedByWhatItServes() {
+        rolledBackPastSvc();
+        PlannerResult r = planner().tick(topology, svcV4Down);
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        RecordSet svc = r.published().orElseThrow().recordSets().get(SVC);
+        assertThat(AddressFamily.IPV4.countIn(svc)).as("A served by g1 stays (fail open), " + svc).isEqualTo(1);
+        assertThat(new ChangeGuard(0.3, 2).assess(r.published().get(), Map.of(SVC, records.read(SVC).records(), API, records.read(API).records())).refusal()).isEmpty();
+    }
+
+    @Test
+    void aForcedPublishAfterSuchARollbackKeepsTheServedFamily() {
+        rolledBackPastSvc();
+        Planner planner = planner();
+        ForcedPublish.Result r = new ForcedPublish(plans).publish(latest -> planner.compute(topology, svcV4Down, latest, TickTime.ofMonotonicMillis(1_000_000L)).desired(),
+                "test", 1_000_000L);
+        assertThat(r.status()).isEqualTo(ForcedPublish.Status.PUBLISHED);
+        assertThat(AddressFamily.IPV4.countIn(r.published().orElseThrow().recordSets().get(SVC))).isEqualTo(1);
+    }
+
+    @Test
+    void aLatestPlanTheGuardRefusesAgainstWhatIsServedIsSteppedPast() {
+        // Seed 46 (L2): enactors (paused) still serve g1; g2 removed svc (it left the configuration) and
+        // 2 of api's 4 A addresses: 2 of 5 served A (40%) against g1 as a whole, but svc is not in g2, so
+        // the enactors count 2 of 4 (50% > 40%) and refuse g2. The planner's draft equals g2: it answered
+        // UNCHANGED and the newer plan the enactors waited for never came.
+        TreeMap<Endpoint, RecordSet> g1Content = new TreeMap<>();
+        g1Content.put(API, io.waymark.core.Fixtures.rs(1, 2, 3, 4));
+        g1Content.put(SVC, io.waymark.core.Fixtures.rs(9));
+        Plan g1 = publish(new PlanDraft(g1Content, false));
+        serve(g1, API);
+        serve(g1, SVC);
+        publish(new PlanDraft(new TreeMap<>(Map.of(API, io.waymark.core.Fixtures.rs(1, 3))), false));
+        ChangeGuard guard = new ChangeGuard(0.4, 2);
+        assertThat(guard.assess(plans.latest().get(), Map.of(API, records.read(API).records())).refusal()).isPresent();
+        List<Target> targets = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) targets.add(new Target("t" + i, WeightedAddress.parseLiteral("10.0.0." + i), "z", 1));
+        Topology apiOnly = Topology.of(List.of(new EndpointSpec(API, 30, targets)));
+        HealthObservations twoDown = new HealthObservations(Map.of("t1", Health.UP, "t2", Health.DOWN, "t3", Health.UP, "t4", Health.DOWN));
+        Planner planner = new Planner(plans, () -> 1_000_000L, new SafetyPolicy(true, 0.0, 1.0, 1), guard, records::read);
+        PlannerResult r = planner.tick(apiOnly, twoDown);
+        assertThat(r.status()).as(r.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(guard.assess(r.published().get(), Map.of(API, records.read(API).records())).refusal()).isEmpty();
+    }
+}
