@@ -137,4 +137,20 @@ class RemovalHistoryTest {
         assertThatThrownBy(() -> new RemovalHistory(1, WINDOW)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RemovalHistory(2, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aFreshProcessCountsEveryRemovalInTheWindowNotOnlyTheNewest() {
+        // A restart finds two consecutive removals in history: t1 (7) in g2, then t2 (5) in g3.
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2", "2001:db8::6")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2", "2001:db8::6")));
+        publish(1_000_000, Map.of(A, rs("2001:db8::6")));
+        assertThat(at(1_000_000)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 12L)));
+    }
+
+    @Test
+    void itScansAtLeastAPairOfPlans() {
+        assertThat(new RemovalHistory(2, 1).removedInWindow(store, topology(), new TickTime(0, 0))).isEmpty();
+        assertThatThrownBy(() -> new RemovalHistory(1, 1)).isInstanceOf(IllegalArgumentException.class).hasMessage("plansScannedMax must be >= 2, got 1");
+        assertThatThrownBy(() -> new RemovalHistory(2, 0)).isInstanceOf(IllegalArgumentException.class).hasMessage("windowMillis must be >= 1, got 0");
+    }
 }
