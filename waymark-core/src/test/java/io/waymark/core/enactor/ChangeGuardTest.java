@@ -108,4 +108,31 @@ class ChangeGuardTest {
         assertThat(guard.assess(plan(false, rs(1, 2)), served).refusal()).isEmpty();
         assertThat(guard.assess(plan(false, rs(1)), served).refusal()).isPresent();
     }
+
+    @Test
+    void aThresholdOfOneSwitchesTheGuardOffEvenForAnEmptiedFamily() {
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(mixed(3, 10)));
+        assertThat(new ChangeGuard(1.0, 0).assess(plan(false, mixed(0, 10)), served).refusal()).isEmpty();
+        assertThat(new ChangeGuard(0.99, 0).assess(plan(false, mixed(0, 10)), served).refusal()).isPresent();
+    }
+
+    @Test
+    void theRefusalTellsOperatorsWhatWasMeasuredAndWhatToDo() {
+        ChangeGuard guard = new ChangeGuard(0.30, 0);
+        Map<Endpoint, Optional<RecordSet>> served = Map.of(ep(0), Optional.of(rs(1, 2, 3, 4, 5)), ep(1), Optional.of(rs(1, 2, 3, 4, 5)));
+        Refusal r = guard.assess(plan(false, rs(1), rs(1, 2, 3, 4, 5)), served).refusal().orElseThrow();
+        assertThat(r.detail()).isEqualTo("plan g2 removes 4 of 10 served A addresses (40.0% > 30.0%); publish it forced to apply it anyway");
+        Refusal emptied = guard.assess(plan(false, mixed(0, 10)), Map.of(ep(0), Optional.of(mixed(3, 10)))).refusal().orElseThrow();
+        assertThat(emptied.detail()).isEqualTo("plan g2 leaves 1 served answer(s) with no records, [" + ep(0) + " A]; publish it forced to apply it anyway");
+    }
+
+    @Test
+    void theEnactorConfigBuildsTheGuardItDescribes() {
+        ChangeGuard guard = EnactorConfig.DEFAULTS.withChangeThreshold(0.25, 7).changeGuard();
+        assertThat(guard.threshold()).isEqualTo(0.25);
+        assertThat(guard.minServed()).isEqualTo(7);
+        assertThat(guard.removalsAllowed(6)).isEqualTo(Long.MAX_VALUE); // below minServed: not judged
+        assertThat(guard.removalsAllowed(7)).isEqualTo(1);
+        assertThat(new ChangeGuard(0.25, 0).removalsAllowed(0)).isEqualTo(Long.MAX_VALUE);
+    }
 }

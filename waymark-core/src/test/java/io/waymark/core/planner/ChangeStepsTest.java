@@ -197,4 +197,36 @@ class ChangeStepsTest {
         assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
         assertThat(r.published().orElseThrow().generation()).isEqualTo(Generation.of(10));
     }
+
+    @Test
+    void theStepSaysWhatItHoldsBackAgainstWhichThreshold() {
+        Planner planner = new Planner(plans, () -> now, RULES_OFF);
+        planner.tick(topology(twenty()), healthy(20));
+        PlannerResult r = planner.tick(topology(twenty()), firstDown(10));
+        assertThat(r.safetyEvents()).singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo(
+                "A: removing 10 of 20 served addresses in one plan would exceed the enactors' change threshold of 30.0%; removing 6 now, the rest in later plans"));
+    }
+
+    @Test
+    void exactlyAsManyRemovalsAsTheGuardAllowsGoInOnePlanSilently() {
+        Planner planner = new Planner(plans, () -> now, RULES_OFF);
+        planner.tick(topology(twenty()), healthy(20));
+        PlannerResult r = planner.tick(topology(twenty()), firstDown(6)); // 6 of 20 = 30%: allowed
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(r.published().orElseThrow().recordSets().get(API).addresses()).hasSize(14);
+        assertThat(r.safetyEvents()).isEmpty();
+        assertThat(enactor.tick().status()).isEqualTo(TickStatus.WORKED);
+    }
+
+    @Test
+    void additionsWhileAnEndpointIsBehindGoOutWithoutWaiting() {
+        Planner planner = new Planner(plans, () -> now, RULES_OFF, EnactorConfig.DEFAULTS.changeGuard(), records::read);
+        planner.tick(twoEndpoints(), firstDown(1));
+        enactor.tick();
+        assertThat(planner.tick(twoEndpoints(), firstDown(2)).status()).isEqualTo(PlannerStatus.PUBLISHED); // not applied yet
+        PlannerResult back = planner.tick(twoEndpoints(), healthy(20)); // t1 and t2 back: additions only
+        assertThat(back.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(back.safetyEvents()).isEmpty();
+        assertThat(back.published().orElseThrow().recordSets().get(API).addresses()).hasSize(20);
+    }
 }

@@ -292,4 +292,35 @@ class PlannerTest {
         assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
         assertThat(store.latest().orElseThrow().verifyHash()).isTrue();
     }
+
+    @Test
+    void aLatestPlanFailingItsHashIsRepublishedEvenWhenItsContentIsWhatIsDesired() {
+        // Its content cannot be trusted, so "unchanged" against it would leave a corrupt plan as the latest.
+        Planner p = planner(SafetyPolicy.DEFAULTS);
+        p.tick(topology(10, 10), healthy(2));
+        Plan good = store.latest().orElseThrow();
+        io.waymark.core.model.PlanHash wrong = Plan.publish(Generation.of(9), io.waymark.core.Fixtures.draft(1, 9)).hash();
+        store.corruptForFaultInjection(good.generation(), new Plan(good.generation(), wrong, good.draft()));
+        PlannerResult r = p.tick(topology(10, 10), healthy(2));
+        assertThat(r.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(store.latest().orElseThrow().verifyHash()).isTrue();
+        assertThat(store.latest().orElseThrow().recordSets()).isEqualTo(good.recordSets());
+    }
+
+    @Test
+    void aPlanStoreThatCannotBeReadIsReportedNotThrown() {
+        PlanStore down = new PlanStore() {
+            @Override public io.waymark.core.port.PublishOutcome publish(Generation e, io.waymark.core.model.PlanDraft d) { throw new io.waymark.core.port.StoreUnavailableException("disk gone"); }
+            @Override public java.util.Optional<Plan> latest() { throw new io.waymark.core.port.StoreUnavailableException("disk gone"); }
+            @Override public java.util.Optional<Plan> read(Generation g) { throw new io.waymark.core.port.StoreUnavailableException("disk gone"); }
+            @Override public List<Generation> history() { throw new io.waymark.core.port.StoreUnavailableException("disk gone"); }
+            @Override public boolean delete(Generation g) { throw new io.waymark.core.port.StoreUnavailableException("disk gone"); }
+            @Override public io.waymark.core.model.ControlFlags flags() { return io.waymark.core.model.ControlFlags.NONE; }
+            @Override public boolean updateFlags(io.waymark.core.model.ControlFlags e, io.waymark.core.model.ControlFlags f) { return false; }
+        };
+        PlannerResult r = new Planner(down, () -> now, SafetyPolicy.DEFAULTS).tick(topology(10), healthy(1));
+        assertThat(r.status()).isEqualTo(PlannerStatus.STORE_UNAVAILABLE);
+        assertThat(r.error()).contains("disk gone");
+        assertThat(r.published()).isEmpty();
+    }
 }

@@ -137,4 +137,43 @@ class RemovalHistoryTest {
         assertThatThrownBy(() -> new RemovalHistory(1, WINDOW)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RemovalHistory(2, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aFreshProcessCountsEveryRemovalInTheWindowNotOnlyTheNewest() {
+        // A restart finds two consecutive removals in history: t1 (7) in g2, then t2 (5) in g3.
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2", "2001:db8::6")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2", "2001:db8::6")));
+        publish(1_000_000, Map.of(A, rs("2001:db8::6")));
+        assertThat(at(1_000_000)).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 12L)));
+    }
+
+    @Test
+    void itScansAtLeastAPairOfPlans() {
+        assertThat(new RemovalHistory(2, 1).removedInWindow(store, topology(), new TickTime(0, 0))).isEmpty();
+        assertThatThrownBy(() -> new RemovalHistory(1, 1)).isInstanceOf(IllegalArgumentException.class).hasMessage("plansScannedMax must be >= 2, got 1");
+        assertThatThrownBy(() -> new RemovalHistory(2, 0)).isInstanceOf(IllegalArgumentException.class).hasMessage("windowMillis must be >= 1, got 0");
+    }
+
+    @Test
+    void aPlanFoundOnTheFirstLookKeepsItsPublishTimeWhenNewerOnesAppear() {
+        publish(1_000_000, Map.of(A, rs("10.0.0.1", "10.0.0.2")));
+        publish(1_000_000, Map.of(A, rs("10.0.0.2"))); // removed t1 a window ago
+        assertThat(history.removedInWindow(store, topology(), new TickTime(1_000_000 + WINDOW, 0))).isEmpty(); // first look
+        publish(1_000_000 + WINDOW, Map.of(A, rs("10.0.0.2"), B, rs("10.0.0.2")));
+        // g3 was seen appear now; g2 was not (it was there before this process looked): still a window old.
+        assertThat(history.removedInWindow(store, topology(), new TickTime(1_000_000 + WINDOW, 1))).isEmpty();
+    }
+
+    @Test
+    void theNewestPlansSeenAppearAndTheirDiffsAreAllRemembered() {
+        // Two plans scanned: the diff of g2 is cached from an earlier tick when g3 is scanned. Neither
+        // carries a publish time, so only this process's own memory of seeing them keeps them in the window.
+        RemovalHistory two = new RemovalHistory(2, WINDOW);
+        publish(0, Map.of(A, rs("10.0.0.1", "10.0.0.2", "2001:db8::6")));
+        assertThat(two.removedInWindow(store, topology(), new TickTime(1_000_000, 0))).isEmpty();
+        publish(0, Map.of(A, rs("10.0.0.2", "2001:db8::6"))); // g2: t1 (7) goes
+        assertThat(two.removedInWindow(store, topology(), new TickTime(1_000_000, 1))).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 7L)));
+        publish(0, Map.of(A, rs("2001:db8::6"))); // g3: t2 (5) goes
+        assertThat(two.removedInWindow(store, topology(), new TickTime(1_000_000, 2))).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 12L)));
+    }
 }

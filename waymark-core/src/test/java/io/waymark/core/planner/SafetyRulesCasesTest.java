@@ -135,4 +135,52 @@ class SafetyRulesCasesTest {
         assertThat(ServedFamilies.firstEmptied(Optional.of(latest), v6only, elsewhere)).isEmpty();
         assertThatThrownBy(() -> new EndpointDecision(Optional.empty(), Map.of(AddressFamily.IPV4, -1L), List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    static final Target A1 = new Target("a1", WeightedAddress.parseLiteral("10.0.1.1"), "z", 10);
+    static final Target A2 = new Target("a2", WeightedAddress.parseLiteral("10.0.1.2"), "z", 10);
+    static final Target A3 = new Target("a3", WeightedAddress.parseLiteral("10.0.1.3"), "z", 20);
+    /** Capacity 40, listed against id order. */
+    static final EndpointSpec THREE = new EndpointSpec(E, 30, List.of(A3, A2, A1));
+    static final SafetyPolicy HALF = SafetyPolicy.DEFAULTS.withMinHealthyFraction(0).withVelocity(0.5, 60_000);
+
+    static HealthObservations down(String... ids) {
+        Map<String, Health> m = new java.util.HashMap<>(Map.of("a1", Health.UP, "a2", Health.UP, "a3", Health.UP));
+        for (String id : ids) m.put(id, Health.DOWN);
+        return new HealthObservations(m);
+    }
+
+    @Test
+    void aRemovalThatExactlyUsesUpTheRemainingBudgetGoes() {
+        // Budget floor(0.5 × 40) = 20, 10 already removed in the window: a1 (10) fits exactly.
+        EndpointDecision d = new SafetyRules(HALF).decide(THREE, down("a1"), Optional.of(rs(A1, A2, A3)), Map.of(AddressFamily.IPV4, 10L));
+        assertThat(d.records()).contains(rs(A2, A3));
+        assertThat(d.removedCapacity()).isEqualTo(Map.of(AddressFamily.IPV4, 10L));
+        assertThat(d.events()).isEmpty();
+        // One more unit already removed and it no longer fits.
+        EndpointDecision held = new SafetyRules(HALF).decide(THREE, down("a1"), Optional.of(rs(A1, A2, A3)), Map.of(AddressFamily.IPV4, 11L));
+        assertThat(held.records()).contains(rs(A1, A2, A3));
+    }
+
+    @Test
+    void downTargetsGoInTargetIdOrderAndTheEventCountsTheWholeWindow() {
+        // Budget 20 − 5 = 15: a1 (10) goes first by id, a2 (10) would exceed it; the spec lists a2 before a1.
+        EndpointDecision d = new SafetyRules(HALF).decide(THREE, down("a1", "a2"), Optional.of(rs(A1, A2, A3)), Map.of(AddressFamily.IPV4, 5L));
+        assertThat(d.records()).contains(rs(A2, A3));
+        assertThat(d.removedCapacity()).isEqualTo(Map.of(AddressFamily.IPV4, 10L));
+        assertThat(d.events()).singleElement().satisfies(e -> assertThat(e.detail())
+                .isEqualTo("A: removal budget 50.0% of capacity 40 per 60000 ms exhausted (15 already removed in the window); keeping unhealthy [a2] for now"));
+    }
+
+    @Test
+    void anEndpointWhoseOnlyServedFamilyWasDroppedKeepsItsLastRecordSetWhole() {
+        // It served only 10.0.0.9 (A); the configuration now has only s1 (AAAA), not known up yet.
+        RecordSet old = RecordSet.of(30, WeightedAddress.of("10.0.0.9", 4));
+        EndpointSpec v6only = new EndpointSpec(E, 30, List.of(S1));
+        EndpointDecision d = new SafetyRules(SafetyPolicy.DEFAULTS).decide(v6only, h(Health.UP, Health.UP, Health.UNKNOWN), Optional.of(old), Map.of());
+        assertThat(d.records()).contains(old);
+        assertThat(d.events()).singleElement().satisfies(e -> {
+            assertThat(e.rule()).isEqualTo(SafetyRule.NEVER_EMPTY);
+            assertThat(e.detail()).isEqualTo("no configured target is known up; keeping the last record set 30 10.0.0.9*4");
+        });
+    }
 }

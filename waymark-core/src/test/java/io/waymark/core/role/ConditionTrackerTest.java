@@ -35,5 +35,6 @@ class ConditionTrackerTest {
         assertThat(t.current().detail()).contains("e7");
         assertThat(t.sinceNanos()).isZero();
         assertThat(t.observe(OK, 2)).hasValueSatisfying(x -> assertThat(x.recovered()).isTrue());
+        assertThat(t.sinceNanos()).isEqualTo(2); // a new condition: status views count from its start
     }
 }
