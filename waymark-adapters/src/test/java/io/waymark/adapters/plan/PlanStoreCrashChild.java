@@ -1,18 +1,16 @@
 package io.waymark.adapters.plan;
 
+import io.waymark.adapters.ChildProcess;
 import io.waymark.core.model.Generation;
 import io.waymark.core.port.PublishOutcome;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** Child JVM for the kill -9 test: runs plan store steps (publish, delete, flags), printing "ACK s" after each. */
+/** Child JVM for the kill -9 test: runs plan store steps (publish, delete, flags), acknowledging s after each. */
 public final class PlanStoreCrashChild {
     private static final long STEPS_MAX = 1_000_000;
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+        ChildProcess.Acks out = ChildProcess.Acks.open();
         try (FilePlanStore store = FilePlanStore.open(Path.of(args[0]))) {
             for (long s = 1; s <= STEPS_MAX; s++) {
                 PublishOutcome o = store.publish(Generation.of(s - 1), PlanWorkload.draft(s));
@@ -20,7 +18,7 @@ public final class PlanStoreCrashChild {
                 Generation d = PlanWorkload.deletedAt(s);
                 if (d != null && !store.delete(d)) throw new IllegalStateException("step " + s + ": nothing to delete at " + d);
                 store.updateFlags(store.flags(), PlanWorkload.flags(s));
-                out.println("ACK " + s);
+                out.ack(Long.toString(s));
             }
         }
     }

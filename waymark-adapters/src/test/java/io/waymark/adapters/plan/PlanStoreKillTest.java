@@ -19,22 +19,24 @@ class PlanStoreKillTest {
     void everyAcknowledgedStepSurvivesSigkill() throws Exception {
         Path data = dir.resolve("data");
         long last;
+        String diagnostics;
         try (ChildProcess child = new ChildProcess(PlanStoreCrashChild.class, dir, data.toString())) {
             child.awaitAcks(30, 120);
             last = child.killAndLastAck();
+            diagnostics = child.diagnostics();
         }
         try (FilePlanStore store = FilePlanStore.open(data)) {
             Plan latest = store.latest().orElseThrow();
             long g = latest.generation().value();
             // Step last+1 may have published (and deleted, and set flags) before the kill, in that order.
-            assertThat(g).isBetween(last, last + 1);
+            assertThat(g).as("latest generation on reopen after %d acks; %s", last, diagnostics).isBetween(last, last + 1);
             TreeSet<Generation> history = new TreeSet<>(store.history());
             if (g == last) {
-                assertThat(history).isEqualTo(PlanWorkload.historyAfter(last));
-                assertThat(store.flags()).isEqualTo(PlanWorkload.flags(last));
+                assertThat(history).as(diagnostics).isEqualTo(PlanWorkload.historyAfter(last));
+                assertThat(store.flags()).as(diagnostics).isEqualTo(PlanWorkload.flags(last));
             } else {
-                assertThat(history).isIn(withPublish(last), PlanWorkload.historyAfter(last + 1));
-                assertThat(store.flags()).isIn(PlanWorkload.flags(last), PlanWorkload.flags(last + 1));
+                assertThat(history).as(diagnostics).isIn(withPublish(last), PlanWorkload.historyAfter(last + 1));
+                assertThat(store.flags()).as(diagnostics).isIn(PlanWorkload.flags(last), PlanWorkload.flags(last + 1));
             }
             for (Generation h : history) {
                 Plan p = store.read(h).orElseThrow();

@@ -3,20 +3,20 @@ package io.waymark.adapters.record;
 import static io.waymark.adapters.Fixtures.records;
 import static io.waymark.adapters.Fixtures.stamp;
 
+import io.waymark.adapters.ChildProcess;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.ConditionalApply;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Child JVM for the kill -9 test: applies batches forever (bounded) and prints "ACK b" after each returns. */
+/** Child JVM for the kill -9 test: applies batches forever (bounded) and acknowledges b after each returns. */
 public final class RecordStoreCrashChild {
     private static final long BATCHES_MAX = 1_000_000;
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
+        ChildProcess.Acks out = ChildProcess.Acks.open();
         try (EmbeddedRecordStore store = EmbeddedRecordStore.open(Path.of(args[0]), ServingSink.NONE)) {
             for (long b = 1; b <= BATCHES_MAX; b++) {
                 List<ConditionalApply> applies = new ArrayList<>();
@@ -24,7 +24,7 @@ public final class RecordStoreCrashChild {
                 for (ApplyOutcome o : store.applyAllIfNewer(applies)) {
                     if (o != ApplyOutcome.APPLIED) throw new IllegalStateException("single writer got " + o + " in batch " + b);
                 }
-                out.println("ACK " + b); // only after applyAllIfNewer returned: the batch is acknowledged
+                out.ack(Long.toString(b)); // only after applyAllIfNewer returned: the batch is acknowledged
             }
         }
     }

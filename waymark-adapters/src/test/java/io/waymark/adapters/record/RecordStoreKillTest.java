@@ -25,9 +25,11 @@ class RecordStoreKillTest {
     void everyAcknowledgedBatchSurvivesSigkillAndNoBatchIsHalfApplied() throws Exception {
         Path data = dir.resolve("data");
         long lastAck;
+        String diagnostics;
         try (ChildProcess child = new ChildProcess(RecordStoreCrashChild.class, dir, data.toString())) {
             child.awaitAcks(40, 120);
             lastAck = child.killAndLastAck();
+            diagnostics = child.diagnostics();
         }
         assertThat(lastAck).isGreaterThanOrEqualTo(40);
 
@@ -38,7 +40,7 @@ class RecordStoreKillTest {
             // The batch in flight at the kill may or may not have become durable, but only as a whole.
             Map<Endpoint, StampedRecords> acknowledged = RecordCrashWorkload.stateAfter(lastAck);
             Map<Endpoint, StampedRecords> withInFlight = RecordCrashWorkload.stateAfter(lastAck + 1);
-            assertThat(actual).as("state after kill at ack %d", lastAck).isIn(acknowledged, withInFlight);
+            assertThat(actual).as("state after kill at ack %d; %s", lastAck, diagnostics).isIn(acknowledged, withInFlight);
             System.out.println("killed after ack " + lastAck + "; in-flight batch durable: " + actual.equals(withInFlight));
             // Every stamp sits beside exactly the records of its generation (I3), and DNS serves them.
             Map<Endpoint, RecordSet> servedExpected = new HashMap<>();
@@ -60,16 +62,18 @@ class RecordStoreKillTest {
     void concurrentWritersSharingCommitsLoseNoAcknowledgedBatch() throws Exception {
         Path data = dir.resolve("data");
         List<String> acks;
+        String diagnostics;
         try (ChildProcess child = new ChildProcess(ConcurrentCrashChild.class, dir, data.toString())) {
             child.awaitAcks(60, 120);
             acks = child.killAndAcks();
+            diagnostics = child.diagnostics();
         }
         long[] last = new long[ConcurrentCrashChild.WRITERS];
         for (String a : acks) {
             String[] parts = a.split(" ");
             int w = Integer.parseInt(parts[0]);
             long b = Long.parseLong(parts[1]);
-            assertThat(b).as("writer %d acks in order", w).isEqualTo(last[w] + 1);
+            assertThat(b).as("writer %d acks in order; %s", w, diagnostics).isEqualTo(last[w] + 1);
             last[w] = b;
         }
         try (EmbeddedRecordStore store = EmbeddedRecordStore.open(data, ServingSink.NONE)) {
@@ -80,7 +84,7 @@ class RecordStoreKillTest {
                     int n = Integer.parseInt(e.name().substring(1, e.name().indexOf('.')));
                     if (n >= offset && n < offset + RecordCrashWorkload.ENDPOINTS) actual.put(e, store.read(e));
                 }
-                assertThat(actual).as("writer %d killed after ack %d", w, last[w])
+                assertThat(actual).as("writer %d killed after ack %d; %s", w, last[w], diagnostics)
                         .isIn(RecordCrashWorkload.stateAfter(last[w], offset), RecordCrashWorkload.stateAfter(last[w] + 1, offset));
             }
             System.out.println("concurrent writers killed after acks " + java.util.Arrays.toString(last));
