@@ -13,7 +13,8 @@ class EnactorConfigTest {
     void theSmallestAndLargestValidSettingsAreAccepted() {
         EnactorConfig low = new EnactorConfig(1, 1, 0, 0.0, 0, 0);
         assertThat(low.endpointsPerTickMax()).isEqualTo(1);
-        assertThat(low.changeGuard().removalsAllowed(10)).isZero();
+        // Even a threshold of 0 lets one address go per step: a guard that forbids every removal wedges (L1).
+        assertThat(low.changeGuard().removalsAllowed(10)).isEqualTo(1);
         EnactorConfig high = new EnactorConfig(1, 1, 100, 1.0, 0, 0);
         assertThat(high.conflictRetriesMax()).isEqualTo(100);
         assertThat(high.changeGuard().removalsAllowed(10)).isEqualTo(10);
