@@ -75,6 +75,10 @@ public final class Rollback {
                 // Restricted against the latest plan read in this attempt: the set it restricts to may have moved.
                 TreeMap<Endpoint, RecordSet> content = restricted(old.get(), latestPlan);
                 if (content.isEmpty()) return nothingConfigured(generation);
+                // Judged again against this attempt's latest plan: one published since the first check (the
+                // operator stalled, or lost a CAS) may serve a family the old plan lacks (seed 1692, I1).
+                Optional<String> emptiedNow = emptiedFamily(latestPlan, old.get());
+                if (emptiedNow.isPresent()) return new RollbackResult(RollbackStatus.EMPTIES_A_FAMILY, Optional.empty(), emptiedNow.get());
                 Generation latest = latestPlan.map(Plan::generation).orElse(Generation.ZERO);
                 PlanDraft draft = new PlanDraft(content, true, Provenance.UNKNOWN.because("rollback to " + generation));
                 PublishOutcome outcome = planStore.publish(latest, draft);

@@ -201,7 +201,12 @@ public final class Planner {
     public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {
         Generation latestBefore = Generation.ZERO;
         try {
-            if (planStore.flags().pinned()) return result(PlannerStatus.PINNED, latestBefore, List.of(), Optional.empty());
+            if (planStore.flags().pinned()) {
+                // Plans appearing while pinned (rollbacks, forced publishes, another planner) are seen
+                // appear now, so that their removals count in the window from now on (RemovalHistory).
+                removals.observe(planStore.history(), now);
+                return result(PlannerStatus.PINNED, latestBefore, List.of(), Optional.empty());
+            }
             Optional<Plan> latest = planStore.latest();
             latestBefore = latest.map(Plan::generation).orElse(Generation.ZERO);
             Optional<Plan> good = latest.filter(this::verified);

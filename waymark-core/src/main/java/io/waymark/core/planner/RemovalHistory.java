@@ -32,10 +32,12 @@ import java.util.TreeMap;
  * An endpoint missing from the newer plan (left the configuration) removes nothing either.
  *
  * <p><b>Which plans are in the window.</b> A plan this process saw appear (it published it, or found it
- * newer than anything it had seen) is judged by the monotonic clock from that moment: wall-clock steps
- * cannot age it early. Any other plan (from before this process started) is judged by its stored publish
- * time on the wall clock, and a publish time in the future (the wall clock stepped back) counts as inside
- * the window, never as long ago. A plan with no publish time (an old log) counts as outside.
+ * newer than anything it had seen, or found it in history on its first look) is judged by the monotonic
+ * clock from that moment: wall-clock steps and another planner's clock cannot age it early. Only a plan
+ * that was never seen so (beyond the scanned tail on the first look, or evicted from the bounded memory)
+ * is judged by its stored publish time on the wall clock, and a publish time in the future (the wall
+ * clock stepped back) counts as inside the window, never as long ago. A plan with no publish time (an
+ * old log) counts as outside.
  *
  * <p>Bounds: the newest {@code plansScannedMax} stored plans are scanned; plans and per-pair diffs are
  * cached by generation (plans are immutable; a generation is handed out once, I6), at most that many.
@@ -100,11 +102,21 @@ final class RemovalHistory {
         return out;
     }
 
-    /** Generations newer than any seen before were seen now (not on the first look: their age is unknown). */
-    private void observe(List<Generation> history, TickTime now) {
+    /**
+     * Generations newer than any seen before were seen now. On the first look (a planner just started or
+     * restarted, or one that was pinned since it started) every plan of the scanned tail counts as seen now
+     * too: its age is unknown. Its stored publish time is another process's wall clock, which can be behind
+     * this one's (a step back, skew between two planners' hosts); judging by it let a restarted or
+     * just-unpinned planner take another planner's fresh removal for an old one and spend the window's
+     * budget a second time (seed 115, V1). The price: after a start, removals in recent history hold the
+     * budget for one more window on this process's monotonic clock (velocity still lets one target go once
+     * that window is over).
+     */
+    void observe(List<Generation> history, TickTime now) {
         if (history.isEmpty()) return;
         long newest = history.get(history.size() - 1).value();
         if (seenUpTo < 0) {
+            for (int i = Math.max(0, history.size() - plansScannedMax); i < history.size(); i++) see(history.get(i).value(), now);
             seenUpTo = newest;
             return;
         }

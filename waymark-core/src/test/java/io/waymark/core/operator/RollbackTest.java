@@ -82,4 +82,33 @@ class RollbackTest {
         RollbackResult none = new Rollback(plans, java.util.Set.of(io.waymark.core.Fixtures.ep(5))).to(Generation.of(1), false);
         assertThat(none.status()).isEqualTo(RollbackStatus.NOTHING_CONFIGURED);
     }
+
+    @Test
+    void aFamilyServedByAPlanPublishedDuringTheRollbackIsNotTakenAway() {
+        // Seed 1692 (I1): the check ran against the latest plan when the rollback started; a plan that
+        // added the endpoint's AAAA records was published before the rollback's CAS, which then won.
+        io.waymark.core.model.Endpoint e = io.waymark.core.Fixtures.ep(0);
+        io.waymark.core.model.RecordSet v4 = io.waymark.core.model.RecordSet.of(30, io.waymark.core.model.WeightedAddress.of("10.0.0.1", 1));
+        io.waymark.core.model.RecordSet dual = io.waymark.core.model.RecordSet.of(30, io.waymark.core.model.WeightedAddress.of("2001:db8::1", 1),
+                io.waymark.core.model.WeightedAddress.of("10.0.0.1", 1));
+        plans.publish(Generation.ZERO, io.waymark.core.model.PlanDraft.of(java.util.Map.of(e, v4)));
+        plans.publish(Generation.of(1), io.waymark.core.model.PlanDraft.of(java.util.Map.of(e, io.waymark.core.model.RecordSet.of(30, io.waymark.core.model.WeightedAddress.of("10.0.0.1", 2)))));
+        // A store whose latest plan moves on between the rollback's first look and its publish.
+        int[] latestCalls = {0};
+        io.waymark.core.port.PlanStore racing = new io.waymark.core.port.PlanStore() {
+            @Override public io.waymark.core.port.PublishOutcome publish(Generation expected, io.waymark.core.model.PlanDraft d) { return plans.publish(expected, d); }
+            @Override public java.util.Optional<Plan> latest() {
+                if (latestCalls[0]++ == 1) plans.publish(Generation.of(2), io.waymark.core.model.PlanDraft.of(java.util.Map.of(e, dual)));
+                return plans.latest();
+            }
+            @Override public java.util.Optional<Plan> read(Generation g) { return plans.read(g); }
+            @Override public java.util.List<Generation> history() { return plans.history(); }
+            @Override public boolean delete(Generation g) { return plans.delete(g); }
+            @Override public io.waymark.core.model.ControlFlags flags() { return plans.flags(); }
+            @Override public boolean updateFlags(io.waymark.core.model.ControlFlags x, io.waymark.core.model.ControlFlags n) { return plans.updateFlags(x, n); }
+        };
+        RollbackResult r = new Rollback(racing).to(Generation.of(1), false);
+        assertThat(r.status()).isEqualTo(RollbackStatus.EMPTIES_A_FAMILY);
+        assertThat(plans.latest().orElseThrow().recordSets().get(e)).isEqualTo(dual);
+    }
 }

@@ -39,6 +39,10 @@ class VelocityHistoryTest {
         assertThat(r.status()).isEqualTo(PlannerStatus.UNCHANGED);
         assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).containsExactly(SafetyRule.VELOCITY);
         now += 50_001;
+        // A window after the removal by the wall clock, but the restarted planner cannot trust another
+        // process's wall clock (seed 115): it holds the budget for a window from its first look.
+        assertThat(restarted.tick(topology(10, 10, 10, 10), healthy(4, 1, 2)).status()).isEqualTo(PlannerStatus.UNCHANGED);
+        now += 10_000;
         assertThat(restarted.tick(topology(10, 10, 10, 10), healthy(4, 1, 2)).status()).isEqualTo(PlannerStatus.PUBLISHED);
         assertThat(addresses(served())).containsExactly("10.0.0.3*10", "10.0.0.4*10");
     }
@@ -99,5 +103,33 @@ class VelocityHistoryTest {
     void publishedPlansCarryTheirPublishTime() {
         planner().tick(topology(10), healthy(1));
         assertThat(store.latest().orElseThrow().provenance().publishedAtMillis()).isEqualTo(now);
+    }
+
+    @Test
+    void aRemovalStampedByASlowClockStillCountsForARestartedPlanner() {
+        // Seed 115 (V1): planner a's wall clock is two hours behind; b, just started, judged a's fresh
+        // removal by a's publish time ("two hours ago") and spent the window's budget a second time.
+        now = 10_000_000L;
+        Planner a = new Planner(store, () -> now - 7_200_000L, QUARTER);
+        a.tick(topology(10, 10, 10, 10), healthy(4));
+        a.tick(topology(10, 10, 10, 10), healthy(4, 1));
+        now += 1_000;
+        PlannerResult r = planner().tick(topology(10, 10, 10, 10), healthy(4, 1, 2));
+        assertThat(r.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(served().addresses()).hasSize(3);
+    }
+
+    @Test
+    void aPlannerPinnedSinceItStartedSeesPlansAppearWhilePinned() {
+        now = 10_000_000L;
+        Planner b = planner();
+        store.updateFlags(store.flags(), store.flags().withPinned(true));
+        assertThat(b.tick(topology(10, 10, 10, 10), healthy(4)).status()).isEqualTo(PlannerStatus.PINNED);
+        Planner a = new Planner(store, () -> now - 7_200_000L, QUARTER);
+        store.updateFlags(store.flags(), store.flags().withPinned(false));
+        a.tick(topology(10, 10, 10, 10), healthy(4));
+        a.tick(topology(10, 10, 10, 10), healthy(4, 1));
+        now += 1_000;
+        assertThat(b.tick(topology(10, 10, 10, 10), healthy(4, 1, 2)).status()).isEqualTo(PlannerStatus.UNCHANGED);
     }
 }
