@@ -39,17 +39,26 @@ public final class PlannerDecisions {
     private record Key(Endpoint endpoint, int family) {}
 
     private final Map<Key, ArrayDeque<Removal>> removals = new HashMap<>();
-    private final Map<Key, Long> bound = new HashMap<>();
-    private final Map<Key, Long> familyCapacity = new HashMap<>();
+    private final Map<Key, Long> bound;
+    private final Map<Key, Long> familyCapacity;
     private boolean reportedUnknown = false;
     private boolean reportedVelocity = false;
     /** At most this many removals are remembered per endpoint (bounded memory; older ones are outside any window). */
     private static final int REMOVALS_MAX = 64;
 
-    public PlannerDecisions(List<EndpointSpec> specs, double velocityFraction, long windowMillis) {
-        this.specs = new HashMap<>();
+    /** What a catalogue and a budget derive (immutable): computed once per catalogue, not once per schedule. */
+    private record Derived(List<EndpointSpec> catalogue, double fraction, Map<Endpoint, EndpointSpec> specs, Map<Key, Long> bound, Map<Key, Long> familyCapacity) {}
+
+    private static volatile Derived lastDerived;
+
+    private static Derived derive(List<EndpointSpec> specs, double velocityFraction) {
+        Derived d = lastDerived;
+        if (d != null && d.catalogue() == specs && d.fraction() == velocityFraction) return d;
+        Map<Endpoint, EndpointSpec> bySpec = new HashMap<>();
+        Map<Key, Long> bound = new HashMap<>();
+        Map<Key, Long> familyCapacity = new HashMap<>();
         for (EndpointSpec s : specs) {
-            this.specs.put(s.endpoint(), s);
+            bySpec.put(s.endpoint(), s);
             for (int family = 1; family <= 2; family++) {
                 int f = family;
                 List<Target> of = s.targets().stream().filter(t -> familyOf(t.address()) == f).toList();
@@ -61,6 +70,16 @@ public final class PlannerDecisions {
                 bound.put(k, Math.max((long) Math.floor(velocityFraction * capacity), largest));
             }
         }
+        d = new Derived(specs, velocityFraction, Map.copyOf(bySpec), Map.copyOf(bound), Map.copyOf(familyCapacity));
+        lastDerived = d;
+        return d;
+    }
+
+    public PlannerDecisions(List<EndpointSpec> specs, double velocityFraction, long windowMillis) {
+        Derived d = derive(specs, velocityFraction);
+        this.specs = d.specs();
+        this.bound = d.bound();
+        this.familyCapacity = d.familyCapacity();
         this.velocityFraction = velocityFraction;
         this.windowMillis = windowMillis;
     }

@@ -63,8 +63,17 @@ final class DurableStores {
     /** The plan store as the simulated store sees it: the current incarnation, with acknowledgements recorded. */
     final PlanStore planStore = new PlanStore() {
         public PublishOutcome publish(Generation expectedLatest, PlanDraft draft) {
-            PublishOutcome o = plans.publish(expectedLatest, draft);
-            if (o instanceof PublishOutcome.Published p) acks.published(p.plan());
+            PublishOutcome o;
+            try {
+                o = plans.publish(expectedLatest, draft);
+            } catch (RuntimeException e) {
+                reopens++; // a failed write: the checks forget everything, to be safe
+                throw e;
+            }
+            if (o instanceof PublishOutcome.Published p) {
+                forget(p.plan().generation());
+                acks.published(p.plan());
+            }
             return o;
         }
 
@@ -81,8 +90,10 @@ final class DurableStores {
         }
 
         public boolean delete(Generation generation) {
+            forget(generation);
             try {
                 boolean d = plans.delete(generation);
+                forget(generation);
                 acks.deleted(generation);
                 return d;
             } catch (StoreUnavailableException e) {
@@ -106,6 +117,75 @@ final class DurableStores {
             }
         }
     };
+
+    /**
+     * The plan store as the invariant checks read it: {@link #planStore} with {@code read} remembered until a
+     * write of that generation (publish, delete) or a reopen. A read of the real file store decodes the plan
+     * from the disk; the checks read the plan of every endpoint's stamp after every event, which made
+     * disk-backed schedules several times the cost of the others. A published plan is immutable, and nothing
+     * but a write of its generation or a reopen can change what {@code read} answers for it (the store's
+     * contract; a store that breaks it is caught by I6 at publish and by I5 at every reopen, both uncached).
+     * The system's own components (enactors, planners, operators, cleaner) keep reading the real store.
+     */
+    final PlanStore checks;
+    private final CheckedPlans checksCache = new CheckedPlans();
+
+    {
+        checks = checksCache;
+    }
+
+    private final class CheckedPlans implements PlanStore {
+        private final java.util.HashMap<Long, Optional<Plan>> read = new java.util.HashMap<>();
+        private long readAt = -1;
+
+        void forget(Generation g) {
+            read.remove(g.value());
+        }
+
+        public PublishOutcome publish(Generation expectedLatest, PlanDraft draft) {
+            return planStore.publish(expectedLatest, draft);
+        }
+
+        public Optional<Plan> latest() {
+            return plans.latest();
+        }
+
+        public Optional<Plan> read(Generation generation) {
+            if (readAt != reopens) {
+                read.clear();
+                readAt = reopens;
+            }
+            Optional<Plan> p = read.get(generation.value());
+            if (p == null) {
+                p = plans.read(generation);
+                read.put(generation.value(), p);
+            }
+            return p;
+        }
+
+        public List<Generation> history() {
+            return plans.history();
+        }
+
+        public boolean delete(Generation generation) {
+            return planStore.delete(generation);
+        }
+
+        public ControlFlags flags() {
+            return plans.flags();
+        }
+
+        public boolean updateFlags(ControlFlags expected, ControlFlags next) {
+            return planStore.updateFlags(expected, next);
+        }
+    }
+
+    /** Bumped by every reopen: {@link #checks} forgets everything then. */
+    private long reopens = 0;
+
+    private void forget(Generation g) {
+        checksCache.forget(g);
+    }
 
     /** The record store likewise. */
     final RecordStore recordStore = new RecordStore() {
@@ -139,6 +219,7 @@ final class DurableStores {
     /** A power cut of the storage process, then both stores reopen; I5 against what was acknowledged. */
     String crashAndReopen(long nowMillis, Sink sink) {
         crashes++;
+        reopens++;
         disk.crash();
         try {
             plans = FilePlanStore.open(disk, PLAN_COMPACTION_DEAD_BYTES_MIN);

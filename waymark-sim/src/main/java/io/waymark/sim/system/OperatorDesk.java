@@ -113,10 +113,10 @@ final class OperatorDesk {
     private void forcedPublish(String actor) {
         PlannerProcess p = run.plannerUp();
         if (p == null) return;
-        run.sim.log(actor, "forced publish requested");
+        if (run.sim.tracing()) run.sim.log(actor, "forced publish requested");
         ForcedPublish.Result r = new ForcedPublish(new OperatorStore(run, actor, Intent.NONE))
                 .publish(latest -> p.desired(latest), "simulated operator " + actor, run.sim.nowMillis() + PlannerProcess.EPOCH_MS);
-        run.sim.log(actor, r.auditLine());
+        if (run.sim.tracing()) run.sim.log(actor, r.auditLine());
         if (r.status() == ForcedPublish.Status.PUBLISHED) run.operatorPublished(r.published().orElseThrow());
     }
 

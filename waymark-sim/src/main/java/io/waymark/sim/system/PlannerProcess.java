@@ -59,7 +59,7 @@ final class PlannerProcess {
         monotonicOffsetMillis = run.random.nextLong(0, 1L << 40);
         monitor = new HealthMonitor(run.world, run.sim.split(), run.sim.nowMillis(), run.options.unknownAsDown());
         up = true;
-        if (incarnation > 1) run.sim.log(id, "restarted: velocity ledger and probed health lost");
+        if (incarnation > 1 && run.sim.tracing()) run.sim.log(id, "restarted: velocity ledger and probed health lost");
         tick();
     }
 
@@ -121,11 +121,11 @@ final class PlannerProcess {
         if (!run.faultsOn()) return false;
         if (run.dice.fires(Fault.CLOCK, stepCameUp)) {
             clockOffsetMillis += step;
-            run.sim.log(id, "wall clock steps " + (step >= 0 ? "forwards " : "backwards ") + Math.abs(step) + " ms");
+            if (run.sim.tracing()) run.sim.log(id, "wall clock steps " + (step >= 0 ? "forwards " : "backwards ") + Math.abs(step) + " ms");
         }
         if (run.dice.fires(Fault.RESTARTS, crashCameUp)) {
             up = false;
-            run.sim.log(id, "crashed; restarts in " + down + " ms");
+            if (run.sim.tracing()) run.sim.log(id, "crashed; restarts in " + down + " ms");
             run.sim.after(down, id, this::boot);
             return true;
         }

@@ -69,6 +69,8 @@ public final class SystemRun {
     static final long EVENTS_MAX = 100_000;
     static final int VIOLATION_LINES_MAX = 100;
     static final int RETAIN_NEWEST = 3;
+    /** As the daemon's: once nothing is left to retire, the record store's endpoints are scanned every 10 s at most. */
+    static final long RETIRE_SCAN_INTERVAL_NANOS = 10_000_000_000L;
     /** With DISK on, one schedule in this many runs on the real stores over the simulated disk. */
     static final int DISK_SHARE = 8;
     static final List<String> ENACTOR_IDS = List.of("enactor-A", "enactor-B", "enactor-C");
@@ -232,7 +234,7 @@ public final class SystemRun {
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
             plans.latency().setFaults(new StoreFaults(0, 0, 1, 10, 0));
             records.latency().setFaults(new StoreFaults(0, 0, 1, 20, 0));
-            sim.log("sim", "faults stop; targets down: " + world.describeDown());
+            if (sim.tracing()) sim.log("sim", "faults stop; targets down: " + world.describeDown());
         });
         sim.run(LEVERS_LIFTED_MS + CONVERGE_MS, EVENTS_MAX, this::check);
         if (sim.stopped()) return;
@@ -269,7 +271,7 @@ public final class SystemRun {
     private void retireStep() {
         if (options.retire()) {
             if (retirerFor != config.version()) {
-                retirer = new RetireRole(records, records::retire, plans, config.topology().endpoints().keySet(), 4, 0);
+                retirer = new RetireRole(records, records::retire, plans, config.topology().endpoints().keySet(), 4, RETIRE_SCAN_INTERVAL_NANOS);
                 retirerFor = config.version();
             }
             RetireRole.Step s = retirer.step(Math.multiplyExact(sim.nowMillis(), 1_000_000L));
@@ -298,7 +300,7 @@ public final class SystemRun {
         if (durable != null && dice.fires(Fault.DISK, cameUp)) {
             String line = durable.crashAndReopen(sim.nowMillis(), this::violate);
             sim.log("storage", line);
-            for (Generation g : plans.truth().history()) plans.truth().read(g).ifPresent(p -> seen(p, "found after a reopen"));
+            for (Generation g : plans.truth().history()) checkedPlans().read(g).ifPresent(p -> seen(p, "found after a reopen"));
             levers.check(plans.truth().flags(), "a reopen of the plan store", sim.nowMillis(), this::violate);
             stopIfFound();
         }
@@ -310,7 +312,7 @@ public final class SystemRun {
     void plannerPublished(PlannerProcess p, PlannerResult r) {
         Plan next = r.published().orElseThrow();
         if (sim.tracing()) sim.log(p.id, "published " + next.generation() + " " + next.recordSets() + (r.safetyEvents().isEmpty() ? "" : " " + r.safetyEvents()));
-        Optional<Plan> previous = r.latestBefore().value() == 0 ? Optional.empty() : plans.truth().read(r.latestBefore());
+        Optional<Plan> previous = r.latestBefore().value() == 0 ? Optional.empty() : checkedPlans().read(r.latestBefore());
         previous.ifPresent(prev -> decisions.published(p.id, prev, next, sim.nowMillis(), world::everDown, config::live, SystemFleet::target, this::violate));
         stopIfFound();
     }
@@ -352,7 +354,7 @@ public final class SystemRun {
         boolean crashCameUp = random.nextInt(30) == 0;
         long down = random.nextLong(1_000, 30_000);
         if (faultsOn() && dice.fires(Fault.CRASHES, crashCameUp)) {
-            sim.log(e.id(), "crashed; restarts in " + down + " ms");
+            if (sim.tracing()) sim.log(e.id(), "crashed; restarts in " + down + " ms");
             sim.after(plans.latency().takeCharged() + records.latency().takeCharged() + down, e.id(), () -> enactorPrepare(slot, restart.get(), restart, partition));
             return;
         }
@@ -387,11 +389,16 @@ public final class SystemRun {
     void violate(SystemInvariant invariant, String line) {
         if (!broken.contains(invariant.name())) broken.add(invariant.name());
         if (violations.size() < VIOLATION_LINES_MAX) violations.add(line);
-        sim.log("invariants", "VIOLATION " + line);
+        if (sim.tracing()) sim.log("invariants", "VIOLATION " + line);
     }
 
     private void stopIfFound() {
         if (target.isEmpty() ? !violations.isEmpty() : broken.contains(target)) sim.stop();
+    }
+
+    /** The fault-free plan store the checks read (on the disk, with reads remembered until the next write: {@link DurableStores#checks}). */
+    private PlanStore checkedPlans() {
+        return durable == null ? plans.truth() : durable.checks;
     }
 
     private void check() {
@@ -399,7 +406,7 @@ public final class SystemRun {
         if (writes != checkedAtWrites || config.version() != checkedAtConfig) {
             checkedAtWrites = writes;
             checkedAtConfig = config.version();
-            served.check(plans.truth(), records.truth(), config.liveArray(), plans.writes(), sim.nowMillis(), this::violate);
+            served.check(checkedPlans(), records.truth(), config.liveArray(), plans.writes(), sim.nowMillis(), this::violate);
         }
         stopIfFound();
     }
