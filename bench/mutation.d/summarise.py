@@ -46,6 +46,7 @@ def main():
     ap.add_argument("reports", nargs="+")
     a = ap.parse_args()
     why = explained(a.explained)
+    used = set()
     ok = True
     for i, report in enumerate(a.reports):
         ms = load(report)
@@ -72,11 +73,16 @@ def main():
         unexplained = [m for m in survivors if (m["cls"], m["method"], m["mutator"]) not in why]
         print(f"  safety-rule survivors: {len(survivors)}, explained {len(survivors) - len(unexplained)}, unexplained {len(unexplained)}")
         for m in survivors:
+            used.add((m["cls"], m["method"], m["mutator"]))
             reason = why.get((m["cls"], m["method"], m["mutator"]))
             tag = "explained: " + reason if reason else "UNEXPLAINED"
             print(f"    {m['cls']}.{m['method']}:{m['line']} {m['mutator']} ({m['desc']}) -- {tag}")
         if unexplained:
             ok = False
+    # An explanation no survivor needs any more would silently cover a new mutant with the same key:
+    # say so (informational; the class may simply not be in the reports given).
+    for cls, method, mutator in sorted(set(why) - used):
+        print(f"  explained, but not surviving in these reports: {cls}.{method} {mutator}")
     return 0 if ok else 1
 
 
