@@ -120,7 +120,10 @@ final class RemovalHistory {
             seenUpTo = newest;
             return;
         }
-        for (int i = history.size() - 1; i >= 0 && history.get(i).value() > seenUpTo; i--) see(history.get(i).value(), now);
+        // The bound is read once: see() raises seenUpTo, and comparing against the raised value marked only the
+        // newest of several new plans seen, leaving the others to another process's wall clock (seed 8407, V1).
+        long before = seenUpTo;
+        for (int i = history.size() - 1; i >= 0 && history.get(i).value() > before; i--) see(history.get(i).value(), now);
         seenUpTo = Math.max(seenUpTo, newest);
     }
 

@@ -132,4 +132,22 @@ class VelocityHistoryTest {
         now += 1_000;
         assertThat(b.tick(topology(10, 10, 10, 10), healthy(4, 1, 2)).status()).isEqualTo(PlannerStatus.UNCHANGED);
     }
+
+    @Test
+    void severalPlansThatAppearedBetweenTwoTicksAreAllSeenAppear() {
+        // Seed 8407 (V1): b saw two new plans at once, marked only the newest as seen, and judged the other
+        // (which removed a target) by a's wall clock, stepped back: outside the window, budget spent twice.
+        now = 10_000_000L;
+        Planner b = planner();
+        Planner a = new Planner(store, () -> now - 7_200_000L, QUARTER);
+        a.tick(topology(10, 10, 10, 10), healthy(4));
+        assertThat(b.tick(topology(10, 10, 10, 10), healthy(4)).status()).isEqualTo(PlannerStatus.UNCHANGED); // b's first look
+        a.tick(topology(10, 10, 10, 10), healthy(4, 1)); // removes t1
+        a.tick(topology(10, 10, 10, 10), healthy(4, 1), TickTime.ofMonotonicMillis(now - 7_200_000L)); // nothing
+        store.publish(store.latest().orElseThrow().generation(), new io.waymark.core.model.PlanDraft(store.latest().orElseThrow().recordSets(), true)); // an unchanged plan on top
+        now += 1_000;
+        PlannerResult r = b.tick(topology(10, 10, 10, 10), healthy(4, 1, 2));
+        assertThat(r.status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(served().addresses()).hasSize(3);
+    }
 }
