@@ -70,6 +70,10 @@ final class SimExploreCommands {
         for (String name : new String[] {"io.waymark.adapters", "io.waymark.dns"}) {
             if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.ERROR);
         }
+        // The disk-backed schedules inject EIO and ENOSPC on purpose: the stores' ERROR lines (with stack traces) are expected there.
+        for (String name : new String[] {"io.waymark.adapters.plan", "io.waymark.adapters.record", "io.waymark.adapters.log"}) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
     }
 
     /** Whether the process's stderr is a terminal (then the progress line is redrawn with \r). */

@@ -69,6 +69,29 @@ public final class AckLedger {
         sink.violate(SystemInvariant.I5_NOTHING_ACKNOWLEDGED_LOST, "t=" + nowMillis + "ms I5_NOTHING_ACKNOWLEDGED_LOST after a crash and reopen: " + lost.get());
     }
 
+    /** After a reopen of the plan store alone (its supervisor reopened it after an I/O error): I5 for plans and flags. */
+    public void checkPlans(PlanStore plansNow, long nowMillis, Sink sink) {
+        if (reported) return;
+        Optional<String> lost = lostPlan(plansNow).or(() -> lostFlags(plansNow));
+        if (lost.isEmpty()) return;
+        reported = true;
+        sink.violate(SystemInvariant.I5_NOTHING_ACKNOWLEDGED_LOST, "t=" + nowMillis + "ms I5_NOTHING_ACKNOWLEDGED_LOST after the plan store was reopened: " + lost.get());
+    }
+
+    /** After a reopen of the record store alone: I5 for applies. */
+    public void checkRecords(RecordStore recordsNow, long nowMillis, Sink sink) {
+        if (reported) return;
+        Optional<String> lost = lostApply(recordsNow);
+        if (lost.isEmpty()) return;
+        reported = true;
+        sink.violate(SystemInvariant.I5_NOTHING_ACKNOWLEDGED_LOST, "t=" + nowMillis + "ms I5_NOTHING_ACKNOWLEDGED_LOST after the record store was reopened: " + lost.get());
+    }
+
+    /** The flags last acknowledged. */
+    public ControlFlags acknowledgedFlags() {
+        return flags;
+    }
+
     /** A store refused to open although nothing on the disk was damaged (only a crash happened). */
     public void refused(String what, long nowMillis, Sink sink) {
         if (reported) return;

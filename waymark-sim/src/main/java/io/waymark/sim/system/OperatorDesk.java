@@ -123,9 +123,14 @@ final class OperatorDesk {
     private void liftLevers() {
         if (!run.dice.enabled(Fault.OPERATORS)) return;
         run.sim.log("operators", "the incident is over: resume and unpin");
-        run.levers.started(Intent.RESUME);
-        new Switches(new OperatorStore(run, "operators", Intent.RESUME)).resume();
-        run.levers.started(Intent.UNPIN);
-        new Switches(new OperatorStore(run, "operators", Intent.UNPIN)).unpin();
+        try {
+            run.levers.started(Intent.RESUME);
+            new Switches(new OperatorStore(run, "operators", Intent.RESUME)).resume();
+            run.levers.started(Intent.UNPIN);
+            new Switches(new OperatorStore(run, "operators", Intent.UNPIN)).unpin();
+        } catch (StoreUnavailableException e) {
+            // Only a plan store refused as damaged stays unavailable this long: automation is stopped, and so are the levers.
+            if (run.sim.tracing()) run.sim.log("operators", "lifting the levers failed: " + e.getMessage());
+        }
     }
 }

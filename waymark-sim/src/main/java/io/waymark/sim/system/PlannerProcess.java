@@ -85,8 +85,8 @@ final class PlannerProcess {
 
     private boolean unchangedSinceQuietTick() {
         long health = monitor.version(), cfg = run.config.version();
-        long latest = run.plans.truth().latest().map(p -> p.generation().value()).orElse(0L);
-        var flags = run.plans.truth().flags();
+        long latest = run.checkedPlans().latest().map(p -> p.generation().value()).orElse(0L);
+        var flags = run.checkedPlans().flags();
         boolean same = lastQuiet && health == seenHealth && cfg == seenConfig && latest == seenLatest && flags.equals(seenFlags) && skipped < QUIET_SKIPS_MAX;
         seenHealth = health;
         seenConfig = cfg;

@@ -1,5 +1,7 @@
 package io.waymark.sim.system;
 
+import io.waymark.core.role.PlannerRole;
+
 import io.waymark.core.enactor.ChangeGuard;
 import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
@@ -46,21 +48,40 @@ public interface PlannerUnderTest {
         PlannerUnderTest create(PlanStore plans, ServedView served, SafetyPolicy policy, ChangeGuard guard);
     }
 
-    /** The production planner. */
+    /**
+     * The production planner, driven as the daemon drives it: through core's {@link PlannerRole} (health read
+     * from a source at each step, the wall clock injected, the step's monotonic time). The role's topology is
+     * fixed for its life (a configuration change restarts it in the daemon), so a new role is built when the
+     * topology changes; the planner and its velocity ledger are the process's and survive that. A tick that
+     * throws is a bug the role reports and survives; here it is rethrown, so the explorer reports it.
+     */
     Factory REAL = (plans, served, policy, guard) -> {
         // The tick's time is always passed in (TickTime): the clock argument is for the one-clock tick, unused here.
         Planner planner = new Planner(plans, () -> {
             throw new IllegalStateException("the simulator passes every tick's time");
         }, policy, guard, served);
         return new PlannerUnderTest() {
+            private Topology roleFor;
+            private PlannerRole role;
+            private HealthObservations health = HealthObservations.NONE;
+            private long wallMillis;
+
             @Override
-            public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {
-                return planner.tick(topology, health, now);
+            public PlannerResult tick(Topology topology, HealthObservations observed, TickTime now) {
+                if (role == null || roleFor != topology) {
+                    role = new PlannerRole(planner, plans, topology, () -> health, e -> Optional.empty(), () -> wallMillis);
+                    roleFor = topology;
+                }
+                health = observed;
+                wallMillis = now.wallMillis();
+                PlannerRole.Step step = role.step(now.monotonicNanos());
+                if (step.bug().isPresent()) throw step.bug().get();
+                return step.result().orElseThrow(() -> new IllegalStateException("the planner role planned nothing: " + step.condition().detail()));
             }
 
             @Override
-            public Optional<PlanDraft> desired(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now) {
-                return planner.compute(topology, health, latest, now).desired();
+            public Optional<PlanDraft> desired(Topology topology, HealthObservations observed, Optional<Plan> latest, TickTime now) {
+                return planner.compute(topology, observed, latest, now).desired();
             }
         };
     };

@@ -69,6 +69,7 @@ public final class SystemRun {
     static final long EVENTS_MAX = 100_000;
     static final int VIOLATION_LINES_MAX = 100;
     static final int RETAIN_NEWEST = 3;
+    static final long SUPERVISOR_STEP_MS = 1_000;
     /** As the daemon's: once nothing is left to retire, the record store's endpoints are scanned every 10 s at most. */
     static final long RETIRE_SCAN_INTERVAL_NANOS = 10_000_000_000L;
     /** With DISK on, one schedule in this many runs on the real stores over the simulated disk. */
@@ -162,7 +163,7 @@ public final class SystemRun {
         // on the disk: the real stores cost about twice a schedule, mostly reopening (decoding) their logs.
         SplittableRandom diskRandom = sim.split();
         boolean onDisk = random.nextInt(DISK_SHARE) == 0;
-        durable = dice.enabled(Fault.DISK) && onDisk ? new DurableStores(diskRandom) : null;
+        durable = dice.enabled(Fault.DISK) && onDisk ? new DurableStores(diskRandom, sim::nowMillis, this::violate, this::plansReopened) : null;
         plans = durable == null ? new SimPlanStore(sim, storeFaults(0.03, 10)) : new SimPlanStore(sim, storeFaults(0.03, 10), durable.planStore);
         records = durable == null ? new SimRecordStore(sim, storeFaults(0.05, 20)) : new SimRecordStore(sim, storeFaults(0.05, 20), durable.recordStore);
         plans.onPublished(p -> seen(p, "handed out by publish"));
@@ -230,10 +231,12 @@ public final class SystemRun {
         sim.at(random.nextLong(4_000, 25_000), "health", this::healthStep);
         sim.at(random.nextLong(10_000, 40_000), "config", this::configStep);
         sim.at(random.nextLong(10_000, 120_000), "storage", this::storageStep);
+        if (durable != null) sim.at(SUPERVISOR_STEP_MS, "supervisor", this::superviseStep);
         new OperatorDesk(this).start();
         sim.at(FAULTS_UNTIL_MS, "sim", () -> {
             plans.latency().setFaults(new StoreFaults(0, 0, 1, 10, 0));
             records.latency().setFaults(new StoreFaults(0, 0, 1, 20, 0));
+            if (durable != null) durable.faultsStop();
             if (sim.tracing()) sim.log("sim", "faults stop; targets down: " + world.describeDown());
         });
         sim.run(LEVERS_LIFTED_MS + CONVERGE_MS, EVENTS_MAX, this::check);
@@ -298,13 +301,26 @@ public final class SystemRun {
         if (!faultsOn()) return;
         boolean cameUp = random.nextInt(3) == 0;
         if (durable != null && dice.fires(Fault.DISK, cameUp)) {
-            String line = durable.crashAndReopen(sim.nowMillis(), this::violate);
-            sim.log("storage", line);
-            for (Generation g : plans.truth().history()) checkedPlans().read(g).ifPresent(p -> seen(p, "found after a reopen"));
-            levers.check(plans.truth().flags(), "a reopen of the plan store", sim.nowMillis(), this::violate);
+            String line = durable.crashAndReopen();
+            if (sim.tracing()) sim.log("storage", line);
             stopIfFound();
         }
         sim.after(random.nextLong(30_000, 120_000), "storage", this::storageStep);
+    }
+
+    /** After every reopen of the plan store (a crash, or its supervisor): I6 over every plan it holds, I7 over its flags. */
+    private void plansReopened() {
+        PlanStore p = checkedPlans();
+        for (Generation g : p.history()) p.read(g).ifPresent(plan -> seen(plan, "found after a reopen"));
+        levers.check(p.flags(), "a reopen of the plan store", sim.nowMillis(), this::violate);
+    }
+
+    /** DISK: the daemon's store supervisors, stepped every second (the daemon: every 100 ms). */
+    private void superviseStep() {
+        String line = durable.supervise(Math.multiplyExact(sim.nowMillis(), 1_000_000L));
+        if (!line.isEmpty() && sim.tracing()) sim.log("supervisor", line);
+        stopIfFound();
+        sim.after(SUPERVISOR_STEP_MS, "supervisor", this::superviseStep);
     }
 
     // ---- planner and operator publications ----
@@ -397,16 +413,27 @@ public final class SystemRun {
     }
 
     /** The fault-free plan store the checks read (on the disk, with reads remembered until the next write: {@link DurableStores#checks}). */
-    private PlanStore checkedPlans() {
+    PlanStore checkedPlans() {
         return durable == null ? plans.truth() : durable.checks;
     }
+
+    /** What DNS answers (on the disk: the record store, or while it is failed what it last answered; a salvaged copy once damaged). */
+    RecordStore checkedRecords() {
+        return durable == null ? records.truth() : durable.served;
+    }
+
+    private boolean wasSalvaged = false;
 
     private void check() {
         long writes = plans.writes() + records.writes();
         if (writes != checkedAtWrites || config.version() != checkedAtConfig) {
             checkedAtWrites = writes;
             checkedAtConfig = config.version();
-            served.check(checkedPlans(), records.truth(), config.liveArray(), plans.writes(), sim.nowMillis(), this::violate);
+            boolean salvaged = durable != null && durable.salvaged();
+            // Damage the disk drew destroyed what it destroyed: from the salvaged copy on, what it serves is the baseline.
+            if (salvaged && !wasSalvaged) served.rebaseline();
+            wasSalvaged = salvaged;
+            served.check(checkedPlans(), checkedRecords(), config.liveArray(), plans.writes(), sim.nowMillis(), this::violate);
         }
         stopIfFound();
     }
@@ -420,7 +447,12 @@ public final class SystemRun {
         }
 
         void run() {
-            Optional<Plan> latest = r.plans.truth().latest();
+            if (r.durable != null && r.durable.damaged()) {
+                // A store refused to open over damage the disk drew: automation stopped on purpose (serving did not); no liveness is owed.
+                if (r.sim.tracing()) r.sim.log("sim", "a store is damaged: automation stopped, L1 and L2 not judged");
+                return;
+            }
+            Optional<Plan> latest = r.checkedPlans().latest();
             if (latest.isEmpty()) {
                 r.violate(SystemInvariant.L2_NO_STUCK_STATE, "L2_NO_STUCK_STATE: no plan was ever published");
                 return;
@@ -455,10 +487,10 @@ public final class SystemRun {
             long oldestLive = Long.MAX_VALUE;
             for (int i = 0; i < r.config.used(); i++) {
                 if (!r.config.live(i)) continue;
-                long g = r.records.truth().read(SystemFleet.ENDPOINTS.get(i)).stamp().generation().value();
+                long g = r.checkedRecords().read(SystemFleet.ENDPOINTS.get(i)).stamp().generation().value();
                 if (g > 0) oldestLive = Math.min(oldestLive, g);
             }
-            List<Generation> history = r.plans.truth().history();
+            List<Generation> history = r.checkedPlans().history();
             int keep = history.size() - RETAIN_NEWEST;
             List<Generation> stale = new ArrayList<>();
             for (int k = 0; k < keep; k++) if (history.get(k).value() < oldestLive) stale.add(history.get(k));
@@ -471,7 +503,7 @@ public final class SystemRun {
         private void retirement() {
             for (int i = 0; i < r.config.used(); i++) {
                 if (r.config.live(i)) continue;
-                StampedRecords s = r.records.truth().read(SystemFleet.ENDPOINTS.get(i));
+                StampedRecords s = r.checkedRecords().read(SystemFleet.ENDPOINTS.get(i));
                 if (s.records().isEmpty() || r.config.removedAtMillis(i) == 0) continue;
                 r.violate(SystemInvariant.L1_CONVERGENCE, at() + "L1_CONVERGENCE: " + SystemFleet.ENDPOINTS.get(i) + " left the configuration at t=" + r.config.removedAtMillis(i)
                         + "ms and is still served (" + s.stamp().generation() + ": " + s.records().get() + ") " + CONVERGE_MS + " ms after the levers were lifted");
@@ -483,7 +515,7 @@ public final class SystemRun {
             for (int i = 0; i < r.config.used(); i++) {
                 if (!r.config.live(i)) continue;
                 Endpoint e = SystemFleet.ENDPOINTS.get(i);
-                StampedRecords s = r.records.truth().read(e);
+                StampedRecords s = r.checkedRecords().read(e);
                 RecordSet planned = l.recordSets().get(e);
                 if (planned == null && !anyUp(SystemFleet.CATALOGUE.get(i))) continue; // nothing to serve yet: never served, no target up
                 if (planned == null) {

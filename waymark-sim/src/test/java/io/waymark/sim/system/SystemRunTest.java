@@ -62,6 +62,25 @@ class SystemRunTest {
     }
 
     /**
+     * DISK with the disk's own faults: a store failed by EIO or ENOSPC is reopened by its supervisor, and a
+     * bit flipped in fsynced data makes a store refuse to open (automation stops; the record store is served
+     * salvaged) -- with no violation: I5 holds at every reopen, and I1 from what is served.
+     */
+    @Test
+    void diskFaultsAreSupervisedAndDamageStopsAutomationNotServing() {
+        boolean reopened = false, damaged = false;
+        for (long seed = 1; seed <= 400 && !(reopened && damaged); seed++) {
+            Outcome o = SystemRun.run(Schedule.of(seed, EnumSet.of(Fault.DISK)), true, "");
+            reopened |= o.trace().stream().anyMatch(l -> l.contains("supervisor") && l.contains("store up"));
+            boolean d = o.trace().stream().anyMatch(l -> l.contains("refused as damaged"));
+            damaged |= d;
+            assertThat(o.violations()).as("seed " + seed + (d ? " (damaged)" : "")).isEmpty();
+        }
+        assertThat(reopened).as("a supervisor reopened a failed store in some schedule of seeds 1..400").isTrue();
+        assertThat(damaged).as("a store refused to open as damaged in some schedule of seeds 1..400").isTrue();
+    }
+
+    /**
      * Operators' requests stall between read and write while the world runs on (Simulation.block): the
      * trace shows another actor's event inside a request's stall.
      */
