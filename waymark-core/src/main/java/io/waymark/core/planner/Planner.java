@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -131,8 +130,6 @@ public final class Planner {
 
     /** Configured endpoints whose served records could not be read in the last {@link #baseline}. */
     private final java.util.Set<Endpoint> unknownServed = new java.util.HashSet<>();
-    /** The configured endpoints {@link #unservedInLatest} last looked at (null before the first tick). */
-    private Set<Endpoint> topologyChecked;
 
     /**
      * What each configured endpoint is taken to serve: its record set in the latest plan, or, for one the
@@ -243,8 +240,6 @@ public final class Planner {
                     same = good.isPresent() && good.get().draft().sameRecordSets(draft);
                 }
             }
-            if (same && servedView.isPresent() && !topology.endpoints().keySet().equals(topologyChecked)) same = !unservedInLatest(good.get(), topology);
-            if (servedView.isPresent()) topologyChecked = Set.copyOf(topology.endpoints().keySet());
             if (same) return result(PlannerStatus.UNCHANGED, latestBefore, events, Optional.empty());
             Optional<String> broken = lastCheck(good, baseline, draft, topology);
             if (broken.isEmpty() && actual.isPresent()) {
@@ -257,22 +252,6 @@ public final class Planner {
         } catch (StoreUnavailableException e) {
             return result(PlannerStatus.STORE_UNAVAILABLE, latestBefore, List.of(), Optional.of(String.valueOf(e.getMessage())));
         }
-    }
-
-    /**
-     * On the first tick and after every change of the configured endpoints: true when a configured endpoint
-     * of the latest plan serves nothing. The retire role tombstones an endpoint that left the configuration
-     * once it serves the latest plan, and the store brings it back only with a NEWER plan; re-added to the
-     * configuration, its draft equals the latest plan, and without a new generation it was never served
-     * again (seed 160, L1). A republish of the same content is that generation. Checked once per change of
-     * the endpoint set, so a new endpoint that enactors have not reached yet costs at most one extra plan.
-     */
-    private boolean unservedInLatest(Plan latest, Topology topology) {
-        for (Endpoint e : topology.endpoints().keySet()) {
-            if (!latest.recordSets().containsKey(e)) continue;
-            if (servedView.get().read(e).records().isEmpty()) return true;
-        }
-        return false;
     }
 
     /** What each endpoint of {@code draft} serves now, read through the served view (may throw StoreUnavailableException). */

@@ -1,7 +1,6 @@
 package io.waymark.core.role;
 
 import io.waymark.core.model.Endpoint;
-import io.waymark.core.model.Plan;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
@@ -24,11 +23,7 @@ import java.util.TreeSet;
  * plan matters: while it still holds the endpoint, an enactor would heal the tombstone with it (a heal
  * at the endpoint's high-water generation is allowed) and the endpoint would come back, to be retired
  * again, and so on; so retirement waits for the planner's next plan, which no longer holds it (while
- * pinned, until unpin: the condition says so) — unless the endpoint is already stamped with the latest
- * plan or a newer one: the store brings a retired endpoint back only with a plan newer than the stamp it
- * was retired at, so the latest plan can no longer heal it. That matters when no plan without it can
- * come: when no configured endpoint has anything to serve, the planner publishes nothing (a plan covers
- * at least one endpoint) and the endpoint was served forever (seed 1621, L1). {@code configured} is fixed for the role's life: a
+ * pinned, until unpin: the condition says so). {@code configured} is fixed for the role's life: a
  * configuration change is a restart, which builds a new role.
  *
  * <p>Cost: a scan reads the store's endpoint set. Once nothing is left to retire, scans run at most
@@ -100,21 +95,10 @@ public final class RetireRole {
             gone.removeAll(configured);
             workLeft = !gone.isEmpty();
             if (gone.isEmpty()) return done(retired, 0, RoleCondition.ok("no endpoint left the configuration"), nowNanos);
-            Optional<Plan> latest = plans.latest();
-            Set<Endpoint> inLatest = latest.map(p -> p.recordSets().keySet()).orElse(Set.of());
+            Set<Endpoint> inLatest = plans.latest().map(p -> p.recordSets().keySet()).orElse(Set.of());
             TreeSet<Endpoint> waiting = new TreeSet<>(gone);
             waiting.retainAll(inLatest);
             gone.removeAll(inLatest);
-            // Already stamped with the latest plan (or newer): no enactor can heal it back with the latest
-            // (see the class comment), so it need not wait for a plan without it, which may never come.
-            int read = 0;
-            for (Endpoint e : List.copyOf(waiting)) {
-                if (read++ >= retiresPerStepMax) break;
-                if (records.read(e).stamp().generation().isAtLeast(latest.orElseThrow().generation())) {
-                    waiting.remove(e);
-                    gone.add(e);
-                }
-            }
             if (gone.isEmpty()) {
                 workLeft = false; // nothing to do until the planner publishes: look again at the scan interval
                 return done(retired, waiting.size(), new RoleCondition(RoleCondition.Kind.HELD, "waiting",
