@@ -432,6 +432,7 @@ public final class SystemRun {
             boolean salvaged = durable != null && durable.salvaged();
             // Damage the disk drew destroyed what it destroyed: from the salvaged copy on, what it serves is the baseline.
             if (salvaged && !wasSalvaged) served.rebaseline();
+            if (!salvaged && wasSalvaged) served.unsalvaged();
             wasSalvaged = salvaged;
             served.check(checkedPlans(), checkedRecords(), config.liveArray(), plans.writes(), sim.nowMillis(), this::violate);
         }
