@@ -1,6 +1,7 @@
 package io.waymark.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.waymark.server.testing.ExampleZone;
 
 import io.waymark.server.cli.Main;
 import java.io.PrintWriter;
@@ -17,17 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigRefusalTest {
     @TempDir Path dir;
-
-    private static final String ZONE_FILE = """
-            $ORIGIN example.test.
-            @      IN SOA ns1 hostmaster 1 3600 600 86400 30
-            @      IN NS  ns1
-            ns1    IN A   192.0.2.53
-            www    IN A   192.0.2.1
-            alias  IN CNAME www
-            sub    IN NS  ns.sub
-            ns.sub IN A   192.0.2.99
-            """;
 
     private static String config(String targets, String endpoints) {
         return """
@@ -48,7 +38,7 @@ class ConfigRefusalTest {
             """;
 
     private String refusal(String yaml) throws Exception {
-        Files.writeString(dir.resolve("example.test.zone"), ZONE_FILE);
+        Files.writeString(dir.resolve(ExampleZone.FILE_NAME), ExampleZone.TEXT);
         Path file = dir.resolve("waymark.yaml");
         Files.writeString(file, yaml);
         StringWriter out = new StringWriter();

@@ -1,6 +1,7 @@
 package io.waymark.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.waymark.server.testing.ExampleZone;
 import static org.awaitility.Awaitility.await;
 
 import io.waymark.adapters.record.EmbeddedRecordStore;
@@ -29,18 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * an older version let into the record log never stops the daemon from starting.
  */
 class UnservableEndpointTest {
-    static final String ZONE_FILE = """
-            $ORIGIN example.test.
-            $TTL 3600
-            @      IN SOA ns1 hostmaster 1 3600 600 86400 30
-            @      IN NS  ns1
-            ns1    IN A   192.0.2.53
-            www    IN A   192.0.2.1
-            alias  IN CNAME www
-            sub    IN NS  ns.sub
-            ns.sub IN A   192.0.2.99
-            """;
-
     @TempDir Path dir;
 
     static String config(int port, String... endpoints) {
@@ -61,7 +50,7 @@ class UnservableEndpointTest {
     }
 
     private Path write(String config) throws Exception {
-        Files.writeString(dir.resolve("example.test.zone"), ZONE_FILE);
+        Files.writeString(dir.resolve(ExampleZone.FILE_NAME), ExampleZone.TEXT);
         Path file = dir.resolve("waymark.yaml");
         Files.writeString(file, config);
         return file;
