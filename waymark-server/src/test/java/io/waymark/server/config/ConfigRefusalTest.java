@@ -1,9 +1,9 @@
 package io.waymark.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.waymark.server.testing.ExampleZone;
 
 import io.waymark.server.cli.Main;
+import io.waymark.server.testing.ExampleZone;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

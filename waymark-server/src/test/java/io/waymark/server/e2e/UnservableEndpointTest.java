@@ -1,7 +1,6 @@
 package io.waymark.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.waymark.server.testing.ExampleZone;
 import static org.awaitility.Awaitility.await;
 
 import io.waymark.adapters.record.EmbeddedRecordStore;
@@ -13,6 +12,7 @@ import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.port.ApplyOutcome;
+import io.waymark.server.testing.ExampleZone;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
