@@ -229,7 +229,10 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
     public StampedRecords read(Endpoint endpoint) {
         if (endpoint == null) throw new IllegalArgumentException("endpoint must not be null");
         checkUsable();
-        return durable.getOrDefault(endpoint, StampedRecords.ABSENT);
+        StampedRecords live = durable.get(endpoint);
+        if (live != null) return live;
+        Stamp retired = durableRetired.get(endpoint);
+        return retired == null ? StampedRecords.ABSENT : StampedRecords.tombstone(retired.generation());
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.waymark.adapters.Fixtures;
 import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.StampedRecords;
@@ -32,7 +33,7 @@ class RetireTest {
             store.applyIfNewer(kept, Stamp.NONE, stamp(4), records(kept, 4));
             assertThat(store.retire(gone, stamp(3))).as("the stamp moved since it was read").isFalse();
             assertThat(store.retire(gone, stamp(4))).isTrue();
-            assertThat(store.read(gone)).isEqualTo(StampedRecords.ABSENT);
+            assertThat(store.read(gone)).as("a tombstone: no stamp, no records, retired at g4").isEqualTo(StampedRecords.tombstone(Generation.of(4)));
             assertThat(store.endpoints()).containsExactly(kept);
             assertThat(sink.served()).containsOnlyKeys(kept);
             assertThat(store.retire(gone, Stamp.NONE)).as("idempotent").isTrue();
@@ -43,6 +44,7 @@ class RetireTest {
         try (EmbeddedRecordStore store = EmbeddedRecordStore.open(dir, after, 0)) {
             assertThat(after.served()).containsOnlyKeys(kept);
             assertThat(store.endpoints()).containsExactly(kept);
+            assertThat(store.read(gone)).as("the tombstone survives a reopen").isEqualTo(StampedRecords.tombstone(Generation.of(4)));
             assertThat(store.applyIfNewer(gone, Stamp.NONE, stamp(2), records(gone, 2))).isEqualTo(ApplyOutcome.SUPERSEDED);
             // Compaction (slack 0: every commit) must carry the high-water of the retired endpoint.
             for (long g = 5; g <= 8; g++) store.applyIfNewer(kept, stamp(g - 1), stamp(g), records(kept, g));

@@ -5,6 +5,7 @@ import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StampedRecords;
 import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -127,7 +128,11 @@ public final class HistoryCleaner {
             if (!live.contains(e)) continue; // left the configuration: retired by tombstone, never waited for
             Long known = seenAtLeast.get(e);
             if (known != null && known > g) continue;
-            long now = recordStore.read(e).stamp().generation().value();
+            StampedRecords read = recordStore.read(e);
+            // A tombstone takes back no plan at or below the generation it was retired at (the store's
+            // rule): as good as serving a newer plan. Counted as serving nothing, a retired endpoint the
+            // latest plan still holds stopped clean-up for good (seed 4428, L2).
+            long now = read.retired() ? read.retiredAt().value() + 1 : read.stamp().generation().value();
             // A fresh read naming exactly g is possible (an endpoint unserved in the scan, healed since by
             // a stale enactor holding this plan): it is exactly what this re-check exists to catch.
             seenAtLeast.merge(e, now, Math::max);

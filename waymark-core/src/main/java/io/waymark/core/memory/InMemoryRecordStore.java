@@ -32,7 +32,10 @@ public final class InMemoryRecordStore implements RecordStore {
 
     @Override
     public synchronized StampedRecords read(Endpoint endpoint) {
-        return served.getOrDefault(endpoint, StampedRecords.ABSENT);
+        StampedRecords live = served.get(endpoint);
+        if (live != null) return live;
+        Generation retired = retiredAt.get(endpoint);
+        return retired == null ? StampedRecords.ABSENT : StampedRecords.tombstone(retired);
     }
 
     @Override

@@ -55,7 +55,8 @@ final class ConvergenceWatch {
         return List.copyOf(pending);
     }
 
+    /** Stamped with it or newer; or retired at it or above, where no write of it can land (it serves nothing of it). */
     private static boolean caughtUp(Plan latest, StampedRecords now) {
-        return now.stamp().generation().isAtLeast(latest.generation());
+        return now.stamp().generation().isAtLeast(latest.generation()) || now.retiredAt().isAtLeast(latest.generation());
     }
 }

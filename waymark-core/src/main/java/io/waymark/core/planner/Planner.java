@@ -9,15 +9,18 @@ import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
 import io.waymark.core.port.Clock;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
+import io.waymark.core.port.StampedRecords;
 import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -130,6 +133,9 @@ public final class Planner {
 
     /** Configured endpoints whose served records could not be read in the last {@link #baseline}. */
     private final java.util.Set<Endpoint> unknownServed = new java.util.HashSet<>();
+    /** The latest plan {@link #retiredInLatest} last found nothing for (null: look), and the endpoints it looked at. */
+    private Stamp tombstonesCheckedFor;
+    private Set<Endpoint> tombstonesCheckedIn;
 
     /**
      * What each configured endpoint is taken to serve: its record set in the latest plan, or, for one the
@@ -200,6 +206,9 @@ public final class Planner {
 
     public PlannerResult tick(Topology topology, HealthObservations health, TickTime now) {
         Generation latestBefore = Generation.ZERO;
+        // Any change of the configured endpoints, also one seen only while pinned, is a reason to look
+        // for tombstones again (retiredInLatest): removed, retired and added back between two looks.
+        if (!topology.endpoints().keySet().equals(tombstonesCheckedIn)) tombstonesCheckedFor = null;
         try {
             if (planStore.flags().pinned()) {
                 // Plans appearing while pinned (rollbacks, forced publishes, another planner) are seen
@@ -240,6 +249,15 @@ public final class Planner {
                     same = good.isPresent() && good.get().draft().sameRecordSets(draft);
                 }
             }
+            if (same && servedView.isPresent()) {
+                Optional<Endpoint> retired = retiredInLatest(good.get(), topology);
+                if (retired.isPresent()) {
+                    same = false;
+                    events = new ArrayList<>(events);
+                    events.add(new SafetyEvent(retired.get(), SafetyRule.RETIRED_RETURNS, retired.get() + " was retired at " + good.get().generation()
+                            + " and is configured again; the store brings it back only with a newer plan: republishing the same content"));
+                }
+            }
             if (same) return result(PlannerStatus.UNCHANGED, latestBefore, events, Optional.empty());
             Optional<String> broken = lastCheck(good, baseline, draft, topology);
             if (broken.isEmpty() && actual.isPresent()) {
@@ -252,6 +270,35 @@ public final class Planner {
         } catch (StoreUnavailableException e) {
             return result(PlannerStatus.STORE_UNAVAILABLE, latestBefore, List.of(), Optional.of(String.valueOf(e.getMessage())));
         }
+    }
+
+    /**
+     * A configured endpoint of the latest plan that reads as a tombstone at or above it, if any. The
+     * retire role tombstones an endpoint that left the configuration once it serves the latest plan, and
+     * the store brings it back only with a NEWER plan; configured again (also while pinned, and then the
+     * same set of endpoints as before it left), its draft equals the latest plan, and without a new
+     * generation it was never served again (seeds 160, 580; L1). Looked at once per latest plan and set of
+     * configured endpoints (any tick that sees that set change asks for a new look, see tick), and again
+     * after any look that found one or failed: a tombstone appears only on an endpoint that is not
+     * configured, so one found absent stays absent until either changes.
+     * Costs one read per configured endpoint of the plan, per plan and per configuration.
+     */
+    private Optional<Endpoint> retiredInLatest(Plan latest, Topology topology) {
+        Set<Endpoint> configured = topology.endpoints().keySet();
+        if (latest.stamp().equals(tombstonesCheckedFor)) return Optional.empty();
+        tombstonesCheckedIn = Set.copyOf(configured);
+        for (Endpoint e : configured) {
+            if (!latest.recordSets().containsKey(e)) continue;
+            StampedRecords now;
+            try {
+                now = servedView.get().read(e);
+            } catch (StoreUnavailableException unreadable) {
+                return Optional.empty(); // planning goes on; looked at again next tick
+            }
+            if (now.retired() && now.retiredAt().isAtLeast(latest.generation())) return Optional.of(e);
+        }
+        tombstonesCheckedFor = latest.stamp();
+        return Optional.empty();
     }
 
     /** What each endpoint of {@code draft} serves now, read through the served view (may throw StoreUnavailableException). */

@@ -14,5 +14,10 @@ public enum SafetyRule {
      * Removing everything the other rules allow in one plan would exceed the enactors' change threshold
      * (or empty an address family): the change is stepped over several plans, or waits for a forced publish.
      */
-    CHANGE_THRESHOLD
+    CHANGE_THRESHOLD,
+    /**
+     * An endpoint retired at the latest plan is configured again: the store brings a retired endpoint back
+     * only with a plan above its tombstone, so the same content is republished as a new generation.
+     */
+    RETIRED_RETURNS
 }

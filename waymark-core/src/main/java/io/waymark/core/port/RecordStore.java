@@ -50,7 +50,8 @@ public interface RecordStore {
     /**
      * Conditional tombstone (an endpoint dropped from configuration): atomically, if the endpoint's
      * stored stamp still equals {@code expected}, removes its records and stamp, durably before
-     * returning, and returns true; afterwards {@link #read} answers {@link StampedRecords#ABSENT},
+     * returning, and returns true; afterwards {@link #read} answers its {@link StampedRecords#tombstone}
+     * (no stamp, no records, the generation of the stamp it was retired at),
      * {@link #endpoints} no longer lists it and DNS no longer serves it. Returns false (nothing
      * written) when the stamp changed since {@code expected} was read. An endpoint that holds nothing
      * and {@code expected == Stamp.NONE} returns true (idempotent). The high-water generation survives,

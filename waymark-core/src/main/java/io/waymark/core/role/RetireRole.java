@@ -1,6 +1,7 @@
 package io.waymark.core.role;
 
 import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Plan;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
@@ -19,12 +20,17 @@ import java.util.TreeSet;
  * and the tombstone is written only if the stamp is still that one (a racing enactor wins, and the
  * endpoint is looked at again next step). Every retirement is returned, for the audit log.
  *
- * <p>Only endpoints absent from {@code configured} AND from the latest plan are touched. The latest
- * plan matters: while it still holds the endpoint, an enactor would heal the tombstone with it (a heal
- * at the endpoint's high-water generation is allowed) and the endpoint would come back, to be retired
- * again, and so on; so retirement waits for the planner's next plan, which no longer holds it (while
- * pinned, until unpin: the condition says so). {@code configured} is fixed for the role's life: a
- * configuration change is a restart, which builds a new role.
+ * <p>Only endpoints absent from {@code configured} are touched, and of those only the ones the latest
+ * plan does not hold, or holds at a generation they are already stamped with (or above). A tombstone
+ * remembers the generation it was retired at, and the store brings the endpoint back only above it:
+ * retired below the latest plan, an enactor would bring it back with the latest, to be retired again,
+ * and so on; so such an endpoint waits for the enactors to land the latest plan on it, or for the
+ * planner's next plan, which no longer holds it (while pinned, until unpin: the condition says so). It
+ * must not wait for that plan alone: when no configured endpoint has anything to serve, the planner
+ * publishes nothing (a plan covers at least one endpoint) and the endpoint was served forever (seeds
+ * 1621, 10086; L1). Configured again, the planner republishes it (Planner, RETIRED_RETURNS).
+ * {@code configured} is fixed for the role's life: a configuration change is a restart, which builds a
+ * new role.
  *
  * <p>Cost: a scan reads the store's endpoint set. Once nothing is left to retire, scans run at most
  * every {@code scanIntervalNanos} (the first step always scans).
@@ -95,14 +101,25 @@ public final class RetireRole {
             gone.removeAll(configured);
             workLeft = !gone.isEmpty();
             if (gone.isEmpty()) return done(retired, 0, RoleCondition.ok("no endpoint left the configuration"), nowNanos);
-            Set<Endpoint> inLatest = plans.latest().map(p -> p.recordSets().keySet()).orElse(Set.of());
+            Optional<Plan> latest = plans.latest();
+            Set<Endpoint> inLatest = latest.map(p -> p.recordSets().keySet()).orElse(Set.of());
             TreeSet<Endpoint> waiting = new TreeSet<>(gone);
             waiting.retainAll(inLatest);
             gone.removeAll(inLatest);
+            // Already stamped with the latest plan (or newer): no enactor can bring it back with the latest
+            // (see the class comment), so it need not wait for a plan without it, which may never come.
+            int read = 0;
+            for (Endpoint e : List.copyOf(waiting)) {
+                if (read++ >= retiresPerStepMax) break;
+                if (records.read(e).stamp().generation().isAtLeast(latest.orElseThrow().generation())) {
+                    waiting.remove(e);
+                    gone.add(e);
+                }
+            }
             if (gone.isEmpty()) {
-                workLeft = false; // nothing to do until the planner publishes: look again at the scan interval
+                workLeft = false; // nothing to do until enactors or the planner move: look again at the scan interval
                 return done(retired, waiting.size(), new RoleCondition(RoleCondition.Kind.HELD, "waiting",
-                        waiting.size() + " endpoints left the configuration; retired once a plan without them is published (the latest still holds them): "
+                        waiting.size() + " endpoints left the configuration; retired once they serve the latest plan, which still holds them, or a plan without them is published: "
                                 + named(waiting)), nowNanos);
             }
             int attempts = 0;

@@ -77,6 +77,25 @@ class HistoryCleanerTest {
     }
 
     @Test
+    void anEndpointRetiredAtTheLatestPlanDoesNotStopCleanUp() {
+        // Seed 4428 (L2): every endpoint left the configuration and was retired at the latest plan, which
+        // still holds them (no plan without them can come: none has anything to serve). Read as "serves
+        // nothing", each kept every older plan that holds it, forever.
+        for (int i = 1; i <= 6; i++) {
+            publish(draft(2, i));
+            enactor().tick();
+        }
+        Plan latest = plans.latest().orElseThrow();
+        assertThat(records.retire(ep(0), latest.stamp())).isTrue();
+        assertThat(records.retire(ep(1), latest.stamp())).isTrue();
+        CleanupResult r = new HistoryCleaner(plans, records, 2, 100).clean();
+        assertThat(r.deleted()).extracting(Generation::value).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(plans.history()).extracting(Generation::value).containsExactly(5L, 6L);
+        // The store takes no plan at or below g6 back on them: nothing deleted can be served again.
+        assertThat(records.applyIfNewer(ep(0), Stamp.NONE, latest.stamp(), rs(6))).isEqualTo(io.waymark.core.port.ApplyOutcome.SUPERSEDED);
+    }
+
+    @Test
     void anEndpointServedButAbsentFromTheLatestPlanIsLive() {
         // Seed 46 (I4): a rollback republished a plan from before ep1 existed; ep1 (still configured)
         // serves g2, and "live = the latest plan's endpoints" let clean-up delete g2 under its stamp.

@@ -115,4 +115,50 @@ class ServedBaselineTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(PlannerStatus.PUBLISHED);
         assertThat(guard.assess(r.published().get(), Map.of(API, records.read(API).records())).refusal()).isEmpty();
     }
+
+    @Test
+    void anEndpointRetiredAtTheLatestPlanAndReAddedIsRepublished() {
+        // Seed 160 (L1): api left the configuration, was retired at the latest plan g1 (the store brings it
+        // back only with a newer plan), then came back; the draft equals g1, and without a new generation
+        // the planner answered UNCHANGED and api was never served again.
+        TreeMap<Endpoint, RecordSet> content = new TreeMap<>();
+        content.put(API, io.waymark.core.Fixtures.rs(1, 2));
+        Plan g1 = publish(new PlanDraft(content, false));
+        serve(g1, API);
+        assertThat(records.retire(API, g1.stamp())).isTrue();
+        List<Target> targets = List.of(new Target("t1", WeightedAddress.parseLiteral("10.0.0.1"), "z", 1), new Target("t2", WeightedAddress.parseLiteral("10.0.0.2"), "z", 1));
+        Topology api = Topology.of(List.of(new EndpointSpec(API, 30, targets)));
+        HealthObservations up = new HealthObservations(Map.of("t1", Health.UP, "t2", Health.UP));
+        Planner planner = new Planner(plans, () -> 1_000_000L, new SafetyPolicy(true, 0.0, 1.0, 1), new ChangeGuard(0.3, 2), records::read);
+        PlannerResult r = planner.tick(api, up);
+        assertThat(r.status()).as(r.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(r.published().orElseThrow().recordSets()).isEqualTo(g1.recordSets());
+        // Checked once per change of the configured endpoints: no plan per tick while it is still unserved.
+        assertThat(planner.tick(api, up).status()).isEqualTo(PlannerStatus.UNCHANGED);
+    }
+
+    @Test
+    void anEndpointRemovedRetiredAndAddedBackWhilePinnedIsRepublishedAfterUnpin() {
+        // Seed 580 (L1): pinned, www left the configuration, was retired at the latest plan and came back;
+        // after unpin the planner saw the same endpoints as before the pin and looked no further.
+        HealthObservations up = new HealthObservations(Map.of("a4", Health.UP, "b4", Health.UP, "s4", Health.UP, "s6", Health.UP));
+        Planner planner = new Planner(plans, () -> 1_000_000L, new SafetyPolicy(true, 0.0, 1.0, 1), new ChangeGuard(0.3, 2), records::read);
+        PlannerResult first = planner.tick(topology, up);
+        assertThat(first.status()).as(first.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        Plan g1 = first.published().orElseThrow();
+        serve(g1, API);
+        serve(g1, SVC);
+        assertThat(planner.tick(topology, up).status()).isEqualTo(PlannerStatus.UNCHANGED);
+        plans.updateFlags(plans.flags(), plans.flags().withPinned(true));
+        Topology svcOnly = Topology.of(List.of(topology.endpoints().get(SVC)));
+        assertThat(planner.tick(svcOnly, up).status()).isEqualTo(PlannerStatus.PINNED);
+        assertThat(records.retire(API, g1.stamp())).isTrue(); // the retire role: api serves the latest plan
+        assertThat(planner.tick(topology, up).status()).isEqualTo(PlannerStatus.PINNED);
+        plans.updateFlags(plans.flags(), plans.flags().withPinned(false));
+        PlannerResult back = planner.tick(topology, up);
+        assertThat(back.status()).as(back.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(back.safetyEvents()).anyMatch(e -> e.rule() == SafetyRule.RETIRED_RETURNS && e.endpoint().equals(API));
+        serve(back.published().orElseThrow(), API);
+        assertThat(records.read(API).records()).contains(g1.recordSets().get(API));
+    }
 }

@@ -68,6 +68,7 @@ class RetireRoleTest {
         store.applyIfNewer(ep(1), Stamp.NONE, G1, rs(1));
         InMemoryPlanStore plans = new InMemoryPlanStore();
         plans.publish(Generation.ZERO, draft(2, 1)); // holds ep(0) and ep(1)
+        plans.publish(Generation.of(1), draft(2, 2)); // g2 too, and ep(1) serves g1 only: g2 would heal it
         List<Endpoint> calls = new ArrayList<>();
         RetireRole role = new RetireRole(live(store), tombstones(store, calls), plans, Set.of(ep(0)), 10, 100);
         RetireRole.Step waiting = role.step(1);
@@ -88,5 +89,24 @@ class RetireRoleTest {
         assertThat(role.step(1).transition()).hasValueSatisfying(t -> assertThat(t.to().detail()).contains("still served", "no tombstones here"));
         assertThat(role.step(2).transition()).isEmpty();
         assertThat(role.condition().kind()).isEqualTo(RoleCondition.Kind.REFUSED);
+    }
+
+    @Test
+    void an_endpoint_that_already_serves_the_latest_plan_is_retired_although_the_latest_holds_it() {
+        // Seed 1621 (L1): www left the configuration while the latest plan (a forced publish) held it, and
+        // no configured endpoint had anything to serve, so no plan without it could ever be published:
+        // www was served forever. Stamped with the latest plan, its tombstone can only be undone by a newer
+        // plan that holds it (the store refuses every plan at or below the generation it was retired at).
+        InMemoryRecordStore store = new InMemoryRecordStore();
+        InMemoryPlanStore plans = new InMemoryPlanStore();
+        plans.publish(Generation.ZERO, draft(2, 1));
+        io.waymark.core.model.Plan g1 = plans.latest().orElseThrow();
+        store.applyIfNewer(ep(0), Stamp.NONE, g1.stamp(), rs(1));
+        store.applyIfNewer(ep(1), Stamp.NONE, g1.stamp(), rs(1));
+        RetireRole role = new RetireRole(store, store::retire, plans, Set.of(ep(0)), 10, 100);
+        assertThat(role.step(1).retired()).extracting(RetireRole.Retired::endpoint).containsExactly(ep(1));
+        assertThat(store.read(ep(1)).records()).isEmpty();
+        // An enactor still applying the latest plan cannot bring it back.
+        assertThat(store.applyIfNewer(ep(1), Stamp.NONE, g1.stamp(), rs(1))).isEqualTo(io.waymark.core.port.ApplyOutcome.SUPERSEDED);
     }
 }

@@ -47,12 +47,20 @@ final class Dns {
         return new Answer(response.getRcode(), addresses);
     }
 
-    /** The A addresses of {@code name}; an I/O failure is an AssertionError (Awaitility retries assertions). */
+    /**
+     * The A addresses of {@code name}. UDP may lose a datagram on a loaded machine, so a timed-out query
+     * is sent again, as a stub resolver would, up to three times in all; then the I/O failure is an
+     * AssertionError (Awaitility's untilAsserted retries assertions; until(...) does not).
+     */
     Set<String> addresses(String name) {
-        try {
-            return query(name).addresses();
-        } catch (IOException e) {
-            throw new AssertionError("no DNS answer for " + name + ": " + e, e);
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return query(name).addresses();
+            } catch (IOException e) {
+                last = e;
+            }
         }
+        throw new AssertionError("no DNS answer for " + name + " after 3 queries: " + last, last);
     }
 }
