@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
-    /** Largest query datagram we read whole; larger ones arrive cut and are answered FORMERR. */
-    private static final int QUERY_DATAGRAM_MAX = 1232;
+    /**
+     * Largest query datagram we read whole; larger ones arrive cut and are answered FORMERR. Queries
+     * may be as large as the EDNS size a client offers (padding, RFC 7830, makes them large): 4096 is
+     * the size most clients offer, so a well-formed query up to it is answered.
+     */
+    private static final int QUERY_DATAGRAM_MAX = 4096;
     /** Datagrams per recvmmsg: the receive buffer holds this many query-sized slots. */
     private static final int DATAGRAMS_PER_READ = 64;
     /** Netty counts each datagram as a message: this lets one wake-up do a few full recvmmsg calls. */

@@ -91,7 +91,7 @@ final class PeerServers implements AutoCloseable {
                     version none;
                 };
                 controls { };
-                zone "%s" { type primary; file "%s.zone"; check-names ignore; };
+                zone "%s" { type primary; file "%s.zone"; check-names ignore; allow-transfer { none; }; };
                 """.formatted(dir, dir, port, IDENTITY, IDENTITY, zone, zone);
         Files.writeString(dir.resolve("named.conf"), conf);
         return new ProcessBuilder("/usr/sbin/named", "-g", "-n", "1", "-c", dir.resolve("named.conf").toString()).directory(dir.toFile());
