@@ -21,7 +21,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -54,7 +53,7 @@ public final class DnsServer implements AutoCloseable {
     private final Authority authority;
     private final DnsServerConfig config;
     private final boolean nativeTransport = Epoll.isAvailable();
-    private final TcpConnectionLimit connectionLimit;
+    private final TcpConnectionTable connections;
     private EventLoopGroup udpGroup;
     private EventLoopGroup tcpGroup;
     private Channel udpChannel;
@@ -64,7 +63,7 @@ public final class DnsServer implements AutoCloseable {
         if (authority == null || config == null) throw new IllegalArgumentException("a server needs an authority and a config");
         this.authority = authority;
         this.config = config;
-        this.connectionLimit = new TcpConnectionLimit(config.tcpConnectionsMax());
+        this.connections = new TcpConnectionTable(config.tcpConnectionsMax(), config.tcpConnectionsPerAddressMax());
     }
 
     /** Binds UDP and TCP; on failure nothing is left open. */
@@ -131,8 +130,7 @@ public final class DnsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(
-                                connectionLimit,
-                                new IdleStateHandler(0, 0, config.tcpIdleTimeoutMs(), TimeUnit.MILLISECONDS),
+                                new TcpConnectionGuard(connections, config.tcpIdleTimeoutMs(), config.tcpMessageTimeoutMs()),
                                 new LengthFieldBasedFrameDecoder(TCP_MESSAGE_MAX + 2, 0, 2, 0, 2),
                                 new TcpQueryHandler(new QueryResponder(authority)));
                     }
