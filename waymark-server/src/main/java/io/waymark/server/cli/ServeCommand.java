@@ -67,21 +67,6 @@ public class ServeCommand implements Callable<Integer> {
             description = "Idle TCP connections are closed after this (default: ${DEFAULT-VALUE}).")
     int tcpIdleTimeoutMs;
 
-    @Option(names = "--tcp-connections-per-address-max", paramLabel = "N", defaultValue = "" + DnsServerConfig.TCP_CONNECTIONS_PER_ADDRESS_MAX_DEFAULT,
-            description = "TCP connections from one source address; beyond it its longest-idle one is closed (default: ${DEFAULT-VALUE}).")
-    int tcpConnectionsPerAddressMax;
-
-    @Option(names = "--tcp-message-timeout-ms", paramLabel = "MS", defaultValue = "" + DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT,
-            description = "A TCP message must arrive whole within this from its first byte (default: ${DEFAULT-VALUE}).")
-    int tcpMessageTimeoutMs;
-
-    @Option(names = "--identity", paramLabel = "TEXT", defaultValue = "",
-            description = "Answer CHAOS TXT id.server./hostname.bind. with this (default: off).")
-    String identity;
-
-    @Option(names = "--nsid", paramLabel = "TEXT", defaultValue = "", description = "Return this NSID (RFC 5001) to queries that ask (default: off).")
-    String nsid;
-
     private static final long SHUTDOWN_WAIT_MS = 10_000;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -101,9 +86,8 @@ public class ServeCommand implements Callable<Integer> {
         DnsServerConfig config;
         try {
             zones = loadZones();
-            options = new ServingOptions(answerAddressesMax, ServingOptions.UDP_PAYLOAD_MAX_DEFAULT, identity, nsid);
-            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs,
-                    Math.min(tcpConnectionsPerAddressMax, tcpConnectionsMax), tcpMessageTimeoutMs);
+            options = new ServingOptions(answerAddressesMax, ServingOptions.UDP_PAYLOAD_MAX_DEFAULT);
+            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs);
         } catch (ZoneLoadException e) {
             err.println("waymark serve: " + e.getMessage());
             err.flush();
