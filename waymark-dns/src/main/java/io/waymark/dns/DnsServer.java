@@ -21,7 +21,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -37,8 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
-    /** Largest query datagram we read whole; larger ones arrive cut and are answered FORMERR. */
-    private static final int QUERY_DATAGRAM_MAX = 1232;
+    /**
+     * Largest query datagram we read whole; larger ones arrive cut and are answered FORMERR. Queries
+     * may be as large as the EDNS size a client offers (padding, RFC 7830, makes them large): 4096 is
+     * the size most clients offer, so a well-formed query up to it is answered.
+     */
+    private static final int QUERY_DATAGRAM_MAX = 4096;
     /** Datagrams per recvmmsg: the receive buffer holds this many query-sized slots. */
     private static final int DATAGRAMS_PER_READ = 64;
     /** Netty counts each datagram as a message: this lets one wake-up do a few full recvmmsg calls. */
@@ -50,7 +53,7 @@ public final class DnsServer implements AutoCloseable {
     private final Authority authority;
     private final DnsServerConfig config;
     private final boolean nativeTransport = Epoll.isAvailable();
-    private final TcpConnectionLimit connectionLimit;
+    private final TcpConnectionTable connections;
     private EventLoopGroup udpGroup;
     private EventLoopGroup tcpGroup;
     private Channel udpChannel;
@@ -60,7 +63,7 @@ public final class DnsServer implements AutoCloseable {
         if (authority == null || config == null) throw new IllegalArgumentException("a server needs an authority and a config");
         this.authority = authority;
         this.config = config;
-        this.connectionLimit = new TcpConnectionLimit(config.tcpConnectionsMax());
+        this.connections = new TcpConnectionTable(config.tcpConnectionsMax(), config.tcpConnectionsPerAddressMax());
     }
 
     /** Binds UDP and TCP; on failure nothing is left open. */
@@ -127,8 +130,7 @@ public final class DnsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(
-                                connectionLimit,
-                                new IdleStateHandler(0, 0, config.tcpIdleTimeoutMs(), TimeUnit.MILLISECONDS),
+                                new TcpConnectionGuard(connections, config.tcpIdleTimeoutMs(), config.tcpMessageTimeoutMs()),
                                 new LengthFieldBasedFrameDecoder(TCP_MESSAGE_MAX + 2, 0, 2, 0, 2),
                                 new TcpQueryHandler(new QueryResponder(authority)));
                     }

@@ -48,6 +48,7 @@ final class ManagedNodes {
             }
             if (enclosing.kind() == NameNode.Kind.DELEGATED) throw new IllegalArgumentException("endpoint " + endpoint + " lies at or below a delegation");
             if (existing != null && existing.cname() != null) throw new IllegalArgumentException("endpoint " + endpoint + " is a CNAME in its zone");
+            if (existing == null && enclosing.dname() != null) throw new IllegalArgumentException("endpoint " + endpoint + " lies below a DNAME");
             ZoneServing zone = enclosing.zone();
             // Missing ancestors become empty non-terminals so their NODATA is not mistaken for NXDOMAIN.
             for (int at = WireNames.parentOffset(key, 0); at > 0 && at < ancestorOffset; at = WireNames.parentOffset(key, at)) {
@@ -79,6 +80,7 @@ final class ManagedNodes {
         }
         if (enclosing.kind() == NameNode.Kind.DELEGATED) return "endpoint " + endpoint + " lies at or below a delegation (the child zone's servers answer for it)";
         if (existing != null && existing.cname() != null) return "endpoint " + endpoint + " is a CNAME in its zone (a CNAME owner has no other data)";
+        if (existing == null && enclosing.dname() != null) return "endpoint " + endpoint + " lies below a DNAME (RFC 6672 §2.4: names below a DNAME are redirected, never served)";
         return null;
     }
 
@@ -98,7 +100,7 @@ final class ManagedNodes {
             if (existing == null || existing.managed() == null) continue;
             List<RRsetWire> kept = new ArrayList<>(existing.rrsets().length);
             for (RRsetWire r : existing.rrsets()) if (r.type() != Type.A && r.type() != Type.AAAA) kept.add(r);
-            nodes.add(new NameNode(key, existing.zone(), existing.kind(), kept.toArray(new RRsetWire[0]), existing.cnameTarget(), existing.referral(), null));
+            nodes.add(new NameNode(key, existing.zone(), existing.kind(), kept.toArray(new RRsetWire[0]), existing.cnameTarget(), existing.dnameTarget(), existing.referral(), null));
         }
         return new Removals(nodes, nodes.size());
     }
@@ -117,7 +119,7 @@ final class ManagedNodes {
         RRsetWire aaaa = addresses(Type.AAAA, records, false, variantTables);
         if (a != null) rrsets.add(a);
         if (aaaa != null) rrsets.add(aaaa);
-        return new NameNode(key, zone, NameNode.Kind.AUTHORITATIVE, rrsets.toArray(new RRsetWire[0]), null, null, records);
+        return new NameNode(key, zone, NameNode.Kind.AUTHORITATIVE, rrsets.toArray(new RRsetWire[0]), null, null, null, records);
     }
 
     /** The A (or AAAA) RRset of a record set's IPv4 (or IPv6) addresses, written without dnsjava for speed. */

@@ -5,9 +5,11 @@ import io.waymark.core.model.RecordSet;
 /**
  * Everything served at one name of one snapshot, in wire form. {@code rrsets} is tiny (a name holds
  * a handful of types), so a linear scan beats a map. {@code managed} is the record set an enactor
- * published for this name, if any, kept so it can be read back.
+ * published for this name, if any, kept so it can be read back. {@code cnameTarget} and
+ * {@code dnameTarget} are the lower-cased keys of the CNAME and DNAME targets, when the name has one.
+ * A delegated node at the cut itself holds the cut's DS RRset, answered from the parent side.
  */
-record NameNode(byte[] key, int hash, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, Referral referral, RecordSet managed) {
+record NameNode(byte[] key, int hash, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, byte[] dnameTarget, Referral referral, RecordSet managed) {
     enum Kind {
         /** Inside the zone's authority: answer, NODATA or CNAME. */
         AUTHORITATIVE,
@@ -25,12 +27,17 @@ record NameNode(byte[] key, int hash, ZoneServing zone, Kind kind, RRsetWire[] r
         hash = WireNames.hash(key); // derived, never trusted from the caller; computed once per node
     }
 
-    NameNode(byte[] key, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, Referral referral, RecordSet managed) {
-        this(key, 0, zone, kind, rrsets, cnameTarget, referral, managed);
+    NameNode(byte[] key, ZoneServing zone, Kind kind, RRsetWire[] rrsets, byte[] cnameTarget, byte[] dnameTarget, Referral referral, RecordSet managed) {
+        this(key, 0, zone, kind, rrsets, cnameTarget, dnameTarget, referral, managed);
     }
 
     static NameNode emptyNonTerminal(byte[] key, ZoneServing zone, Kind kind, Referral referral) {
-        return new NameNode(key, zone, kind, NO_RRSETS, null, referral, null);
+        return new NameNode(key, zone, kind, NO_RRSETS, null, null, referral, null);
+    }
+
+    /** A delegated node at the cut (not below it): DS is answered here, from the parent side (RFC 4035 §3.1.4.1). */
+    boolean isCut() {
+        return kind == Kind.DELEGATED && key.length == referral.cutLength();
     }
 
     RRsetWire rrset(int type) {
@@ -40,5 +47,9 @@ record NameNode(byte[] key, int hash, ZoneServing zone, Kind kind, RRsetWire[] r
 
     RRsetWire cname() {
         return cnameTarget == null ? null : rrset(org.xbill.DNS.Type.CNAME);
+    }
+
+    RRsetWire dname() {
+        return dnameTarget == null ? null : rrset(org.xbill.DNS.Type.DNAME);
     }
 }

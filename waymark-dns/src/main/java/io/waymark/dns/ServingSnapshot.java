@@ -19,12 +19,40 @@ public final class ServingSnapshot {
     private final NameTable table;
     private final ServingOptions options;
     private final long managedCount;
+    /** Prepared from the options once: the CHAOS TXT record after its owner, and the NSID option (null when off). */
+    private final byte[] identityTxt;
+    private final byte[] nsidOption;
 
     private ServingSnapshot(List<Zone> zones, NameTable table, ServingOptions options, long managedCount) {
         this.zones = zones;
         this.table = table;
         this.options = options;
         this.managedCount = managedCount;
+        this.identityTxt = options.identity().isEmpty() ? null : identityTxt(options.identity());
+        this.nsidOption = options.nsid().isEmpty() ? null : nsidOption(options.nsid());
+    }
+
+    /** TXT, class CH, TTL 0, one string: what BIND and Knot answer to id.server. (RFC 4892 §2). */
+    private static byte[] identityTxt(String identity) {
+        byte[] text = identity.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + 1 + text.length);
+        b.putShort((short) org.xbill.DNS.Type.TXT).putShort((short) org.xbill.DNS.DClass.CH).putInt(0).putShort((short) (1 + text.length));
+        b.put((byte) text.length).put(text);
+        return b.array();
+    }
+
+    /** EDNS option 3 (RFC 5001 §2.3) with the identifier as its payload. */
+    private static byte[] nsidOption(String nsid) {
+        byte[] text = nsid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return java.nio.ByteBuffer.allocate(4 + text.length).putShort((short) 3).putShort((short) text.length).put(text).array();
+    }
+
+    byte[] identityTxt() {
+        return identityTxt;
+    }
+
+    byte[] nsidOption() {
+        return nsidOption;
     }
 
     /** Serves these zones (no managed names yet). Zone origins must be distinct. */

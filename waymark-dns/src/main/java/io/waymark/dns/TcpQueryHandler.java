@@ -3,14 +3,13 @@ package io.waymark.dns;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers DNS-over-TCP messages (already split by the 2-byte length prefix). Every message gets its
  * reply in order, so pipelined queries on one connection are all answered (RFC 7766 §6.2.1); replies
- * are flushed once per read burst. Idle connections are closed.
+ * are flushed once per read burst. Deadlines and limits are {@link TcpConnectionGuard}'s.
  */
 final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TcpQueryHandler.class);
@@ -63,12 +62,6 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
         ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) ctx.close();
-        else ctx.fireUserEventTriggered(evt);
     }
 
     @Override

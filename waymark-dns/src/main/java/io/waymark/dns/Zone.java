@@ -9,7 +9,8 @@ import org.xbill.DNS.Type;
 
 /**
  * One zone as loaded: its origin and every record in it, already checked (one SOA at the apex, NS at
- * the apex, class IN, nothing outside the origin). {@code source} says where it came from, for
+ * the apex, class IN, nothing outside the origin, nothing below a DNAME) and normalised (each RRset a
+ * set with one TTL). {@code source} says where it came from, for
  * messages.
  */
 public record Zone(Name origin, List<org.xbill.DNS.Record> records, String source) {
@@ -19,7 +20,8 @@ public record Zone(Name origin, List<org.xbill.DNS.Record> records, String sourc
 
     public Zone {
         if (origin == null || !origin.isAbsolute()) throw new IllegalArgumentException("zone origin must be an absolute name: " + origin);
-        records = List.copyOf(records);
+        // Duplicates merged, one TTL per RRset (RFC 2181 §5): ZoneFileReader has already warned with file and line.
+        records = ZoneNormaliser.normalise(records).records();
         ZoneRules.Problem problem = ZoneRules.check(origin, records);
         if (problem != null) throw new IllegalArgumentException(source + ": " + problem.reason());
     }

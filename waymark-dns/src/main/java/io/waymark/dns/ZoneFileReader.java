@@ -22,6 +22,9 @@ public final class ZoneFileReader {
     private static final Pattern TOKENIZER_MESSAGE = Pattern.compile("^(.*?):(\\d+): (.*)$", Pattern.DOTALL);
     /** A bound on records per file: zone files are trusted operator input, but a loop needs a limit. */
     private static final int RECORDS_MAX = 10_000_000;
+    /** Normalisation warnings logged one by one; the rest are counted in one line. */
+    private static final int WARNINGS_MAX = 20;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ZoneFileReader.class);
 
     private ZoneFileReader() {}
 
@@ -46,12 +49,77 @@ public final class ZoneFileReader {
             throw new ZoneLoadException(file, 0, String.valueOf(e.getMessage()), e);
         }
         Name zoneOrigin = origin != null ? origin : soaOwner(file, records);
+        records = normalise(file, origin, records);
         ZoneRules.Problem problem = ZoneRules.check(zoneOrigin, records);
         if (problem != null) {
             int line = problem.recordIndex() < 0 ? 0 : lineOfRecord(file, origin, problem.recordIndex());
             throw new ZoneLoadException(file, line, problem.reason(), null);
         }
         return new Zone(zoneOrigin, records, file.toString());
+    }
+
+    /** RFC 2181 §5 at load: duplicates dropped, one TTL per RRset, each change a warning with file and line. */
+    private static List<org.xbill.DNS.Record> normalise(Path file, Name origin, List<org.xbill.DNS.Record> records) {
+        ZoneNormaliser.Result result = ZoneNormaliser.normalise(records);
+        if (result.findings().isEmpty()) return records;
+        int shown = Math.min(result.findings().size(), WARNINGS_MAX);
+        int[] lines = linesOfRecords(file, origin, records, result.findings().get(shown - 1).recordIndex());
+        for (int i = 0; i < shown; i++) {
+            ZoneNormaliser.Finding f = result.findings().get(i);
+            int line = f.recordIndex() < lines.length ? lines[f.recordIndex()] : 0;
+            log.warn("{}{}: {}", file, line > 0 ? ":" + line : "", f.message());
+        }
+        if (result.findings().size() > shown) log.warn("{}: {} more records normalised (duplicates or mixed TTLs)", file, result.findings().size() - shown);
+        return result.records();
+    }
+
+    /**
+     * The line on which each record up to {@code lastIndex} ends, from one more parse of the file
+     * through a stream that counts the line ends the tokenizer has consumed; 0 where it cannot be told
+     * (a record from an $INCLUDE, which this pass does not follow).
+     */
+    private static int[] linesOfRecords(Path file, Name origin, List<org.xbill.DNS.Record> records, int lastIndex) {
+        int[] lines = new int[lastIndex + 1];
+        try (LineCountingStream in = new LineCountingStream(Files.newInputStream(file));
+                Master master = new Master(in, origin)) {
+            master.disableIncludes(true);
+            for (int i = 0; i <= lastIndex; i++) {
+                org.xbill.DNS.Record r = master.nextRecord();
+                if (r == null || !r.equals(records.get(i))) break; // out of step (an $INCLUDE): leave the rest unknown
+                // The tokenizer has read the record's closing line end: the count is the line it ends on.
+                lines[i] = in.lineEnds();
+            }
+        } catch (IOException | RuntimeException e) {
+            // lines stay 0: a warning without a line still names the file and the record
+        }
+        return lines;
+    }
+
+    /** Counts line ends as they are handed to dnsjava's tokenizer (it reads one byte at a time from a buffered stream). */
+    private static final class LineCountingStream extends java.io.BufferedInputStream {
+        private int lineEnds;
+
+        LineCountingStream(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public synchronized int read() throws IOException {
+            int b = super.read();
+            if (b == '\n') lineEnds++;
+            return b;
+        }
+
+        @Override
+        public synchronized int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            for (int i = 0; i < n; i++) if (buf[off + i] == '\n') lineEnds++;
+            return n;
+        }
+
+        int lineEnds() {
+            return lineEnds;
+        }
     }
 
     /**

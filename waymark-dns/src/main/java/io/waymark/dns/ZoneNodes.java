@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.xbill.DNS.CNAMERecord;
-import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -17,7 +17,9 @@ import org.xbill.DNS.Type;
 /**
  * Turns one loaded zone into the nodes a snapshot serves: one node per owner name, one per empty
  * non-terminal (so that NODATA and NXDOMAIN stay apart), delegated nodes at and below every zone
- * cut. Names that belong to a deeper zone we also serve are left to that zone.
+ * cut (the cut itself keeping its DS). RRsets whose targets this zone holds addresses for (NS, MX,
+ * SRV) carry those addresses for the additional section. Names that belong to a deeper zone we also
+ * serve are left to that zone.
  */
 final class ZoneNodes {
     private ZoneNodes() {}
@@ -43,23 +45,30 @@ final class ZoneNodes {
             if (!e.getKey().equals(origin) && e.getValue().containsKey(Type.NS)) cuts.add(e.getKey());
         }
         Map<Name, Referral> referrals = new LinkedHashMap<>();
-        for (Name cut : cuts) referrals.put(cut, referral(cut, byName));
+        for (Name cut : cuts) referrals.put(cut, referral(cut, byName, origin, cuts));
 
         Map<Name, NameNode> nodes = new LinkedHashMap<>();
         for (Map.Entry<Name, Map<Integer, List<org.xbill.DNS.Record>>> e : byName.entrySet()) {
             Name name = e.getKey();
             Name cut = topmostCut(name, origin, cuts);
             if (cut != null) {
-                nodes.put(name, NameNode.emptyNonTerminal(WireNames.key(name), serving, NameNode.Kind.DELEGATED, referrals.get(cut)));
+                // The parent holds the DS of its cuts (RFC 4034 §5): the cut's node answers DS itself.
+                List<org.xbill.DNS.Record> ds = name.equals(cut) ? e.getValue().get(Type.DS) : null;
+                RRsetWire[] rrsets = ds == null ? null : new RRsetWire[] {RRsetWire.of(Type.DS, ds)};
+                nodes.put(name, new NameNode(WireNames.key(name), serving, NameNode.Kind.DELEGATED, rrsets, null, null, referrals.get(cut), null));
                 continue;
             }
             List<RRsetWire> rrsets = new ArrayList<>();
             byte[] cnameTarget = null;
+            byte[] dnameTarget = null;
             for (Map.Entry<Integer, List<org.xbill.DNS.Record>> t : e.getValue().entrySet()) {
-                rrsets.add(RRsetWire.of(t.getKey(), t.getValue()));
-                if (t.getKey() == Type.CNAME) cnameTarget = WireNames.key(((CNAMERecord) t.getValue().get(0)).getTarget());
+                int type = t.getKey();
+                RRsetWire[] extras = RRsetWire.targetOffset(type) >= 0 ? extras(t.getValue(), byName, origin, cuts, false) : null;
+                rrsets.add(RRsetWire.of(type, t.getValue(), -1, null, extras));
+                if (type == Type.CNAME) cnameTarget = WireNames.key(((CNAMERecord) t.getValue().get(0)).getTarget());
+                if (type == Type.DNAME) dnameTarget = WireNames.key(((DNAMERecord) t.getValue().get(0)).getTarget());
             }
-            nodes.put(name, new NameNode(WireNames.key(name), serving, NameNode.Kind.AUTHORITATIVE, rrsets.toArray(new RRsetWire[0]), cnameTarget, null, null));
+            nodes.put(name, new NameNode(WireNames.key(name), serving, NameNode.Kind.AUTHORITATIVE, rrsets.toArray(new RRsetWire[0]), cnameTarget, dnameTarget, null, null));
         }
         // Empty non-terminals: every ancestor of an owner up to the apex exists (RFC 4592 §2.2.2).
         List<Name> owners = new ArrayList<>(nodes.keySet());
@@ -87,28 +96,33 @@ final class ZoneNodes {
         return found;
     }
 
-    private static Referral referral(Name cut, Map<Name, Map<Integer, List<org.xbill.DNS.Record>>> byName) {
+    private static Referral referral(Name cut, Map<Name, Map<Integer, List<org.xbill.DNS.Record>>> byName, Name origin, Set<Name> cuts) {
         List<org.xbill.DNS.Record> ns = byName.get(cut).get(Type.NS);
-        List<byte[]> glue = new ArrayList<>();
-        int glueBytes = 0;
-        for (org.xbill.DNS.Record r : ns) {
-            Name target = ((NSRecord) r).getTarget();
+        return new Referral(cut.length(), cut.labels() - 1, RRsetWire.of(Type.NS, ns, -1, null, extras(ns, byName, origin, cuts, true)));
+    }
+
+    /**
+     * Per record of an NS, MX or SRV RRset, the A and AAAA records of its target held in this zone, for
+     * the additional section (RFC 1035 §3.3.9, §3.3.11; RFC 2782); null where there are none or the
+     * target came earlier in the RRset. Glue (addresses at or below a cut) only for referrals: below a
+     * cut the child is authoritative, so an answer does not vouch for them.
+     */
+    private static RRsetWire[] extras(List<org.xbill.DNS.Record> rrset, Map<Name, Map<Integer, List<org.xbill.DNS.Record>>> byName,
+            Name origin, Set<Name> cuts, boolean glue) {
+        RRsetWire[] extras = new RRsetWire[rrset.size()];
+        Set<Name> targets = new HashSet<>();
+        boolean any = false;
+        for (int i = 0; i < extras.length; i++) {
+            Name target = rrset.get(i).getAdditionalName();
+            if (target == null || !targets.add(target)) continue;
             Map<Integer, List<org.xbill.DNS.Record>> data = byName.get(target);
-            if (data == null) continue;
-            for (int type : new int[] {Type.A, Type.AAAA}) {
-                for (org.xbill.DNS.Record g : data.getOrDefault(type, List.of())) {
-                    byte[] wire = g.toWire(org.xbill.DNS.Section.ADDITIONAL);
-                    glue.add(wire);
-                    glueBytes += wire.length;
-                }
-            }
+            if (data == null || (!glue && topmostCut(target, origin, cuts) != null)) continue;
+            List<org.xbill.DNS.Record> addresses = new ArrayList<>(data.getOrDefault(Type.A, List.of()));
+            addresses.addAll(data.getOrDefault(Type.AAAA, List.of()));
+            if (addresses.isEmpty()) continue;
+            extras[i] = RRsetWire.of(Type.A, addresses); // A then AAAA; the type only labels the group
+            any = true;
         }
-        byte[] flat = new byte[glueBytes];
-        int at = 0;
-        for (byte[] g : glue) {
-            System.arraycopy(g, 0, flat, at, g.length);
-            at += g.length;
-        }
-        return new Referral(cut.length(), RRsetWire.of(Type.NS, ns), flat, glue.size());
+        return any ? extras : null;
     }
 }

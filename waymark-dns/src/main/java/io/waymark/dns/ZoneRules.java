@@ -20,6 +20,8 @@ final class ZoneRules {
         boolean apexNs = false;
         // Per owner: index of its first CNAME and of its first other record, to catch CNAME-and-other-data.
         Map<Name, int[]> cnameAndOther = new HashMap<>();
+        java.util.Set<Name> cnameOwners = new java.util.HashSet<>();
+        java.util.Set<Name> dnameOwners = new java.util.HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             org.xbill.DNS.Record r = records.get(i);
             if (r.getDClass() != DClass.IN) return new Problem("record " + r.getName() + " is not class IN", i);
@@ -35,6 +37,20 @@ final class ZoneRules {
             if (seen[slot] < 0) seen[slot] = i;
             // RFC 1034 §3.6.2: a CNAME owner has no other data (DNSSEC types aside, which we do not serve).
             if (seen[0] >= 0 && seen[1] >= 0) return new Problem("CNAME at " + r.getName() + " has other data beside it", i);
+            // RFC 2181 §10.1 and RFC 6672 §2.4: one CNAME, one DNAME per owner (duplicates are already merged).
+            if (r.getType() == Type.CNAME && !cnameOwners.add(r.getName())) return new Problem("a second CNAME at " + r.getName() + " (an alias has one target)", i);
+            if (r.getType() == Type.DNAME && !dnameOwners.add(r.getName())) return new Problem("a second DNAME at " + r.getName() + " (a redirection has one target)", i);
+        }
+        if (!dnameOwners.isEmpty()) {
+            for (int i = 0; i < records.size(); i++) {
+                Name name = records.get(i).getName();
+                for (int skip = 1; skip < name.labels() - origin.labels() + 1; skip++) {
+                    Name ancestor = new Name(name, skip);
+                    if (dnameOwners.contains(ancestor)) {
+                        return new Problem("record " + name + " lies below the DNAME at " + ancestor + ": it could never be served (RFC 6672 §2.4)", i);
+                    }
+                }
+            }
         }
         if (soaIndex < 0) return new Problem("no SOA record at the zone apex " + origin, -1);
         if (!apexNs) return new Problem("no NS record at the zone apex " + origin, -1);

@@ -11,4 +11,9 @@ record ZoneServing(Name origin, int apexLength, RRsetWire negativeSoa) {
         if (apexLength != origin.length()) throw new IllegalArgumentException("apex length must be the origin's wire length");
         if (negativeSoa.type() != org.xbill.DNS.Type.SOA || negativeSoa.recordCount() != 1) throw new IllegalArgumentException("negative answers carry exactly one SOA");
     }
+
+    /** Labels of the apex, the root not counted. */
+    int apexLabels() {
+        return origin.labels() - 1;
+    }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
-/** TCP connections are bounded in number and closed when idle. */
+/** TCP connections are bounded in number and closed when idle; see TcpFairnessTest for one source against another. */
 class TcpLimitsTest {
     @Test
     void an_idle_connection_is_closed_by_the_server() throws Exception {
@@ -25,13 +25,15 @@ class TcpLimitsTest {
     }
 
     @Test
-    void connections_beyond_the_limit_are_closed_and_the_others_keep_working() throws Exception {
-        DnsServerConfig config = new DnsServerConfig(TestServer.LOOPBACK, 0, 2, 30_000);
+    void a_full_table_refuses_a_new_connection_only_when_none_is_idle() throws Exception {
+        DnsServerConfig config = new DnsServerConfig(TestServer.LOOPBACK, 0, 2, 30_000, 2, 30_000);
         try (TestServer server = TestServer.start(TestServer.exampleAuthority(), config);
                 Socket first = server.tcpConnect();
                 Socket second = server.tcpConnect()) {
-            assertAnswers(first);
-            assertAnswers(second);
+            // Both busy: each sends a query and, in the same write, the first byte of the next message's
+            // length; once the answer is back, the server has read that byte too.
+            answerThenStartAnother(first);
+            answerThenStartAnother(second);
             try (Socket third = server.tcpConnect()) {
                 DataOutputStream out = new DataOutputStream(third.getOutputStream());
                 try {
@@ -39,21 +41,39 @@ class TcpLimitsTest {
                 } catch (java.io.IOException closedAlready) {
                     // the reset may already have arrived: also a refusal
                 }
-                int read;
-                try {
-                    read = third.getInputStream().read();
-                } catch (java.net.SocketException reset) {
-                    read = -1;
-                }
-                assertThat(read).isEqualTo(-1);
+                assertThat(readOrEnd(third)).isEqualTo(-1);
             }
-            assertAnswers(first);
-            // Once the excess one is gone, a new connection is served again.
-            first.close();
+            // The busy ones finish their messages and are answered.
+            byte[] query = TestServer.queryBytes("www.example.test.");
+            first.getOutputStream().write(new byte[] {(byte) query.length});
+            first.getOutputStream().write(query);
+            assertThat(new Message(readReply(first)).getRcode()).isEqualTo(Rcode.NOERROR);
+            // Now idle, the first is the one a new connection displaces.
             try (Socket again = connectWhenAdmitted(server)) {
                 assertAnswers(again);
             }
+            assertThat(readOrEnd(first)).isEqualTo(-1);
         }
+    }
+
+    private static void answerThenStartAnother(Socket s) throws Exception {
+        byte[] query = TestServer.queryBytes("www.example.test.");
+        java.nio.ByteBuffer both = java.nio.ByteBuffer.allocate(2 + query.length + 1).putShort((short) query.length).put(query).put((byte) 0);
+        s.getOutputStream().write(both.array());
+        s.getOutputStream().flush();
+        assertThat(new Message(readReply(s)).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+
+    private static int readOrEnd(Socket s) throws java.io.IOException {
+        try {
+            return s.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
+    private static byte[] readReply(Socket s) throws java.io.IOException {
+        return TestServer.readTcpMessage(new DataInputStream(s.getInputStream()));
     }
 
     /** The server learns of a close asynchronously: retry a bounded number of times. */

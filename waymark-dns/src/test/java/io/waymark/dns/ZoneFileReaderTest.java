@@ -78,4 +78,55 @@ class ZoneFileReaderTest {
         assertThat(zone.records()).extracting(org.xbill.DNS.Record::getType).containsExactlyInAnyOrder(Type.SOA, Type.NS);
         assertThat(zone.soa().getMinimum()).isLessThanOrEqualTo(60);
     }
+
+    /** Captures what ZoneFileReader logs while {@code body} runs. */
+    private static java.util.List<String> warningsWhile(org.junit.jupiter.api.function.ThrowingSupplier<?> body) throws Throwable {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ZoneFileReader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            body.get();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void a_duplicate_record_is_kept_once_with_a_warning_naming_file_and_line() throws Throwable {
+        Path f = write(HEAD + "www A 192.0.2.2\nwww A 192.0.2.3\nwww A 192.0.2.2\n");
+        Zone[] zone = new Zone[1];
+        java.util.List<String> warnings = warningsWhile(() -> zone[0] = ZoneFileReader.read(f));
+        assertThat(zone[0].records().stream().filter(r -> r.getType() == Type.A && r.getName().toString().startsWith("www"))).hasSize(2);
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).startsWith(f + ":7: duplicate record www.example.test. A 192.0.2.2"));
+    }
+
+    @Test
+    void mixed_ttls_in_one_rrset_are_served_with_the_lowest_and_each_differing_line_is_named() throws Throwable {
+        // The lowest TTL comes second: the first record is the one that changes.
+        Path f = write(HEAD + "ttl 600 A 192.0.2.10\nttl 300 A 192.0.2.11\nttl (\n 900 A 192.0.2.12 )\n");
+        Zone[] zone = new Zone[1];
+        java.util.List<String> warnings = warningsWhile(() -> zone[0] = ZoneFileReader.read(f));
+        assertThat(zone[0].records().stream().filter(r -> r.getName().toString().startsWith("ttl"))).extracting(org.xbill.DNS.Record::getTTL).containsOnly(300L);
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).startsWith(f + ":5: TTL 600 of ttl.example.test. A").contains("lowest, 300", "RFC 2181 §5.2");
+        assertThat(warnings.get(1)).startsWith(f + ":8: TTL 900"); // a record over two lines: the line it ends on
+    }
+
+    @Test
+    void records_below_a_dname_are_refused_because_they_could_never_be_served() throws Exception {
+        Path f = write(HEAD + "dn DNAME target\nx.dn A 192.0.2.1\n");
+        ZoneLoadException e = catchThrowableOfType(ZoneLoadException.class, () -> ZoneFileReader.read(f));
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.reason()).contains("below the DNAME at dn.example.test.", "RFC 6672");
+    }
+
+    @Test
+    void two_cnames_at_one_owner_are_refused() throws Exception {
+        Path f = write(HEAD + "c CNAME a\nc CNAME b\n");
+        ZoneLoadException e = catchThrowableOfType(ZoneLoadException.class, () -> ZoneFileReader.read(f));
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.reason()).contains("second CNAME");
+    }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Target;
 import io.waymark.core.model.WeightedAddress;
+import io.waymark.dns.DnsServerConfig;
+import io.waymark.dns.ServingOptions;
 import io.waymark.server.config.WaymarkConfig.CheckKind;
 import io.waymark.server.config.WaymarkConfig.CheckSettings;
 import io.waymark.server.config.WaymarkConfig.DnsSettings;
@@ -67,16 +69,30 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** CHAOS identity or NSID: printable ASCII, at most 255 characters (ServingOptions' rule), empty for off. */
+    private static String identity(ConfigNode dnsNode, String key) {
+        String value = dnsNode.string(key, "");
+        if (value.length() > ServingOptions.IDENTITY_LENGTH_MAX || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            throw dnsNode.invalid(key, "'" + value + "'", "at most " + ServingOptions.IDENTITY_LENGTH_MAX + " printable ASCII characters (empty: off)");
+        }
+        return value;
+    }
+
     private static WaymarkConfig read(ConfigNode top, Path base) {
         Path dataDir = base.resolve(top.string("dataDir", "data")).normalize();
 
         ConfigNode dnsNode = top.child("dns");
+        int tcpConnectionsMax = (int) dnsNode.integer("tcpConnectionsMax", 1024, 1, 100_000);
         DnsSettings dns = new DnsSettings(
                 address(dnsNode, "listen", "127.0.0.1"),
                 (int) dnsNode.integer("port", 5353, 0, 65535),
                 (int) dnsNode.integer("answerAddressesMax", 8, 1, 64),
-                (int) dnsNode.integer("tcpConnectionsMax", 1024, 1, 100_000),
-                (int) dnsNode.integer("tcpIdleTimeoutMs", 10_000, 100, 600_000));
+                tcpConnectionsMax,
+                (int) dnsNode.integer("tcpIdleTimeoutMs", 10_000, 100, 600_000),
+                (int) dnsNode.integer("tcpConnectionsPerAddressMax", Math.min(DnsServerConfig.TCP_CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, tcpConnectionsMax), 1, tcpConnectionsMax),
+                (int) dnsNode.integer("tcpMessageTimeoutMs", DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, 100, 600_000),
+                identity(dnsNode, "identity"),
+                identity(dnsNode, "nsid"));
         dnsNode.refuseUnknownKeys();
 
         ConfigNode httpNode = top.child("http");

@@ -27,11 +27,27 @@ public record WaymarkConfig(
 
     /** The same configuration with another DNS port (the CLI's --dns-port overrides the file). */
     public WaymarkConfig withDnsPort(int port) {
-        return new WaymarkConfig(dataDir, new DnsSettings(dns.listen(), port, dns.answerAddressesMax(), dns.tcpConnectionsMax(), dns.tcpIdleTimeoutMs()),
-                http, zones, targets, endpoints, safety, planner, enactors);
+        return new WaymarkConfig(dataDir, dns.withPort(port), http, zones, targets, endpoints, safety, planner, enactors);
     }
 
-    public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {}
+    /**
+     * The {@code dns:} section. TCP limits as in {@code DnsServerConfig} (per source address, a whole
+     * message's deadline from its first byte); {@code identity} answers CHAOS id.server./hostname.bind.
+     * and {@code nsid} the NSID option, both empty (off) by default.
+     */
+    public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs,
+            int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid) {
+        /** With the per-address limit, message deadline, identity and NSID at their defaults. */
+        public DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {
+            this(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs,
+                    Math.min(io.waymark.dns.DnsServerConfig.TCP_CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, tcpConnectionsMax),
+                    io.waymark.dns.DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, "", "");
+        }
+
+        DnsSettings withPort(int port) {
+            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid);
+        }
+    }
 
     public record HttpSettings(String listen, int port) {}
 

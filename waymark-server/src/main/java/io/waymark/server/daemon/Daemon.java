@@ -108,7 +108,8 @@ public final class Daemon implements Operations, AutoCloseable {
         List<Zone> zones = ServedZones.load(config.zones());
         // Again here: a configuration built in code (DemoConfig, tests) has not been through ConfigLoader.
         ServedZones.checkServable(config.endpoints(), zones);
-        Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
+        Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax())
+                .withIdentity(config.dns().identity(), config.dns().nsid()));
         Files.createDirectories(config.dataDir());
         // First, before any store opens its log: a second process on this directory is refused here.
         closeOnExit.add(DataDirLock.acquire(config.dataDir()));
@@ -125,7 +126,7 @@ public final class Daemon implements Operations, AutoCloseable {
         recordStore = new ServableRecords(records, gate);
 
         dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
-                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs()));
+                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()));
         dns.start();
         closeOnExit.add(dns);
         health = new HealthMonitor(Probes.checks(config), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));

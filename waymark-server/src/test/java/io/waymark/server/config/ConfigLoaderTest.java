@@ -41,6 +41,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheDnsTcpLimitsAndIdentityWithDefaults() {
+        WaymarkConfig defaults = ConfigLoader.parse(VALID, BASE);
+        assertThat(defaults.dns().tcpConnectionsPerAddressMax()).isEqualTo(16);
+        assertThat(defaults.dns().tcpMessageTimeoutMs()).isEqualTo(2_000);
+        assertThat(defaults.dns().identity()).isEmpty();
+        assertThat(defaults.dns().nsid()).isEmpty();
+        WaymarkConfig c = ConfigLoader.parse(VALID.replace("port: 5300 }",
+                "port: 5300, tcpConnectionsMax: 64, tcpConnectionsPerAddressMax: 4, tcpMessageTimeoutMs: 500, identity: ns1.example, nsid: ns1 }"), BASE);
+        assertThat(c.dns().tcpConnectionsPerAddressMax()).isEqualTo(4);
+        assertThat(c.dns().tcpMessageTimeoutMs()).isEqualTo(500);
+        assertThat(c.dns().identity()).isEqualTo("ns1.example");
+        assertThat(c.dns().nsid()).isEqualTo("ns1");
+        assertThat(c.withDnsPort(0).dns().tcpConnectionsPerAddressMax()).isEqualTo(4);
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("port: 5300 }", "port: 5300, tcpConnectionsMax: 8, tcpConnectionsPerAddressMax: 9 }"), BASE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dns.tcpConnectionsPerAddressMax")
+                .hasMessageContaining("1..8");
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("port: 5300 }", "port: 5300, nsid: \"caf\u00e9\" }"), BASE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dns.nsid")
+                .hasMessageContaining("printable ASCII");
+    }
+
+    @Test
     void refusesAnOutOfRangeValueNamingKeyValueAndExpectation() {
         assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("capacity: 100", "capacity: -5"), BASE))
                 .isInstanceOf(ConfigException.class)
