@@ -129,6 +129,7 @@ public final class Daemon implements Operations, AutoCloseable {
                 config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs()));
         dns.start();
         closeOnExit.add(dns);
+        DnsMetrics.register(metrics, dns.stats());
         health = new HealthMonitor(Probes.checks(config, checks), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
         health.start();
         closeOnExit.add(health);

@@ -41,7 +41,7 @@ public final class StatusPage {
     public static String html(ObjectNode page) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'>")
-                .append("<meta http-equiv=refresh content=10><title>Service status</title>")
+                .append("<meta http-equiv=refresh content=10><title>Service status</title><link rel=icon href='data:,'>")
                 .append("<link rel=alternate type='application/atom+xml' href='/status.atom' title='Incidents'><style>")
                 .append("body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d2433;background:#f6f7f9}")
                 .append(".banner{padding:1rem 1.25rem;border-radius:10px;color:#fff;font-weight:600;font-size:1.2rem}")
