@@ -51,6 +51,7 @@ public final class DnsServer implements AutoCloseable {
     private static final int EPHEMERAL_BIND_ATTEMPTS = 8;
 
     private final Authority authority;
+    private final QueryStats stats = new QueryStats();
     private final DnsServerConfig config;
     private final boolean nativeTransport = Epoll.isAvailable();
     private final TcpConnectionTable connections;
@@ -106,7 +107,7 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(QUERY_DATAGRAM_MAX * DATAGRAMS_PER_READ).maxMessagesPerRead(READS_PER_LOOP_MAX))
-                .handler(new UdpQueryHandler(new QueryResponder(authority)));
+                .handler(new UdpQueryHandler(new QueryResponder(authority), stats));
         if (nativeTransport) {
             // Both settings together turn on recvmmsg in Netty's epoll datagram channel.
             b.channelFactory(() -> new EpollDatagramChannel(family))
@@ -132,7 +133,7 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline().addLast(
                                 new TcpConnectionGuard(connections, config.tcpIdleTimeoutMs(), config.tcpMessageTimeoutMs()),
                                 new LengthFieldBasedFrameDecoder(TCP_MESSAGE_MAX + 2, 0, 2, 0, 2),
-                                new TcpQueryHandler(new QueryResponder(authority)));
+                                new TcpQueryHandler(new QueryResponder(authority), stats));
                     }
                 });
         if (nativeTransport) b.channelFactory(() -> new EpollServerSocketChannel(family));
@@ -157,6 +158,11 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** The port UDP and TCP both listen on. */
+    /** Replies by transport and response code, and the time spent answering (the daemon's DNS metrics). */
+    public QueryStats stats() {
+        return stats;
+    }
+
     public int port() {
         return udpAddress().getPort();
     }

@@ -17,8 +17,11 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
 
     private final QueryResponder responder;
 
-    TcpQueryHandler(QueryResponder responder) {
+    private final QueryStats stats;
+
+    TcpQueryHandler(QueryResponder responder, QueryStats stats) {
         this.responder = responder;
+        this.stats = stats;
     }
 
     @Override
@@ -28,6 +31,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            long start = System.nanoTime();
             ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);
             reply.writeShort(0); // length prefix, filled in below
             boolean send;
@@ -41,6 +45,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
             }
             if (send) {
                 reply.setShort(0, reply.readableBytes() - 2);
+                stats.replied(Transport.TCP, reply, 2, start);
                 ctx.write(reply, ctx.voidPromise());
             } else {
                 reply.release();

@@ -18,8 +18,11 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
 
     private final QueryResponder responder;
 
-    UdpQueryHandler(QueryResponder responder) {
+    private final QueryStats stats;
+
+    UdpQueryHandler(QueryResponder responder, QueryStats stats) {
         this.responder = responder;
+        this.stats = stats;
     }
 
     @Override
@@ -31,6 +34,7 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
         try {
             // When the socket cannot keep up, drop instead of queueing without bound: UDP clients retry.
             if (!ctx.channel().isWritable()) return;
+            long start = System.nanoTime();
             ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);
             boolean send;
             try {
@@ -40,6 +44,7 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
                 log.warn("query handler failed (bug): {}", e.toString());
                 return;
             }
+            if (send) stats.replied(Transport.UDP, reply, 0, start);
             if (send) ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
             else reply.release();
         } finally {

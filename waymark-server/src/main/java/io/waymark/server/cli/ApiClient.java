@@ -23,10 +23,27 @@ final class ApiClient {
     private static final String OPERATOR = System.getProperty("user.name", "unknown") + " (waymark CLI)";
 
     private final URI base;
+    private final java.util.Optional<String> token;
+    private final String tokenSource;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    ApiClient(String baseUrl) {
+    /**
+     * @param token       the bearer token, sent with every request (reads may need it too)
+     * @param tokenSource where it came from, or where it was looked for, for the error message of a 401
+     */
+    ApiClient(String baseUrl, java.util.Optional<String> token, String tokenSource) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.token = token;
+        this.tokenSource = tokenSource;
+    }
+
+    ApiClient(String baseUrl) {
+        this(baseUrl, java.util.Optional.empty(), "no token given");
+    }
+
+    JsonNode post(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
     JsonNode get(String path) {
@@ -40,6 +57,7 @@ final class ApiClient {
     private JsonNode send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
             response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json")
                     .header(ApiServer.OPERATOR_HEADER, OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
@@ -58,6 +76,7 @@ final class ApiClient {
         }
         if (response.statusCode() >= 400) {
             String error = body.path("error").asText("HTTP " + response.statusCode());
+            if (response.statusCode() == 401) throw new ApiException("refused (401): " + error + " [this CLI: " + tokenSource + "]");
             throw new ApiException(error);
         }
         return body;

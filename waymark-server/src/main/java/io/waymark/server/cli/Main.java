@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Rollback.class,
                 OperatorCommands.Publish.class,
                 OperatorCommands.TargetVerb.class,
+                IncidentCommands.Incident.class,
+                AuditCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

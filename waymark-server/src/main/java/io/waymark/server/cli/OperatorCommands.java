@@ -22,6 +22,14 @@ final class OperatorCommands {
         @Option(names = "--json", description = "Print the API's JSON as it is.")
         boolean json;
 
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "File holding the API token (default: $WAYMARK_TOKEN if set, else DATA_DIR/api.token).")
+        java.nio.file.Path tokenFile;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+                description = "The daemon's data directory, where './waymark run' keeps api.token (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path dataDir;
+
         @Spec
         CommandSpec spec;
 
@@ -29,7 +37,7 @@ final class OperatorCommands {
         public final Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                JsonNode result = invoke(new ApiClient(api));
+                JsonNode result = invoke(TokenSource.client(api, tokenFile, System.getenv("WAYMARK_TOKEN"), dataDir));
                 out.println(json ? ApiClient.pretty(result) : render(result));
                 out.flush();
                 return 0;

@@ -62,7 +62,10 @@ public final class RunCommand implements Callable<Integer> {
         int dns = d.dnsPort();
         out.println("Waymark is running (all-in-one, embedded stores in " + d.config().dataDir() + ")");
         out.println("  DNS server   127.0.0.1:" + dns + " (UDP+TCP), zone " + DemoConfig.ZONE + ", endpoint " + DemoConfig.ENDPOINT);
-        out.println("  HTTP API     http://127.0.0.1:" + d.httpPort() + "/api/status   metrics: /metrics");
+        out.println("  console      http://127.0.0.1:" + d.httpPort() + "/   status page: /status   API: /api (see /api/openapi.yaml)   metrics: /metrics");
+        var token = d.apiToken();
+        out.println("  API token    " + token.file() + (token.created() ? " (created now, mode 0600)" : "")
+                + ": writes need it (the CLI reads it there; paste it into the console to pull levers)");
         out.println("  planner      1, publishing on health changes (fail-open, velocity control, never empty)");
         out.println("  enactors     " + d.config().enactors().count() + ", compare-and-set on every endpoint's stamp");
         out.println("  demo fleet   " + fleet.targets().size() + " HTTP targets:");

@@ -155,6 +155,9 @@ public class ServeCommand implements Callable<Integer> {
         WaymarkConfig c = daemon.config();
         out.printf("waymark: serving %d endpoint(s) in %d zone(s) on DNS 127.0.0.1:%d, HTTP API :%d, %d enactors, data in %s%n",
                 c.endpoints().size(), c.zones().size(), daemon.dnsPort(), daemon.httpPort(), c.enactors().count(), c.dataDir());
+        var token = daemon.apiToken();
+        out.printf("waymark: API token in %s%s: writes need it%s%n", token.file(), token.created() ? " (created now, mode 0600)" : "",
+                c.http().openReads() ? "" : ", reads too");
         out.flush();
         try {
             return Foreground.untilStopped(daemon);

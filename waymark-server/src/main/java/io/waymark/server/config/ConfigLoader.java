@@ -96,7 +96,10 @@ public final class ConfigLoader {
         dnsNode.refuseUnknownKeys();
 
         ConfigNode httpNode = top.child("http");
-        HttpSettings http = new HttpSettings(address(httpNode, "listen", "127.0.0.1"), (int) httpNode.integer("port", 8053, 0, 65535));
+        String tokenFile = httpNode.string("tokenFile", null);
+        HttpSettings http = new HttpSettings(address(httpNode, "listen", "127.0.0.1"), (int) httpNode.integer("port", 8053, 0, 65535),
+                tokenFile == null ? null : base.resolve(tokenFile).normalize(), httpNode.bool("openReads", false),
+                httpNode.decimal("degradedBelowFraction", HttpSettings.DEGRADED_BELOW_FRACTION_DEFAULT, 0.0, 1.0));
         httpNode.refuseUnknownKeys();
 
         List<ZoneSettings> zones = top.list("zones", ZONES_MAX, z -> {

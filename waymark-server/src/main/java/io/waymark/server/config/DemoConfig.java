@@ -34,7 +34,8 @@ public final class DemoConfig {
         return new WaymarkConfig(
                 dataDir,
                 new DnsSettings("127.0.0.1", dnsPort, 8, 1024, 10_000),
-                new HttpSettings("127.0.0.1", httpPort),
+                // Reads open on the demo (loopback only): the console shows everything at once; writes need the token.
+                new HttpSettings("127.0.0.1", httpPort).withOpenReads(true),
                 List.of(new ZoneSettings(ZONE, null)),
                 targets,
                 List.of(new EndpointSettings(ENDPOINT, 5, ids)),

@@ -49,7 +49,39 @@ public record WaymarkConfig(
         }
     }
 
-    public record HttpSettings(String listen, int port) {}
+    /**
+     * The HTTP API, console and status page.
+     *
+     * @param tokenFile             the bearer token for writes (and for reads unless {@code openReads}); null means
+     *                              {@code DATA_DIR/api.token}, created (mode 0600) on first start when missing
+     * @param openReads             reads (GET) of the JSON API and the console's event stream need no token; writes always do
+     * @param degradedBelowFraction the status page calls an endpoint "degraded capacity" when less than this fraction of its
+     *                              targets' capacity is healthy, and opens an incident
+     */
+    public record HttpSettings(String listen, int port, Path tokenFile, boolean openReads, double degradedBelowFraction) {
+        public static final String TOKEN_FILE_DEFAULT = "api.token";
+        public static final double DEGRADED_BELOW_FRACTION_DEFAULT = 0.75;
+
+        public HttpSettings {
+            if (!(degradedBelowFraction >= 0.0 && degradedBelowFraction <= 1.0)) {
+                throw new IllegalArgumentException("degradedBelowFraction must be in [0, 1], got " + degradedBelowFraction);
+            }
+        }
+
+        /** Token in the data directory, reads need it too, the default status threshold. */
+        public HttpSettings(String listen, int port) {
+            this(listen, port, null, false, DEGRADED_BELOW_FRACTION_DEFAULT);
+        }
+
+        /** Where the token is for a daemon on {@code dataDir}. */
+        public Path tokenFileIn(Path dataDir) {
+            return tokenFile != null ? tokenFile : dataDir.resolve(TOKEN_FILE_DEFAULT);
+        }
+
+        public HttpSettings withOpenReads(boolean open) {
+            return new HttpSettings(listen, port, tokenFile, open, degradedBelowFraction);
+        }
+    }
 
     /** A zone served authoritatively; {@code file} is an RFC 1035 zone file, or null for SOA+NS only. */
     public record ZoneSettings(String origin, Path file) {}

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who did what, when: one JSON object per line in {@value #FILE} in the data directory, for every
- * operator lever (pause, resume, pin, unpin, rollback, forced publish) and every endpoint retired
- * because it left the configuration. Each line is written and fsynced before the call returns.
+ * operator lever (pause, resume, pin, unpin, rollback, forced publish, incident notes), every change
+ * an enactor applied (endpoint, generation before and after, records before and after) and every
+ * endpoint retired because it left the configuration. Each line is written and fsynced before the call returns.
  *
  * <p>An audit write that fails (disk full) is logged and does NOT fail the action: the kill switch
  * must work when the disk is full, which is exactly when it may be needed.
@@ -43,18 +44,39 @@ public final class AuditLog implements AutoCloseable {
         return new AuditLog(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), clock);
     }
 
+    /** One line of the audit log before it is written. */
+    public record Entry(String who, String action, String detail, Map<String, String> fields) {
+        public Entry {
+            fields = Map.copyOf(fields);
+        }
+    }
+
     /**
      * Appends one line: {@code {"at": ISO-8601, "who": who, "action": action, "detail": detail, ...fields}}.
      * Returns false (and logs why) when the line could not be made durable.
      */
-    public synchronized boolean record(String who, String action, String detail, Map<String, String> fields) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("at", clock.instant().toString());
-        line.put("who", who == null || who.isBlank() ? "unknown" : cut(who));
-        line.put("action", action);
-        line.put("detail", cut(detail == null ? "" : detail));
-        fields.forEach((k, v) -> line.put(k, cut(v)));
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    public boolean record(String who, String action, String detail, Map<String, String> fields) {
+        return recordAll(java.util.List.of(new Entry(who, action, detail, fields)));
+    }
+
+    /**
+     * Appends lines in one write and one fsync: the enactors record a batch of applied changes per
+     * group commit, so auditing them costs one fsync per batch, not one per endpoint.
+     */
+    public synchronized boolean recordAll(java.util.List<Entry> entries) {
+        if (entries.isEmpty()) return true;
+        StringBuilder text = new StringBuilder();
+        String at = clock.instant().toString();
+        for (Entry e : entries) {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("at", at);
+            line.put("who", e.who() == null || e.who().isBlank() ? "unknown" : cut(e.who()));
+            line.put("action", e.action());
+            line.put("detail", cut(e.detail() == null ? "" : e.detail()));
+            new java.util.TreeMap<>(e.fields()).forEach((k, v) -> line.put(k, cut(v)));
+            text.append(line).append('\n');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         try {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             // Bounded: each write makes progress or throws.
@@ -62,7 +84,9 @@ public final class AuditLog implements AutoCloseable {
             channel.force(false);
             return true;
         } catch (IOException e) {
-            LOG.error("audit log {}: could not record {} by {} ({}): {}", file, action, who, detail, e.toString());
+            Entry first = entries.get(0);
+            LOG.error("audit log {}: could not record {} line(s), first {} by {} ({}): {}", file, entries.size(), first.action(), first.who(),
+                    first.detail(), e.toString());
             return false;
         }
     }

@@ -75,6 +75,7 @@ public final class Daemon implements Operations, AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RoleReports reports = new RoleReports(metrics);
     private final DaemonStatus status = new DaemonStatus(Clock.systemUTC(), System.nanoTime());
+    private final CheckRecorder checks = new CheckRecorder(metrics, Clock.systemUTC());
 
     private AuditLog audit;
     private PlanSignal planStore;
@@ -129,7 +130,8 @@ public final class Daemon implements Operations, AutoCloseable {
                 config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()));
         dns.start();
         closeOnExit.add(dns);
-        health = new HealthMonitor(Probes.checks(config), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
+        DnsMetrics.register(metrics, dns.stats());
+        health = new HealthMonitor(Probes.checks(config, checks), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
         health.start();
         closeOnExit.add(health);
 
@@ -198,7 +200,7 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startEnactor(String id) {
-        EnactorRole role = new EnactorRole(new Enactor(id, planStore, recordStore, new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
+        EnactorRole role = new EnactorRole(new Enactor(id, planStore, new AppliedChanges(id, recordStore, planStore, audit, metrics), new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
         status.enactorAdded(id);
         // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
         // again at once while it has more work (work per tick is bounded, so a large plan takes several).
@@ -222,8 +224,29 @@ public final class Daemon implements Operations, AutoCloseable {
         return api.port();
     }
 
+    @Override
     public WaymarkConfig config() {
         return config;
+    }
+
+    /** The HTTP API's bearer token: where it is, and whether this start created it. */
+    public io.waymark.server.http.ApiToken apiToken() {
+        return api.token();
+    }
+
+    @Override
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return metrics;
+    }
+
+    @Override
+    public void audit(String who, String action, String detail, Map<String, String> fields) {
+        audit.record(who, action, detail, fields);
+    }
+
+    @Override
+    public List<CheckResult> recentChecks(String targetId) {
+        return checks.recent(targetId);
     }
 
     @Override

@@ -51,13 +51,15 @@ final class DaemonStatus {
 
     void enactorAdded(String id) {
         enactorIds.add(id);
-        enactors.put(id, new AtomicReference<>(new Operations.EnactorStatus(id, "never", "not run yet", new Operations.RoleView("OK", "not run yet", ""))));
+        enactors.put(id, new AtomicReference<>(new Operations.EnactorStatus(id, "never", "not run yet", new Operations.RoleView("OK", "not run yet", ""), 0)));
     }
 
     void enactorStepped(String id, EnactorRole.Step step, long sinceNanos) {
         String result = step.result().map(TickResult::toString).orElseGet(() -> "tick threw " + step.bug().orElseThrow());
         Operations.RoleView view = view(step.condition(), sinceNanos);
-        enactors.get(id).set(new Operations.EnactorStatus(id, clock.instant().toString(), result, view));
+        // A tick that read no plan (paused, no plan, store down) says generation 0: keep the last one it worked on.
+        long generation = step.result().map(r -> r.planGeneration().value()).filter(g -> g > 0).orElse(enactors.get(id).get().planGeneration());
+        enactors.get(id).set(new Operations.EnactorStatus(id, clock.instant().toString(), result, view, generation));
         if (step.condition().kind() == RoleCondition.Kind.REFUSED) {
             refusals.put(id, step.condition());
             refusalSince.put(id, sinceNanos);

@@ -21,7 +21,7 @@ final class Probes {
 
     private Probes() {}
 
-    static List<HealthCheck> checks(WaymarkConfig config) {
+    static List<HealthCheck> checks(WaymarkConfig config, CheckRecorder recorder) {
         HttpClient client = HttpProbe.newClient(HTTP_CONNECT_TIMEOUT);
         List<HealthCheck> checks = new ArrayList<>();
         for (TargetSettings t : config.targets()) {
@@ -30,7 +30,7 @@ final class Probes {
                 case TCP -> new TcpProbe(new InetSocketAddress(Roles.target(t).address(), c.port()));
                 case HTTP -> new HttpProbe(client, URI.create("http://" + hostPart(t.address()) + ":" + c.port() + c.path()));
             };
-            checks.add(new HealthCheck(t.id(), probe, new CheckPolicy(Duration.ofMillis(c.intervalMs()), Duration.ofMillis(c.timeoutMs()), c.rise(), c.fall())));
+            checks.add(new HealthCheck(t.id(), recorder.recording(t.id(), probe), new CheckPolicy(Duration.ofMillis(c.intervalMs()), Duration.ofMillis(c.timeoutMs()), c.rise(), c.fall())));
         }
         return checks;
     }

@@ -1,38 +1,96 @@
 package io.waymark.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
 import io.waymark.core.model.ControlFlags;
-import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
-import io.waymark.core.port.StampedRecords;
 import io.waymark.core.port.StoreUnavailableException;
+import io.waymark.server.config.ConfigException;
+import io.waymark.server.status.Incident;
+import io.waymark.server.status.Incidents;
+import io.waymark.server.status.StatusPage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP API (JSON), routed by Javalin. Every operator verb of the CLI is one call here.
- * Errors come back as {@code {"error": "..."}} with a 4xx/5xx status, never as a stack trace.
+ * The daemon's HTTP surface, routed by Javalin: the JSON API under {@code /api} (documented in
+ * {@code /api/openapi.yaml}), the operators' web console at {@code /} with its event stream
+ * {@code /api/events}, the customers' status page at {@code /status}, and {@code /metrics}.
+ *
+ * <p>Access ({@link ApiAccess}): every write needs the bearer token; reads of {@code /api} need it
+ * too unless {@code http.openReads}; the console's files, the status page, the OpenAPI file and the
+ * metrics are open. Errors come back as {@code {"error": "..."}} with a 4xx/5xx status, never as a
+ * stack trace; a refused request changes nothing.
  */
 public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** The CLI sends the operator's user and host name in this header (audit log "who"). */
     public static final String OPERATOR_HEADER = "X-Waymark-Operator";
     static final int REASON_CHARS_MAX = 1_000;
+    /** Request bodies (incident notes) are small; anything larger is refused before it is read. */
+    static final long REQUEST_BYTES_MAX = 64 * 1024;
     private final Operations ops;
+    private final ApiToken token;
+    private final Incidents incidents;
+    private final ConsoleWatch watch;
     private final Javalin app;
+    private final String openApi;
 
-    public ApiServer(Operations ops) {
+    public ApiServer(Operations ops) throws IOException {
         this.ops = ops;
-        this.app = Javalin.create(c -> c.showJavalinBanner = false);
-        app.get("/api/status", this::status);
+        try {
+            this.token = ApiToken.loadOrCreate(ops.config().http().tokenFileIn(ops.config().dataDir()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        this.openApi = resource("/openapi.yaml");
+        this.incidents = Incidents.open(ops.config().dataDir(), Clock.systemUTC());
+        this.watch = new ConsoleWatch(ops, incidents, Clock.systemUTC());
+        ApiAccess access = new ApiAccess(token, ops.config().http().openReads());
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.http.prefer405over404 = true;
+            c.http.maxRequestSize = REQUEST_BYTES_MAX;
+            c.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/console";
+                sf.location = Location.CLASSPATH;
+            });
+        });
+        app.before("/api/*", access::check);
+        routes();
+        errors();
+    }
+
+    private void routes() {
+        app.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        app.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        app.get("/api/status", ctx -> json(ctx, withIncidents(StatusJson.build(ops))));
+        app.get("/api/endpoints", ctx -> json(ctx, slice(StatusJson.build(ops), "endpoints", "endpointCount")));
+        app.get("/api/endpoints/{name}", this::endpoint);
+        app.get("/api/enactors", ctx -> json(ctx, slice(StatusJson.build(ops), "enactors", "latestGeneration")));
+        app.get("/api/targets", ctx -> json(ctx, slice(StatusJson.build(ops), "targets")));
+        app.get("/api/timeline", ctx -> json(ctx, ApiJson.MAPPER.createObjectNode()
+                .set("events", watch.timeline(ctx.queryParam("after") == null ? 0 : number("after", ctx.queryParam("after")), Timeline.EVENTS_MAX))));
+        app.sse("/api/events", watch::add);
         app.get("/api/plans", this::history);
         app.get("/api/plans/latest", ctx -> json(ctx, ApiJson.plan(ops.planStore().latest().orElseThrow(() -> new NotFound("no plan has been published yet")))));
         app.get("/api/plans/diff", this::diff);
         app.get("/api/plans/{generation}", ctx -> json(ctx, ApiJson.plan(plan(generation(ctx.pathParam("generation"))))));
-        app.post("/api/pause", ctx -> flags(ctx, "pause", f -> f.withPaused(true), "paused: enactors write nothing until 'waymark resume'"));
+        app.get("/api/incidents", ctx -> json(ctx, incidentsJson()));
+        app.post("/api/pause", ctx -> flags(ctx, "pause", f -> f.withPaused(true), "paused: enactors write nothing until 'waymark resume'; DNS keeps answering the last applied records"));
         app.post("/api/resume", ctx -> flags(ctx, "resume", f -> f.withPaused(false), "resumed: enactors apply the latest plan again"));
         app.post("/api/pin", ctx -> flags(ctx, "pin", f -> f.withPinned(true), "pinned: the planner publishes nothing until 'waymark unpin'"));
         app.post("/api/unpin", ctx -> flags(ctx, "unpin", f -> f.withPinned(false), "unpinned: the planner publishes again"));
@@ -40,15 +98,40 @@ public final class ApiServer implements AutoCloseable {
         app.post("/api/publish", this::publish);
         app.post("/api/targets/{id}/fail", ctx -> target(ctx, true));
         app.post("/api/targets/{id}/recover", ctx -> target(ctx, false));
+        app.post("/api/incidents/notes", this::note);
+        app.post("/api/incidents/{id}/close", this::closeIncident);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(ops.scrapeMetrics()));
+        app.get("/status", ctx -> ctx.contentType("text/html; charset=utf-8").result(StatusPage.html(statusPage())));
+        app.get("/status.json", ctx -> json(ctx, statusPage()));
+        app.get("/status.atom", ctx -> ctx.contentType("application/atom+xml; charset=utf-8").result(StatusPage.atom(statusPage(), ctx.fullUrl())));
+    }
+
+    private void errors() {
         app.exception(NotFound.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND).json(ApiJson.error(e.getMessage())));
         app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(ApiJson.error(e.getMessage())));
         app.exception(IllegalStateException.class, (e, ctx) -> ctx.status(HttpStatus.CONFLICT).json(ApiJson.error(e.getMessage())));
+        app.exception(ApiAccess.Refused.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"waymark\"");
+            ctx.status(HttpStatus.UNAUTHORIZED).json(ApiJson.error(e.getMessage()));
+        });
         app.exception(StoreUnavailableException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiJson.error("store unavailable: " + e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("HTTP {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ApiJson.error("internal error: " + e));
+        });
+        // Javalin's own refusals (no such route, wrong method, body too large) as JSON errors too.
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
+                ctx.json(ApiJson.error("no such resource: " + ctx.method() + " " + ctx.path() + " (the API is described at /api/openapi.yaml)"));
+            }
+        });
+        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> ctx.json(ApiJson.error(ctx.method() + " is not allowed on " + ctx.path())));
+        app.error(HttpStatus.CONTENT_TOO_LARGE, ctx -> ctx.json(ApiJson.error("request body larger than " + REQUEST_BYTES_MAX + " bytes")));
     }
 
     public ApiServer start(String host, int port) {
         app.start(host, port);
+        watch.start();
         return this;
     }
 
@@ -56,50 +139,85 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /**
-     * Everything at a glance. Each part is read on its own, so that a failed or damaged store shows as
-     * what it is (under "stores", with what to do) while the rest of the status still answers.
-     */
-    private void status(Context ctx) {
-        ObjectNode s = ApiJson.MAPPER.createObjectNode();
-        try {
-            ControlFlags flags = ops.planStore().flags();
-            s.put("latestGeneration", ops.planStore().latest().map(p -> p.generation().value()).orElse(0L));
-            s.put("paused", flags.paused()).put("pinned", flags.pinned());
-        } catch (StoreUnavailableException e) {
-            s.put("planStoreError", String.valueOf(e.getMessage()));
-        }
-        ops.guardRefusal().ifPresent(r -> {
-            ObjectNode g = s.putObject("guardRefusal").put("detail", r.detail()).put("since", r.since()).put("whatToDo", r.whatToDo());
-            r.enactors().forEach(g.putArray("enactors")::add);
-        });
-        ArrayNode stores = s.putArray("stores");
-        ops.stores().forEach(st -> stores.addObject().put("store", st.store()).put("state", st.state()).put("reason", st.reason())
-                .put("whatToDo", st.whatToDo()).put("since", st.since()).put("failedAttempts", st.failedAttempts()));
-        ArrayNode endpoints = s.putArray("endpoints");
-        for (Endpoint e : ops.endpoints()) {
-            ObjectNode o = endpoints.addObject().put("name", e.name());
-            try {
-                StampedRecords r = ops.recordStore().read(e);
-                o.put("generation", r.stamp().generation().value()).put("planHash", r.stamp().planHash().hex());
-                o.set("records", r.records().map(ApiJson::records).orElse(ApiJson.MAPPER.createArrayNode()));
-            } catch (StoreUnavailableException x) {
-                o.put("error", "record store unavailable: " + x.getMessage());
+    public ApiToken token() {
+        return token;
+    }
+
+    private ObjectNode withIncidents(ObjectNode s) {
+        ArrayNode open = s.putArray("incidents");
+        for (Incident i : incidents.all()) if (i.open()) open.addObject().put("id", i.id()).put("title", i.title()).put("startedAt", i.startedAt());
+        return s;
+    }
+
+    private static ObjectNode slice(ObjectNode s, String... fields) {
+        ObjectNode o = ApiJson.MAPPER.createObjectNode();
+        for (String f : fields) if (s.has(f)) o.set(f, s.get(f));
+        return o;
+    }
+
+    /** One endpoint as the status shows it, with the generations it has served (from the timeline) and the plans that changed it. */
+    private void endpoint(Context ctx) {
+        String name = new io.waymark.core.model.Endpoint(ctx.pathParam("name")).name();
+        ObjectNode s = StatusJson.build(ops);
+        ObjectNode found = null;
+        for (JsonNode e : s.path("endpoints")) if (e.path("name").asText().equals(name)) found = (ObjectNode) e;
+        if (found == null) throw new NotFound("no managed endpoint " + name);
+        ArrayNode served = found.putArray("history");
+        for (JsonNode e : watch.timeline(0, Timeline.EVENTS_MAX)) {
+            if (e.path("kind").asText().equals("served") && e.path("endpoint").asText().equals(name)) {
+                served.addObject().put("generation", e.path("generation").asLong()).put("at", e.path("at").asText());
             }
         }
-        ObjectNode unservable = s.putObject("unservable");
-        ops.unservable().forEach((e, why) -> unservable.put(e.name(), why));
-        ArrayNode enactors = s.putArray("enactors");
-        ops.enactors().forEach(e -> enactors.addObject().put("id", e.id()).put("lastTickAt", e.lastTickAt()).put("lastResult", e.lastResult())
-                .put("condition", e.condition().kind()).put("conditionDetail", e.condition().condition()).put("since", e.condition().since()));
-        s.putObject("planner").put("lastResult", ops.plannerLastResult()).put("condition", ops.planner().kind())
-                .put("conditionDetail", ops.planner().condition()).put("since", ops.planner().since());
-        ObjectNode roles = s.putObject("roles");
-        ops.otherRoles().forEach((name, v) -> roles.putObject(name).put("condition", v.kind()).put("conditionDetail", v.condition()).put("since", v.since()));
-        ArrayNode targets = s.putArray("targets");
-        ops.targets().forEach(t -> targets.addObject().put("id", t.id()).put("address", t.address()).put("zone", t.zone())
-                .put("capacity", t.capacity()).put("healthy", t.healthy()));
-        json(ctx, s);
+        json(ctx, found);
+    }
+
+    private ObjectNode statusPage() {
+        return StatusPage.json(watch.current(), incidents.all(), ops.config().http().degradedBelowFraction(), Clock.systemUTC().instant().toString());
+    }
+
+    private ObjectNode incidentsJson() {
+        ObjectNode o = ApiJson.MAPPER.createObjectNode();
+        ArrayNode a = o.putArray("incidents");
+        for (Incident i : incidents.all()) {
+            ObjectNode n = a.addObject().put("id", i.id()).put("key", i.key()).put("title", i.title()).put("automatic", i.automatic())
+                    .put("open", i.open()).put("startedAt", i.startedAt());
+            i.endedAt().ifPresent(t -> n.put("endedAt", t));
+            ArrayNode us = n.putArray("updates");
+            i.updates().forEach(u -> us.addObject().put("at", u.at()).put("by", u.by()).put("text", u.text()));
+        }
+        return o;
+    }
+
+    /** {@code POST /api/incidents/notes} with {@code {"text": "...", "incident": ID}} (incident optional). */
+    private void note(Context ctx) {
+        JsonNode body = body(ctx);
+        JsonNode text = body.path("text");
+        if (!text.isTextual()) throw new IllegalArgumentException("body needs \"text\": the note, as a string");
+        JsonNode id = body.path("incident");
+        if (!id.isMissingNode() && !id.canConvertToLong()) throw new IllegalArgumentException("\"incident\" must be an incident id (a number)");
+        String who = who(ctx);
+        Incident i = incidents.note(text.asText(), id.isMissingNode() ? Optional.empty() : Optional.of(id.asLong()), who);
+        ops.audit(who, "incident-note", text.asText(), java.util.Map.of("incident", String.valueOf(i.id())));
+        json(ctx, ApiJson.message("note added to incident " + i.id() + " (" + i.title() + "); it shows on /status at once").put("incident", i.id()));
+    }
+
+    private void closeIncident(Context ctx) {
+        long id = number("incident id", ctx.pathParam("id"));
+        String text = ctx.body().isBlank() ? "" : body(ctx).path("text").asText("");
+        String who = who(ctx);
+        Incident i = incidents.close(id, text, who);
+        ops.audit(who, "incident-close", text, java.util.Map.of("incident", String.valueOf(i.id())));
+        json(ctx, ApiJson.message("incident " + id + " closed"));
+    }
+
+    private static JsonNode body(Context ctx) {
+        try {
+            JsonNode n = ApiJson.MAPPER.readTree(ctx.body());
+            if (n == null || !n.isObject()) throw new IllegalArgumentException("body must be a JSON object");
+            return n;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     private void history(Context ctx) {
@@ -109,7 +227,8 @@ public final class ApiServer implements AutoCloseable {
         for (Generation g : ops.planStore().history()) {
             // A plan can be cleaned up between history() and read(): skip it rather than fail the listing.
             ops.planStore().read(g).ifPresent(p -> gens.addObject().put("generation", g.value()).put("hash", p.hash().hex())
-                    .put("endpoints", p.recordSets().size()).put("forced", p.forced()));
+                    .put("endpoints", p.recordSets().size()).put("forced", p.forced()).put("publishedAtMillis", p.provenance().publishedAtMillis())
+                    .put("reason", p.provenance().reason().orElse("")));
         }
         json(ctx, h);
     }
@@ -146,7 +265,7 @@ public final class ApiServer implements AutoCloseable {
                 + " never the non-empty guard); reason recorded in the audit log").put("generation", p.generation().value()));
     }
 
-    /** Who asked, for the audit log: the operator the CLI names (X-Waymark-Operator), and where from. */
+    /** Who asked, for the audit log: the operator the CLI or console names (X-Waymark-Operator), and where from. */
     private static String who(Context ctx) {
         String operator = ctx.header(OPERATOR_HEADER);
         String from = "http " + ctx.ip();
@@ -174,13 +293,34 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    private static long number(String what, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, got '" + text + "'");
+        }
+    }
+
     private static void json(Context ctx, ObjectNode body) {
         ctx.contentType("application/json").result(body.toString());
     }
 
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ApiServer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IOException("resource " + name + " missing from the build");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Override
     public void close() {
+        watch.close();
         app.stop();
+        try {
+            incidents.close();
+        } catch (IOException e) {
+            LOG.warn("closing {}: {}", Incidents.FILE, e.toString());
+        }
     }
 
     /** A plan or target that does not exist: 404 with the reason. */

@@ -6,6 +6,8 @@ import io.waymark.core.model.Generation;
 import io.waymark.core.model.Plan;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.waymark.server.config.WaymarkConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,10 +59,28 @@ public interface Operations {
     /** Prometheus text exposition of the daemon's metrics. */
     String scrapeMetrics();
 
+    /** What the daemon runs with: endpoints and their targets, data directory, HTTP settings. */
+    WaymarkConfig config();
+
+    /** Where the HTTP layer registers its own meters (what is scraped at /metrics). */
+    MeterRegistry meterRegistry();
+
+    /** One line in the audit log (operator actions the HTTP layer handles itself, such as incident notes). */
+    void audit(String who, String action, String detail, Map<String, String> fields);
+
+    /** The last health-check results of one target, oldest first; empty when none are kept. */
+    default List<CheckResult> recentChecks(String targetId) {
+        return List.of();
+    }
+
+    /** One probe of a target: when it ended (ISO-8601), whether it passed, how long it took. */
+    record CheckResult(String at, boolean passed, double latencyMs) {}
+
     /** One role's condition (see io.waymark.core.role.RoleCondition): kind, one line, since when (ISO-8601). */
     record RoleView(String kind, String condition, String since) {}
 
-    record EnactorStatus(String id, String lastTickAt, String lastResult, RoleView condition) {}
+    /** @param planGeneration the generation its last tick worked on (0 when none) */
+    record EnactorStatus(String id, String lastTickAt, String lastResult, RoleView condition, long planGeneration) {}
 
     /**
      * @param state     UP, FAILED, RECOVERING or DAMAGED

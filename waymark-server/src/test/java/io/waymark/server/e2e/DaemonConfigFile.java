@@ -53,6 +53,11 @@ record DaemonConfigFile(List<Integer> checkPorts, List<String> endpoints, String
                 + "planner: { tickMs: 100 }\nenactors: { count: " + enactors + ", tickMs: " + enactorTickMs + " }\n";
     }
 
+    /** The {@code Authorization} header value for the daemon on {@code dataDir}: its token, from the file it made on start. */
+    static String bearer(Path dataDir) throws IOException {
+        return "Bearer " + Files.readString(dataDir.resolve("api.token")).strip();
+    }
+
     /** Writes {@code dir/waymark.yaml} and returns its path. */
     Path write(Path dir) throws IOException {
         return Files.writeString(dir.resolve("waymark.yaml"), yaml());

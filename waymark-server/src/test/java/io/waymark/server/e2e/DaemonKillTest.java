@@ -114,11 +114,11 @@ class DaemonKillTest {
 
             // Keeps working: resume through the CLI, and every endpoint converges to the latest plan.
             String api = "http://127.0.0.1:" + d.httpPort();
-            assertThat(Cli.run("resume", "--api", api).exitCode()).isZero();
+            assertThat(Cli.run("resume", "--api", api, "--token-file", d.apiToken().file().toString()).exitCode()).isZero();
             awaitServed(d, dns, pool, h);
 
             // And takes new plans: roll back to generation 1 (a new, forced generation h+1).
-            Cli.Result r = Cli.run("rollback", "1", "--api", api);
+            Cli.Result r = Cli.run("rollback", "1", "--api", api, "--token-file", d.apiToken().file().toString());
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertThat(d.planStore().latest().orElseThrow().generation().value()).isEqualTo(h + 1);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -74,7 +74,7 @@ class DamagedLogTest {
             assertThat(new Dns(ports[0]).addresses("a.example.test.")).as("DNS answers what the record store holds\n" + d.output()).isEqualTo(Set.of("192.0.2.1"));
             HttpClient http = HttpClient.newHttpClient();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/api/status")).header("Authorization", DaemonConfigFile.bearer(dir.resolve("data"))).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 JsonNode plans = store(body, "plans");
                 assertThat(plans).as(body).isNotNull();
@@ -82,7 +82,7 @@ class DamagedLogTest {
                 assertThat(plans.path("reason").asText()).contains("plans.log");
                 assertThat(plans.path("whatToDo").asText()).contains("restore");
             });
-            Cli.Result status = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1]);
+            Cli.Result status = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1], "--data-dir", dir.resolve("data").toString());
             assertThat(status.out()).as(status::toString).startsWith("!! plans store DAMAGED");
             assertThat(d.awaitExit(Duration.ZERO)).isEmpty();
             d.stop();
@@ -116,7 +116,7 @@ class DamagedLogTest {
             assertThat(dns.addresses("b.example.test.")).as("what was readable is answered\n" + d.output()).isEqualTo(Set.of("192.0.2.2"));
             HttpClient http = HttpClient.newHttpClient();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/api/status")).header("Authorization", DaemonConfigFile.bearer(dir.resolve("data"))).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 JsonNode records = null;
                 for (JsonNode s : new ObjectMapper().readTree(body).path("stores")) if (s.path("store").asText().equals("records")) records = s;

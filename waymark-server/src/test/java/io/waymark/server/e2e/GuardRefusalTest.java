@@ -46,7 +46,7 @@ class GuardRefusalTest {
     @TempDir Path dir;
 
     private JsonNode status(HttpClient http, int port) throws Exception {
-        return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/status"))
+        return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/status")).header("Authorization", DaemonConfigFile.bearer(dir.resolve("data")))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
@@ -110,9 +110,10 @@ class GuardRefusalTest {
                 Thread.sleep(2_000); // a couple of dozen enactor ticks
                 assertThat(d.countLines(Pattern.compile("WARN .*enactor-\\d.*REFUSED"))).as(d::output).isEqualTo(2);
 
-                Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1]);
+                Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1], "--data-dir", dir.resolve("data").toString());
                 assertThat(shown.out()).as(shown::toString).startsWith("!! ENACTORS REFUSE THE LATEST PLAN").contains("publish --force");
-                Cli.Result forced = Cli.run("publish", "--force", "--reason", "lb pool renumbered, checked by hand", "--api", "http://127.0.0.1:" + ports[1]);
+                Cli.Result forced = Cli.run("publish", "--force", "--reason", "lb pool renumbered, checked by hand", "--api", "http://127.0.0.1:" + ports[1],
+                        "--data-dir", data.toString());
                 assertThat(forced.exitCode()).as(forced::toString).isZero();
                 assertThat(forced.out()).contains("forced");
                 await().atMost(Duration.ofSeconds(20)).until(() -> dns.addresses("api.example.test.").equals(Set.of("127.0.0.21")));

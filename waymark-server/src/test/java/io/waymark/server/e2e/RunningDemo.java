@@ -88,10 +88,16 @@ final class RunningDemo implements AutoCloseable {
         return daemon.targets().stream().filter(t -> t.id().equals(targetId)).findFirst().orElseThrow().healthy();
     }
 
-    /** POSTs to the daemon's HTTP API and returns the status code (the body is checked by the CLI tests). */
+    /** POSTs to the daemon's HTTP API with its token and returns the status code (the body is checked by the CLI tests). */
     int post(String path) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest r = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + daemon.apiToken().value()).POST(HttpRequest.BodyPublishers.noBody()).build();
         return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The API token's file, as {@code ./waymark run} leaves it in the data directory. */
+    Path tokenFile() {
+        return daemon.apiToken().file();
     }
 
     String get(String path) throws IOException, InterruptedException {
@@ -99,10 +105,13 @@ final class RunningDemo implements AutoCloseable {
         return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** A verb against this daemon, finding the token where an operator's CLI does: in the data directory. */
     Cli.Result cli(String... args) {
-        String[] withApi = Arrays.copyOf(args, args.length + 2);
+        String[] withApi = Arrays.copyOf(args, args.length + 4);
         withApi[args.length] = "--api";
         withApi[args.length + 1] = api;
+        withApi[args.length + 2] = "--data-dir";
+        withApi[args.length + 3] = daemon.config().dataDir().toString();
         return Cli.run(withApi);
     }
 

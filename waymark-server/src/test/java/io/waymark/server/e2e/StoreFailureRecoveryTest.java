@@ -51,7 +51,7 @@ class StoreFailureRecoveryTest {
     }
 
     private JsonNode status(int httpPort) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status")).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status")).header("Authorization", DaemonConfigFile.bearer(dir.resolve("data"))).timeout(Duration.ofSeconds(5)).GET().build();
         return new ObjectMapper().readTree(http.send(r, HttpResponse.BodyHandlers.ofString()).body());
     }
 
@@ -86,7 +86,7 @@ class StoreFailureRecoveryTest {
                 assertThat(plans.path("state").asText()).isIn("FAILED", "RECOVERING");
                 assertThat(plans.path("reason").asText()).contains("File too large");
                 assertThat(plans.path("whatToDo").asText()).contains("automatically");
-                Cli.Result text = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1]);
+                Cli.Result text = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1], "--data-dir", dir.resolve("data").toString());
                 assertThat(text.out()).as(text::toString).startsWith("!! plans store ");
 
                 prlimitFileSize(d.pid(), "unlimited"); // space again

@@ -1,0 +1,119 @@
+package io.waymark.server.daemon;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.waymark.core.model.Endpoint;
+import io.waymark.core.model.Generation;
+import io.waymark.core.model.Plan;
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.Stamp;
+import io.waymark.core.model.WeightedAddress;
+import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.ConditionalApply;
+import io.waymark.core.port.PlanStore;
+import io.waymark.core.port.RecordStore;
+import io.waymark.core.port.StampedRecords;
+import io.waymark.core.port.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One enactor's view of the record store: every conditional apply is timed
+ * ({@code waymark_apply_seconds}), counted by outcome ({@code waymark_applies_total{outcome}}), and
+ * every change that landed is written to the audit log — endpoint, generation before → after, records
+ * before → after — in one line per endpoint and one fsync per batch. The store's semantics are
+ * untouched: this only watches what passes through.
+ */
+final class AppliedChanges implements RecordStore {
+    private final String enactorId;
+    private final RecordStore store;
+    private final PlanStore plans;
+    private final AuditLog audit;
+    private final Timer latency;
+    private final Map<ApplyOutcome, Counter> outcomes = new EnumMap<>(ApplyOutcome.class);
+
+    AppliedChanges(String enactorId, RecordStore store, PlanStore plans, AuditLog audit, MeterRegistry metrics) {
+        this.enactorId = enactorId;
+        this.store = store;
+        this.plans = plans;
+        this.audit = audit;
+        this.latency = Timer.builder("waymark_apply_seconds").tag("enactor", enactorId)
+                .description("Latency of one conditional apply call (a batch counts once), durable write included")
+                .publishPercentileHistogram().register(metrics);
+        for (ApplyOutcome o : ApplyOutcome.values()) {
+            outcomes.put(o, Counter.builder("waymark_applies_total").tag("enactor", enactorId).tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Conditional applies by outcome: applied, superseded (something newer is served), conflict (the stamp moved)").register(metrics));
+        }
+    }
+
+    @Override
+    public StampedRecords read(Endpoint endpoint) {
+        return store.read(endpoint);
+    }
+
+    @Override
+    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
+        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
+    }
+
+    @Override
+    public List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
+        long start = System.nanoTime();
+        List<ApplyOutcome> result = applies.size() == 1
+                ? List.of(store.applyIfNewer(applies.get(0).endpoint(), applies.get(0).expected(), applies.get(0).next(), applies.get(0).records()))
+                : store.applyAllIfNewer(applies);
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        List<AuditLog.Entry> lines = new ArrayList<>();
+        PlanCache before = new PlanCache();
+        for (int i = 0; i < applies.size(); i++) {
+            outcomes.get(result.get(i)).increment();
+            if (result.get(i) == ApplyOutcome.APPLIED) lines.add(line(applies.get(i), before));
+        }
+        audit.recordAll(lines);
+        return result;
+    }
+
+    private AuditLog.Entry line(ConditionalApply a, PlanCache before) {
+        String was = a.expected().generation().value() == 0 ? "none" : before.records(a.expected().generation(), a.endpoint());
+        return new AuditLog.Entry(enactorId, "apply", a.endpoint() + " " + a.expected().generation() + " -> " + a.next().generation(),
+                Map.of("endpoint", a.endpoint().name(), "from", a.expected().generation().toString(), "to", a.next().generation().toString(),
+                        "before", was, "after", text(a.records())));
+    }
+
+    private static String text(RecordSet rs) {
+        return rs.addresses().stream().map(WeightedAddress::toString).collect(Collectors.joining(" ")) + " ttl " + rs.ttlSeconds();
+    }
+
+    /** Plans read once per batch: a batch usually moves many endpoints from the same generation. */
+    private final class PlanCache {
+        private final Map<Generation, Optional<Plan>> read = new java.util.HashMap<>();
+
+        String records(Generation g, Endpoint e) {
+            Optional<Plan> p;
+            try {
+                p = read.computeIfAbsent(g, plans::read);
+            } catch (StoreUnavailableException unavailable) {
+                return "records of " + g + " (plan store unavailable)";
+            }
+            return p.map(plan -> Optional.ofNullable(plan.recordSets().get(e)).map(AppliedChanges::text).orElse("none"))
+                    .orElse("records of " + g + " (plan cleaned up)");
+        }
+    }
+
+    @Override
+    public Set<Endpoint> endpoints() {
+        return store.endpoints();
+    }
+
+    @Override
+    public boolean retire(Endpoint endpoint, Stamp expected) {
+        return store.retire(endpoint, expected);
+    }
+}
