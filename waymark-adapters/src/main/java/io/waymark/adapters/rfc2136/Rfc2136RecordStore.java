@@ -446,6 +446,33 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
 
     // ---------------------------------------------------------------- status
 
+    /**
+     * Checks that the server takes our UPDATEs now, without changing anything: a signed UPDATE whose only
+     * content is the prerequisite "the zone apex exists". It proves the key and the update policy (a wrong
+     * key is refused as it would be for a real change) and, on success, reopens the admission gate. Goes
+     * through admission like any UPDATE: while backing off it sends nothing and returns the failure.
+     */
+    public Optional<String> probe() {
+        try (Admission.Permit p = admission.admit(true, false).orElseThrow()) {
+            org.xbill.DNS.Update noop = new org.xbill.DNS.Update(zone);
+            noop.present(zone);
+            Reply reply = client.update(noop);
+            if (reply.rcode() == Rcode.NOERROR && reply.verified()) {
+                admission.succeeded();
+                return Optional.empty();
+            }
+            String why = "probe UPDATE answered " + Rcode.string(reply.rcode()) + reply.tsigError().map(t -> " (TSIG " + t + ")").orElse("")
+                    + (reply.rcode() == Rcode.NOERROR ? " without a valid TSIG signature" : "") + ": check recordStore.tsig and the server's update policy for " + zone;
+            admission.failed(why, false);
+            return Optional.of(why);
+        } catch (IOException e) {
+            admission.failed("probe: " + e.getMessage(), true);
+            return Optional.of("probe: " + e.getMessage());
+        } catch (StoreUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     /** Why the server cannot be used now (the last failure, while backing off), or empty. */
     public Optional<String> failure() {
         return admission.failure();

@@ -73,7 +73,12 @@ final class UpdateMessage {
 
     static Message build(List<Candidate> group, Name zone) {
         Update u = new Update(zone);
-        for (Candidate c : group) prerequisite(u, c.apply().endpoint(), c.assumed());
+        for (Candidate c : group) {
+            prerequisite(u, c.apply().endpoint(), c.assumed());
+            // A drift repair rewrites the same stamp RRset, so a prerequisite on it alone would let a second
+            // repair pass after the first: it also names the drifted addresses it replaces.
+            if (c.drift().isPresent()) addressPrerequisite(u, c.apply().endpoint(), c.assumed());
+        }
         for (Candidate c : group) replace(u, c.apply().endpoint(), c.written(), c.apply().records().ttlSeconds());
         return u;
     }
@@ -94,6 +99,23 @@ final class UpdateMessage {
             // RFC 2136 2.4.2: TTL 0, class IN, and the RRset must match exactly (every record, no more).
             for (List<String> strings : assumed.txt()) u.present(new TXTRecord(stamp, DClass.IN, 0, strings));
         }
+    }
+
+    private static void addressPrerequisite(Update u, Endpoint endpoint, EndpointState assumed) {
+        Name name = ZoneClient.nameOf(endpoint);
+        boolean v4 = false;
+        boolean v6 = false;
+        for (Served s : assumed.served()) {
+            if (s.address() instanceof Inet4Address) {
+                v4 = true;
+                u.present(new ARecord(name, DClass.IN, 0, s.address()));
+            } else {
+                v6 = true;
+                u.present(new AAAARecord(name, DClass.IN, 0, s.address()));
+            }
+        }
+        if (!v4) u.absent(name, Type.A);
+        if (!v6) u.absent(name, Type.AAAA);
     }
 
     private static void replace(Update u, Endpoint endpoint, EndpointState written, long ttl) {

@@ -7,8 +7,8 @@ package io.waymark.adapters.rfc2136;
  */
 class PowerDnsStoreTest extends Rfc2136StoreContract {
     @Override
-    AuthoritativeServer.Kind kind() {
-        return AuthoritativeServer.Kind.PDNS;
+    LocalDnsServer.Kind kind() {
+        return LocalDnsServer.Kind.PDNS;
     }
 
     @Override

@@ -60,11 +60,11 @@ import org.xbill.DNS.Type;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class Rfc2136StoreContract {
     private static final Duration CONVERGE = Duration.ofSeconds(90);
-    AuthoritativeServer server;
+    LocalDnsServer server;
     private Path dir;
     private final List<Rfc2136RecordStore> stores = new CopyOnWriteArrayList<>();
 
-    abstract AuthoritativeServer.Kind kind();
+    abstract LocalDnsServer.Kind kind();
 
     /** Endpoints of the plans applied while the server restarts and goes down. */
     int streamEndpoints() {
@@ -74,7 +74,7 @@ abstract class Rfc2136StoreContract {
     @BeforeAll
     void startServer() throws Exception {
         dir = Files.createTempDirectory("waymark-rfc2136-" + kind().name().toLowerCase(java.util.Locale.ROOT) + "-");
-        server = AuthoritativeServer.start(kind(), dir);
+        server = LocalDnsServer.start(kind(), dir);
     }
 
     @AfterAll
@@ -84,7 +84,7 @@ abstract class Rfc2136StoreContract {
 
     Rfc2136Settings settings() {
         // Short refresh so tests see each other's writes quickly; short backoff so recovery is quick.
-        return Rfc2136Settings.defaults(server.address(), AuthoritativeServer.ZONE, TsigKey.fromBase64(AuthoritativeServer.KEY_NAME, "hmac-sha256", server.secret))
+        return Rfc2136Settings.defaults(server.address(), LocalDnsServer.ZONE, TsigKey.fromBase64(LocalDnsServer.KEY_NAME, "hmac-sha256", server.secret()))
                 .withReadRefreshMs(200, 5_000).withBackoffMs(50, 1_000).withTimeoutMs(3_000);
     }
 
@@ -99,7 +99,7 @@ abstract class Rfc2136StoreContract {
     }
 
     static Endpoint ep(String test, int i) {
-        return Endpoint.of(test + "-" + i + "." + AuthoritativeServer.ZONE);
+        return Endpoint.of(test + "-" + i + "." + LocalDnsServer.ZONE);
     }
 
     static RecordSet dualStack(int gen, int i) {
@@ -140,7 +140,7 @@ abstract class Rfc2136StoreContract {
     long serial() throws IOException {
         SimpleResolver r = new SimpleResolver(server.address());
         r.setTCP(true);
-        Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(AuthoritativeServer.ZONE), Type.SOA, DClass.IN)));
+        Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(LocalDnsServer.ZONE), Type.SOA, DClass.IN)));
         return ((SOARecord) m.getSection(Section.ANSWER).get(0)).getSerial();
     }
 
@@ -275,7 +275,7 @@ abstract class Rfc2136StoreContract {
     void aWrongTsigKeyIsAClearErrorWritesNothingAndDoesNotStormTheServer() throws Exception {
         byte[] wrong = new byte[32];
         new SplittableRandom(99).nextBytes(wrong);
-        Rfc2136Settings bad = settings().withTsig(Optional.of(TsigKey.fromBase64(AuthoritativeServer.KEY_NAME, "hmac-sha256", Base64.getEncoder().encodeToString(wrong))))
+        Rfc2136Settings bad = settings().withTsig(Optional.of(TsigKey.fromBase64(LocalDnsServer.KEY_NAME, "hmac-sha256", Base64.getEncoder().encodeToString(wrong))))
                 .withBackoffMs(2_000, 10_000);
         Rfc2136RecordStore store = store(bad, Rfc2136RecordStore.DriftListener.NONE);
         PlanDraft d = draft("badkey", 10, 1);
@@ -285,9 +285,9 @@ abstract class Rfc2136StoreContract {
         long serial = serial();
 
         assertThatThrownBy(() -> store.applyAllIfNewer(applies)).isInstanceOf(StoreUnavailableException.class)
-                .hasMessageMatching("(?s).*(NOTAUTH|REFUSED).*").hasMessageContaining(AuthoritativeServer.KEY_NAME).hasMessageContaining("recordStore.tsig");
+                .hasMessageMatching("(?s).*(NOTAUTH|REFUSED).*").hasMessageContaining(LocalDnsServer.KEY_NAME).hasMessageContaining("recordStore.tsig");
         assertThat(store.failure()).hasValueSatisfying(f -> assertThat(f).containsAnyOf("NOTAUTH", "REFUSED"));
-        assertThat(store.toString()).doesNotContain(server.secret).doesNotContain(Base64.getEncoder().encodeToString(wrong));
+        assertThat(store.toString()).doesNotContain(server.secret()).doesNotContain(Base64.getEncoder().encodeToString(wrong));
         // An enactor ticking as fast as it can sends nothing more while the store backs off.
         InMemoryPlanStore plans = new InMemoryPlanStore();
         publish(plans, d);
@@ -300,6 +300,10 @@ abstract class Rfc2136StoreContract {
         assertThat(store.updatesSent() - sent).isLessThanOrEqualTo(1);
         assertThat(serial()).isEqualTo(serial);
         assertThat(served(ep("badkey", 0))).isEmpty();
+        // The probe (a signed UPDATE that changes nothing) tells a wrong key from a right one, and writes nothing either way.
+        assertThat(store.probe()).isPresent();
+        assertThat(store().probe()).isEmpty();
+        assertThat(serial()).isEqualTo(serial);
     }
 
     @Test

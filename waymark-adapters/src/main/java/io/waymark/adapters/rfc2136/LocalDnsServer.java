@@ -23,24 +23,25 @@ import org.xbill.DNS.Type;
 
 /**
  * A real authoritative DNS server (BIND 9, Knot or PowerDNS from Debian) started on loopback in a
- * scratch directory, primary for one zone, accepting RFC 2136 UPDATE signed with one hmac-sha256 TSIG
- * key (and nothing unsigned), AXFR from loopback. The test owns the process: stop, start, restart,
- * SIGSTOP and SIGCONT it.
+ * scratch directory, primary for zone {@value #ZONE}, accepting RFC 2136 UPDATE signed with one
+ * hmac-sha256 TSIG key (and nothing unsigned), AXFR from loopback. For tests and benchmarks (in main so
+ * that the daemon's tests and bench/ can start one, as {@code LocalEtcdCluster} is): whoever starts it
+ * owns the process — stop, start, restart, SIGSTOP and SIGCONT it.
  */
-final class AuthoritativeServer implements AutoCloseable {
-    enum Kind { BIND, KNOT, PDNS }
+public final class LocalDnsServer implements AutoCloseable {
+    public enum Kind { BIND, KNOT, PDNS }
 
-    static final String ZONE = "example.test.";
-    static final String KEY_NAME = "waymark-key.";
+    public static final String ZONE = "example.test.";
+    public static final String KEY_NAME = "waymark-key.";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    final Kind kind;
-    final Path dir;
-    final String secret;
+    private final Kind kind;
+    private final Path dir;
+    private final String secret;
     private final int port;
     private Process process;
 
-    private AuthoritativeServer(Kind kind, Path dir, int port, String secret) {
+    private LocalDnsServer(Kind kind, Path dir, int port, String secret) {
         this.kind = kind;
         this.dir = dir;
         this.port = port;
@@ -48,20 +49,33 @@ final class AuthoritativeServer implements AutoCloseable {
     }
 
     /** Configures and starts the server; the secret is random per server. */
-    static AuthoritativeServer start(Kind kind, Path dir) throws IOException, InterruptedException {
+    public static LocalDnsServer start(Kind kind, Path dir) throws IOException, InterruptedException {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
-        AuthoritativeServer s = new AuthoritativeServer(kind, dir, freePort(), Base64.getEncoder().encodeToString(key));
+        LocalDnsServer s = new LocalDnsServer(kind, dir, freePort(), Base64.getEncoder().encodeToString(key));
         s.configure();
         s.startProcess();
         return s;
     }
 
-    InetSocketAddress address() {
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The base64 TSIG secret (tests pass it to the store; never logged). */
+    public String secret() {
+        return secret;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
-    String hostPort() {
+    public String hostPort() {
         return "127.0.0.1:" + port;
     }
 
@@ -204,7 +218,7 @@ final class AuthoritativeServer implements AutoCloseable {
         };
     }
 
-    synchronized void startProcess() throws IOException, InterruptedException {
+    public synchronized void startProcess() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) return;
         process = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile())).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -229,7 +243,7 @@ final class AuthoritativeServer implements AutoCloseable {
     }
 
     /** SIGTERM and wait (a clean stop: BIND and Knot keep their journals). */
-    synchronized void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         if (process == null || !process.isAlive()) return;
         resume();
         process.destroy();
@@ -239,16 +253,16 @@ final class AuthoritativeServer implements AutoCloseable {
         }
     }
 
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         stop();
         startProcess();
     }
 
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("STOP");
     }
 
-    void resume() {
+    public void resume() {
         try {
             signal("CONT");
         } catch (IOException | InterruptedException e) {
@@ -261,7 +275,7 @@ final class AuthoritativeServer implements AutoCloseable {
         run(List.of("kill", "-" + name, Long.toString(process.pid())), null);
     }
 
-    String tail() {
+    public String tail() {
         try {
             String s = Files.readString(dir.resolve("server.out"));
             Path log = dir.resolve("named.log");
@@ -273,7 +287,7 @@ final class AuthoritativeServer implements AutoCloseable {
     }
 
     /** Runs nsupdate with this server's key: changes made behind Waymark's back. */
-    void nsupdate(String... commands) throws IOException, InterruptedException {
+    public void nsupdate(String... commands) throws IOException, InterruptedException {
         StringBuilder script = new StringBuilder("server 127.0.0.1 " + port + "\nzone " + ZONE + "\n");
         for (String c : commands) script.append(c).append('\n');
         script.append("send\n");
