@@ -10,6 +10,7 @@ import io.waymark.dns.ZoneFileReader;
 import io.waymark.dns.ZoneLoadException;
 import io.waymark.server.config.ConfigException;
 import io.waymark.server.config.ConfigLoader;
+import io.waymark.server.config.RecordStoreConfig;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.daemon.Daemon;
 import java.io.IOException;
@@ -153,8 +154,10 @@ public class ServeCommand implements Callable<Integer> {
             return EXIT_CANNOT_BIND;
         }
         WaymarkConfig c = daemon.config();
-        out.printf("waymark: serving %d endpoint(s) in %d zone(s) on DNS 127.0.0.1:%d, HTTP API :%d, %d enactors, data in %s%n",
-                c.endpoints().size(), c.zones().size(), daemon.dnsPort(), daemon.httpPort(), c.enactors().count(), c.dataDir());
+        String servedBy = c.recordStore() instanceof RecordStoreConfig.Rfc2136 r ? "records on RFC 2136 server " + r.settings().serverText() + " zone " + r.settings().zone()
+                : "on DNS 127.0.0.1:" + daemon.dnsPort();
+        out.printf("waymark: serving %d endpoint(s) in %d zone(s) %s, HTTP API :%d, %d enactors, data in %s%n",
+                c.endpoints().size(), c.zones().size(), servedBy, daemon.httpPort(), c.enactors().count(), c.dataDir());
         var token = daemon.apiToken();
         out.printf("waymark: API token in %s%s: writes need it%s%n", token.file(), token.created() ? " (created now, mode 0600)" : "",
                 c.http().openReads() ? "" : ", reads too");

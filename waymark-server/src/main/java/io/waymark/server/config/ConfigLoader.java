@@ -144,7 +144,9 @@ public final class ConfigLoader {
                 (int) en.integer("endpointsPerTickMax", 10_000, 1, 1_000_000));
         en.refuseUnknownKeys();
 
-        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors);
+        RecordStoreConfig recordStore = Rfc2136ConfigReader.recordStore(top.child("recordStore"), base, endpoints);
+
+        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, recordStore);
     }
 
     /**

@@ -17,17 +17,25 @@ public record WaymarkConfig(
         List<EndpointSettings> endpoints,
         SafetySettings safety,
         PlannerSettings planner,
-        EnactorSettings enactors) {
+        EnactorSettings enactors,
+        RecordStoreConfig recordStore) {
 
     public WaymarkConfig {
+        if (recordStore == null) throw new IllegalArgumentException("recordStore must not be null (RecordStoreConfig.DEFAULT)");
         zones = List.copyOf(zones);
         targets = List.copyOf(targets);
         endpoints = List.copyOf(endpoints);
     }
 
+    /** With the embedded record store in the data directory (the single-process default). */
+    public WaymarkConfig(Path dataDir, DnsSettings dns, HttpSettings http, List<ZoneSettings> zones, List<TargetSettings> targets,
+            List<EndpointSettings> endpoints, SafetySettings safety, PlannerSettings planner, EnactorSettings enactors) {
+        this(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, RecordStoreConfig.DEFAULT);
+    }
+
     /** The same configuration with another DNS port (the CLI's --dns-port overrides the file). */
     public WaymarkConfig withDnsPort(int port) {
-        return new WaymarkConfig(dataDir, dns.withPort(port), http, zones, targets, endpoints, safety, planner, enactors);
+        return new WaymarkConfig(dataDir, dns.withPort(port), http, zones, targets, endpoints, safety, planner, enactors, recordStore);
     }
 
     /**

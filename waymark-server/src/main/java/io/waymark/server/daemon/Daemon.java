@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.waymark.adapters.health.HealthMonitor;
+import io.waymark.adapters.rfc2136.Rfc2136RecordStore;
 import io.waymark.core.enactor.Enactor;
 import io.waymark.core.history.HistoryCleaner;
 import io.waymark.core.model.ControlFlags;
@@ -18,6 +19,7 @@ import io.waymark.core.port.RecordStore;
 import io.waymark.core.role.CleanerRole;
 import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
+import io.waymark.core.role.Reopenable;
 import io.waymark.core.role.RetireRole;
 import io.waymark.core.role.StoreSupervisor;
 import io.waymark.dns.Authority;
@@ -25,6 +27,7 @@ import io.waymark.dns.DnsServer;
 import io.waymark.dns.DnsServerConfig;
 import io.waymark.dns.ServingOptions;
 import io.waymark.dns.Zone;
+import io.waymark.server.config.RecordStoreConfig;
 import io.waymark.server.config.ServedZones;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.demo.DemoFleet;
@@ -122,15 +125,29 @@ public final class Daemon implements Operations, AutoCloseable {
         // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
         planStore = new PlanSignal(plans);
         gate = new ServingGate(authority);
-        SupervisedRecordStore records = SupervisedRecordStore.open(config.dataDir(), gate);
-        closeOnExit.add(records);
-        recordStore = new ServableRecords(records, gate);
-
-        dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
-                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()));
-        dns.start();
-        closeOnExit.add(dns);
-        DnsMetrics.register(metrics, dns.stats());
+        Reopenable records;
+        if (config.recordStore() instanceof RecordStoreConfig.Rfc2136 rfc2136) {
+            // Records live on a standard server: nothing for the embedded DNS server to answer, so it is not started.
+            Rfc2136Records remote = Rfc2136Records.open(rfc2136.settings(), audit);
+            closeOnExit.add(remote);
+            recordStore = new ServableRecords(remote.store(), gate);
+            records = remote;
+            LOG.info("record store: {}", remote.store());
+            FunctionCounter.builder("waymark_rfc2136_updates_total", remote.store(), Rfc2136RecordStore::updatesSent)
+                    .description("UPDATE messages sent to the RFC 2136 server (the recovery benchmark reads their rate)").register(metrics);
+            FunctionCounter.builder("waymark_rfc2136_updates_rejected_total", remote.store(), Rfc2136RecordStore::updatesRejected)
+                    .description("UPDATEs the server rejected on a prerequisite (then re-read and split)").register(metrics);
+        } else {
+            SupervisedRecordStore embedded = SupervisedRecordStore.open(config.dataDir(), gate);
+            closeOnExit.add(embedded);
+            recordStore = new ServableRecords(embedded, gate);
+            records = embedded;
+            dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
+                    config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()));
+            dns.start();
+            closeOnExit.add(dns);
+            DnsMetrics.register(metrics, dns.stats());
+        }
         health = new HealthMonitor(Probes.checks(config, checks), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
         health.start();
         closeOnExit.add(health);
@@ -216,8 +233,9 @@ public final class Daemon implements Operations, AutoCloseable {
         }));
     }
 
+    /** The embedded DNS server's port, or 0 when it is not started (records on an RFC 2136 server). */
     public int dnsPort() {
-        return dns.port();
+        return dns == null ? 0 : dns.port();
     }
 
     public int httpPort() {

@@ -16,4 +16,15 @@ class ExampleConfigTest {
         assertThat(config.endpoints()).isNotEmpty();
         assertThat(config.targets()).hasSize(2);
     }
+
+    @Test
+    void examples_waymark_rfc2136_yaml_is_accepted_and_reads_the_key_file() {
+        WaymarkConfig config = ConfigLoader.load(Path.of("..", "examples", "waymark-rfc2136.yaml"));
+        assertThat(config.recordStore()).isInstanceOfSatisfying(RecordStoreConfig.Rfc2136.class, r -> {
+            assertThat(r.settings().zone()).isEqualTo("example.test.");
+            assertThat(r.settings().tsig()).hasValueSatisfying(k -> assertThat(k.name()).isEqualTo("waymark-key."));
+            assertThat(r.toString()).doesNotContain("ROjsf7s7gRgBrTbYbOZ0");
+        });
+        assertThat(ConfigLoader.load(Path.of("..", "examples", "waymark.yaml")).recordStore()).isEqualTo(RecordStoreConfig.DEFAULT);
+    }
 }

@@ -1,0 +1,228 @@
+package io.waymark.adapters.rfc2136;
+
+import io.waymark.adapters.rfc2136.StampText.Served;
+import io.waymark.core.model.Endpoint;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.ZoneTransferException;
+import org.xbill.DNS.ZoneTransferIn;
+
+/**
+ * The wire side of the RFC 2136 store, over TCP only (an UPDATE of many endpoints does not fit a UDP
+ * datagram, and a truncated answer would be retried anyway): queries for one endpoint, the zone's SOA
+ * serial, AXFR of the whole zone, and UPDATE signed with TSIG. dnsjava builds and parses every message
+ * and keeps one pipelined TCP connection per server. No retries here: the store decides.
+ */
+final class ZoneClient {
+    /** Re-reads of one endpoint when an UPDATE landed between the two stamp queries that bracket its records. */
+    private static final int BRACKETED_READS_MAX = 4;
+
+    private final Rfc2136Settings settings;
+    private final Name zone;
+    private final SimpleResolver resolver;
+    private final SimpleResolver signer;
+
+    ZoneClient(Rfc2136Settings settings) {
+        this.settings = settings;
+        this.zone = name(settings.zone());
+        resolver = new SimpleResolver(settings.server());
+        resolver.setTCP(true);
+        resolver.setTimeout(Duration.ofMillis(settings.timeoutMs()));
+        signer = new SimpleResolver(settings.server());
+        signer.setTCP(true);
+        signer.setTimeout(Duration.ofMillis(settings.timeoutMs()));
+        settings.tsig().ifPresent(k -> signer.setTSIGKey(k.tsig()));
+    }
+
+    Name zone() {
+        return zone;
+    }
+
+    static Name name(String text) {
+        try {
+            return Name.fromString(text.endsWith(".") ? text : text + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a DNS name: '" + text + "'");
+        }
+    }
+
+    static Name nameOf(Endpoint e) {
+        return name(e.name());
+    }
+
+    static Name stampName(Endpoint e) {
+        try {
+            return Name.concatenate(Name.fromString(StampText.LABEL), nameOf(e));
+        } catch (TextParseException | org.xbill.DNS.NameTooLongException x) {
+            throw new IllegalArgumentException("endpoint " + e + " is too long for a stamp name under it");
+        }
+    }
+
+    /** The answer of one query; NXDOMAIN and NODATA are an empty list, anything else an IOException. */
+    private CompletableFuture<List<Record>> query(Name name, int type) {
+        Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        return resolver.sendAsync(q).toCompletableFuture().thenApply(m -> {
+            int rc = m.getRcode();
+            if (rc != Rcode.NOERROR && rc != Rcode.NXDOMAIN) {
+                throw new IllegalStateException(new IOException("server answered " + Rcode.string(rc) + " to " + name + " " + Type.string(type)));
+            }
+            List<Record> out = new ArrayList<>();
+            for (Record r : m.getSection(Section.ANSWER)) if (r.getType() == type && r.getName().equals(name)) out.add(r);
+            return out;
+        });
+    }
+
+    private <T> T await(CompletableFuture<T> f) throws IOException {
+        try {
+            return f.get(settings.timeoutMs() + 1_000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + settings.serverText(), e);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new IOException("no answer from " + settings.serverText() + " within " + settings.timeoutMs() + " ms");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IllegalStateException && c.getCause() instanceof IOException io) throw io;
+            if (c instanceof IOException io) throw io;
+            throw new IOException(String.valueOf(c), c);
+        }
+    }
+
+    /**
+     * One endpoint's state. Its stamp RRset is read before and after its addresses; an UPDATE that
+     * lands in between changes the stamp, so unequal brackets are read again (bounded): an UPDATE
+     * replaces records and stamp together, so equal brackets mean the addresses belong to that stamp.
+     */
+    EndpointState read(Endpoint endpoint) throws IOException {
+        return readAll(List.of(endpoint)).get(endpoint);
+    }
+
+    /** Many endpoints' states, the queries pipelined on the connection. */
+    Map<Endpoint, EndpointState> readAll(List<Endpoint> endpoints) throws IOException {
+        Map<Endpoint, EndpointState> out = new HashMap<>();
+        List<Endpoint> pending = new ArrayList<>(endpoints);
+        for (int attempt = 0; attempt < BRACKETED_READS_MAX && !pending.isEmpty(); attempt++) {
+            List<CompletableFuture<List<Record>>> before = new ArrayList<>();
+            List<CompletableFuture<List<Record>>> a = new ArrayList<>();
+            List<CompletableFuture<List<Record>>> aaaa = new ArrayList<>();
+            for (Endpoint e : pending) before.add(query(stampName(e), Type.TXT));
+            for (int i = 0; i < pending.size(); i++) {
+                await(before.get(i));
+                a.add(query(nameOf(pending.get(i)), Type.A));
+                aaaa.add(query(nameOf(pending.get(i)), Type.AAAA));
+            }
+            List<CompletableFuture<List<Record>>> after = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                await(a.get(i));
+                await(aaaa.get(i));
+                after.add(query(stampName(pending.get(i)), Type.TXT));
+            }
+            List<Endpoint> again = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                List<List<String>> txt1 = strings(await(before.get(i)));
+                List<List<String>> txt2 = strings(await(after.get(i)));
+                EndpointState s1 = new EndpointState(txt1, List.of());
+                EndpointState s2 = new EndpointState(txt2, List.of());
+                if (!s1.txt().equals(s2.txt())) {
+                    again.add(pending.get(i));
+                    continue;
+                }
+                List<Served> served = new ArrayList<>();
+                addServed(served, await(a.get(i)));
+                addServed(served, await(aaaa.get(i)));
+                out.put(pending.get(i), new EndpointState(txt1, served));
+            }
+            pending = again;
+        }
+        if (!pending.isEmpty()) throw new IOException(pending.size() + " endpoints changed during every one of " + BRACKETED_READS_MAX + " reads (first " + pending.get(0) + ")");
+        return out;
+    }
+
+    private static List<List<String>> strings(List<Record> txt) {
+        List<List<String>> out = new ArrayList<>();
+        for (Record r : txt) out.add(((TXTRecord) r).getStrings());
+        return out;
+    }
+
+    private static void addServed(List<Served> out, List<Record> records) {
+        for (Record r : records) {
+            if (r instanceof ARecord a) out.add(new Served(a.getAddress(), a.getTTL()));
+            else if (r instanceof AAAARecord a) out.add(new Served(a.getAddress(), a.getTTL()));
+        }
+    }
+
+    /** The zone's SOA serial. */
+    long serial() throws IOException {
+        List<Record> soa = await(query(zone, Type.SOA));
+        if (soa.size() != 1) throw new IOException("server " + settings.serverText() + " has no SOA for " + zone + " (is it authoritative for the zone?)");
+        return ((SOARecord) soa.get(0)).getSerial();
+    }
+
+    /** A whole-zone read: every name's stamp RRset and addresses, from one AXFR (one consistent version of the zone). */
+    record Transfer(long serial, Map<Name, EndpointState> states) {}
+
+    Transfer transfer() throws IOException {
+        ZoneTransferIn xfr = ZoneTransferIn.newAXFR(zone, settings.server(), null);
+        xfr.setTimeout(Duration.ofMillis(Math.max(settings.timeoutMs(), 30_000)));
+        try {
+            xfr.run();
+        } catch (ZoneTransferException e) {
+            throw new IOException("AXFR of " + zone + " from " + settings.serverText() + " refused or failed: " + e.getMessage()
+                    + " (allow transfers of the zone to Waymark's address)", e);
+        }
+        Map<Name, List<List<String>>> txt = new HashMap<>();
+        Map<Name, List<Served>> served = new HashMap<>();
+        long serial = -1;
+        Name label = name(StampText.LABEL);
+        for (Record r : xfr.getAXFR()) {
+            Name n = r.getName();
+            switch (r) {
+                case SOARecord soa -> serial = soa.getSerial();
+                case TXTRecord t when n.labels() > 1 && n.getLabelString(0).equalsIgnoreCase(label.getLabelString(0)) ->
+                        txt.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(t.getStrings());
+                case ARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
+                case AAAARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
+                default -> { }
+            }
+        }
+        Map<Name, EndpointState> states = new HashMap<>();
+        txt.forEach((n, t) -> states.put(n, new EndpointState(t, served.getOrDefault(n, List.of()))));
+        served.forEach((n, s) -> states.putIfAbsent(n, new EndpointState(List.of(), s)));
+        return new Transfer(serial, states);
+    }
+
+    /** What the server answered to an UPDATE. */
+    record Reply(int rcode, boolean verified, Optional<String> tsigError) {}
+
+    /** Sends one signed UPDATE and returns the server's answer; an IOException means its outcome is unknown. */
+    Reply update(Message update) throws IOException {
+        Message m = await(signer.sendAsync(update).toCompletableFuture());
+        boolean verified = settings.tsig().isEmpty() || m.isVerified();
+        Optional<String> tsigError = Optional.empty();
+        if (m.getTSIG() != null && m.getTSIG().getError() != Rcode.NOERROR) tsigError = Optional.of(Rcode.TSIGstring(m.getTSIG().getError()));
+        return new Reply(m.getRcode(), verified, tsigError);
+    }
+}
