@@ -238,15 +238,28 @@ class EtcdFaultTest {
     @Test
     void withQuorumLostWritesStopAndResumeOnTheirOwn(TestInfo info) throws Exception {
         String prefix = "/t/" + info.getTestMethod().orElseThrow().getName() + "/";
-        try (Etcd e = connect(prefix, 2_000)) {
+        Map<Endpoint, io.waymark.core.model.RecordSet> dns = new java.util.concurrent.ConcurrentHashMap<>();
+        try (Etcd e = connect(prefix, 2_000); Etcd dnsSide = connect(prefix, 2_000);
+                EtcdRecordFeed feed = new EtcdRecordFeed(dnsSide, io.waymark.adapters.record.ServingSink.removing((changed, removed) -> {
+                    dns.putAll(changed);
+                    dns.keySet().removeAll(removed);
+                }))) {
             EtcdRecordStore records = new EtcdRecordStore(e);
             EtcdPlanStore plans = new EtcdPlanStore(e);
             Endpoint api = endpoint(1);
             assertThat(records.applyIfNewer(api, Stamp.NONE, stamp(1), records(api, 1))).isEqualTo(ApplyOutcome.APPLIED);
             plans.publish(Generation.ZERO, EtcdStoresTest.draft(1, 2));
+            assertThat(feed.step(System.nanoTime()).reachable()).isTrue();
+            assertThat(dns).containsEntry(api, records(api, 1));
             cluster.stop(1);
             cluster.stop(2);
             try {
+                // The DNS side keeps what it had and says that etcd is unreachable.
+                EtcdRecordFeed.Status down = feed.step(System.nanoTime());
+                assertThat(down.reachable()).isFalse();
+                assertThat(down.unreachableSinceNanos()).isNotZero();
+                assertThat(down.loaded()).isTrue();
+                assertThat(dns).containsEntry(api, records(api, 1));
                 // One member alone has no quorum: it refuses writes and linearizable reads; nothing is written.
                 assertThatThrownBy(() -> records.applyIfNewer(api, stamp(1), stamp(2), records(api, 2))).isInstanceOf(StoreUnavailableException.class);
                 assertThatThrownBy(() -> plans.publish(Generation.of(1), EtcdStoresTest.draft(2, 2))).isInstanceOf(StoreUnavailableException.class);
@@ -261,6 +274,8 @@ class EtcdFaultTest {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> records.applyIfNewer(api, records.read(api).stamp(), stamp(3), records(api, 3)) == ApplyOutcome.APPLIED);
             assertThat(records.read(api).stamp()).isEqualTo(stamp(3));
+            // ...and the DNS side follows again, by itself.
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> feed.step(System.nanoTime()).reachable() && records(api, 3).equals(dns.get(api)));
             assertThat(plans.latest().orElseThrow().generation().value()).isBetween(1L, 2L);
         } finally {
             for (int i = 0; i < cluster.size(); i++) cluster.awaitHealthy(i);

@@ -313,4 +313,33 @@ class EtcdStoresTest {
             assertThat(store.read(api).stamp()).isEqualTo(stamp(1));
         }
     }
+
+    @Test
+    void theDnsFeedLoadsThenFollowsAppliesAndRetirementsInOrder(TestInfo info) {
+        Map<Endpoint, RecordSet> dns = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
+        try (Etcd e = connect(info); Etcd dnsSide = connect(info);
+                EtcdRecordFeed feed = new EtcdRecordFeed(dnsSide, io.waymark.adapters.record.ServingSink.removing((changed, removed) -> {
+                    snapshots.incrementAndGet();
+                    dns.putAll(changed);
+                    dns.keySet().removeAll(removed);
+                }))) {
+            EtcdRecordStore store = new EtcdRecordStore(e);
+            int n = 2 * EtcdRecordFeed.PAGE_KEYS + 10; // the full read takes three pages
+            List<ConditionalApply> applies = new ArrayList<>();
+            for (int i = 0; i < n; i++) applies.add(new ConditionalApply(endpoint(i), Stamp.NONE, stamp(1), records(endpoint(i), 1)));
+            store.applyAllIfNewer(applies);
+            EtcdRecordFeed.Status s = feed.step(System.nanoTime());
+            assertThat(s.loaded()).isTrue();
+            assertThat(s.endpoints()).isEqualTo(n);
+            assertThat(dns).hasSize(n).containsEntry(endpoint(5), records(endpoint(5), 1));
+            assertThat(snapshots).hasValue(1); // one snapshot for the whole load
+            store.applyIfNewer(endpoint(5), stamp(1), stamp(2), records(endpoint(5), 2));
+            store.retire(endpoint(6), stamp(1));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
+                    .until(() -> records(endpoint(5), 2).equals(dns.get(endpoint(5))) && !dns.containsKey(endpoint(6)));
+            assertThat(feed.served(endpoint(5))).contains(stamp(2));
+            assertThat(dns).hasSize(n - 1);
+        }
+    }
 }
