@@ -81,6 +81,7 @@ public final class EtcdPlanStore implements PlanStore {
 
     private final Etcd etcd;
     private final KV kv;
+    private final Optional<Fence> fence;
     private final ObjectMapper json = new ObjectMapper();
     /** The latest plan decoded, and the mod revision of the manifest it came from. */
     private volatile Cached cached;
@@ -93,9 +94,26 @@ public final class EtcdPlanStore implements PlanStore {
     /** A key's value and mod revision (0: absent). */
     private record Versioned(long value, long modRevision) {}
 
+    /**
+     * A key that must hold {@code holder} for a publish to commit, compared in the publish transaction
+     * itself: a planner that lost the election can no longer publish, even with a request that was
+     * already on its way when it lost ({@link EtcdLeadership#fence}).
+     */
+    public record Fence(ByteSequence key, ByteSequence holder) {}
+
     public EtcdPlanStore(Etcd etcd) {
+        this(etcd, Optional.empty());
+    }
+
+    private EtcdPlanStore(Etcd etcd, Optional<Fence> fence) {
         this.etcd = etcd;
         this.kv = etcd.client().getKVClient();
+        this.fence = fence;
+    }
+
+    /** The same store whose publishes commit only while {@code f} holds. */
+    public EtcdPlanStore fencedBy(Fence f) {
+        return new EtcdPlanStore(etcd, Optional.of(f));
     }
 
     private static String manifestKey(Generation g) {
@@ -116,8 +134,10 @@ public final class EtcdPlanStore implements PlanStore {
             String attemptId = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "-" + g.value();
             int chunks = writeChunks(attemptId, encoded);
             String manifest = manifestJson(plan, encoded, chunks, attemptId);
+            List<Cmp> compares = new ArrayList<>(List.of(compareRevision(LATEST, latest.modRevision()), compareRevision(FLOOR, floor.modRevision())));
+            fence.ifPresent(f -> compares.add(new Cmp(f.key(), Cmp.Op.EQUAL, CmpTarget.value(f.holder()))));
             TxnResponse r = etcd.await(kv.txn()
-                    .If(compareRevision(LATEST, latest.modRevision()), compareRevision(FLOOR, floor.modRevision()))
+                    .If(compares.toArray(Cmp[]::new))
                     .Then(Op.put(etcd.key(manifestKey(g)), Etcd.bytes(manifest), PutOption.DEFAULT),
                             Op.put(etcd.key(LATEST), Etcd.bytes(Long.toString(g.value())), PutOption.DEFAULT),
                             Op.put(etcd.key(FLOOR), Etcd.bytes(Long.toString(g.value())), PutOption.DEFAULT))
@@ -128,10 +148,20 @@ public final class EtcdPlanStore implements PlanStore {
                 return new PublishOutcome.Published(plan);
             }
             deleteChunksQuietly(attemptId);
+            refuseUnlessFenceHolds();
             // Lost to another writer: if it moved the latest, that is the conflict to report; if only
             // the floor moved (it never moves without the latest), look again.
         }
         throw new StoreUnavailableException("plan publish lost " + CAS_ATTEMPTS_MAX + " compare-and-sets in a row without the latest generation changing");
+    }
+
+    private void refuseUnlessFenceHolds() {
+        if (fence.isEmpty()) return;
+        GetResponse r = etcd.await(kv.get(fence.get().key()), "read the publish fence");
+        String holder = r.getKvs().isEmpty() ? "nobody" : r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
+        if (r.getKvs().isEmpty() || !r.getKvs().get(0).getValue().equals(fence.get().holder())) {
+            throw new StoreUnavailableException("this process does not lead the planners (" + fence.get().key().toString(StandardCharsets.UTF_8) + " is held by " + holder + "): nothing was published");
+        }
     }
 
     private Cmp compareRevision(String key, long modRevision) {

@@ -342,4 +342,47 @@ class EtcdStoresTest {
             assertThat(dns).hasSize(n - 1);
         }
     }
+
+    @Test
+    void oneLeaderAtATimeAndALeaderThatLostItsLeaseCannotPublish(TestInfo info) {
+        try (Etcd a = connect(info); Etcd b = connect(info)) {
+            EtcdLeadership la = new EtcdLeadership(a, new EtcdLease(a, 2), "planner", "planner-a");
+            EtcdLeadership lb = new EtcdLeadership(b, new EtcdLease(b, 2), "planner", "planner-b");
+            assertThat(la.step(System.nanoTime())).isTrue();
+            assertThat(lb.step(System.nanoTime())).isFalse();
+            assertThat(lb.leader()).contains("planner-a");
+            EtcdPlanStore storeA = new EtcdPlanStore(a).fencedBy(la.fence());
+            EtcdPlanStore storeB = new EtcdPlanStore(b).fencedBy(lb.fence());
+            assertThat(storeA.publish(Generation.ZERO, draft(1, 2))).isInstanceOf(PublishOutcome.Published.class);
+            assertThatThrownBy(() -> storeB.publish(Generation.of(1), draft(2, 2))).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("does not lead");
+            // a stops stepping (a paused process): it stops believing it leads before etcd expires its key...
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !la.leads(System.nanoTime()));
+            // ...and b takes over once etcd has expired it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> lb.step(System.nanoTime()));
+            // The old leader's publish, had it been on the wire, is refused by the fence.
+            assertThatThrownBy(() -> storeA.publish(Generation.of(1), draft(3, 2))).isInstanceOf(StoreUnavailableException.class);
+            assertThat(storeB.publish(Generation.of(1), draft(4, 2))).isInstanceOf(PublishOutcome.Published.class);
+            assertThat(la.step(System.nanoTime())).isFalse();
+            assertThat(la.leader()).contains("planner-b");
+        }
+    }
+
+    @Test
+    void presenceKeysListLiveProcessesAndVanishWithTheirLease(TestInfo info) {
+        try (Etcd a = connect(info); Etcd b = connect(info)) {
+            EtcdLease leaseA = new EtcdLease(a, 2);
+            EtcdPresence pa = new EtcdPresence(a, leaseA, 0);
+            EtcdPresence pb = new EtcdPresence(b, new EtcdLease(b, 30), 0);
+            assertThat(pa.step(System.nanoTime(), "enactor", "az1", "{\"zone\":\"az1\"}")).isTrue();
+            assertThat(pb.step(System.nanoTime(), "dns", "dns-1", "{}")).isTrue();
+            assertThat(EtcdPresence.list(a)).extracting(EtcdPresence.Member::role, EtcdPresence.Member::id)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("dns", "dns-1"), org.assertj.core.groups.Tuple.tuple("enactor", "az1"));
+            // az1 stops refreshing (killed): its entry expires with its lease.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(300))
+                    .until(() -> EtcdPresence.list(b).stream().noneMatch(m -> m.id().equals("az1")));
+            assertThat(EtcdPresence.list(b)).extracting(EtcdPresence.Member::id).containsExactly("dns-1");
+        }
+    }
 }
