@@ -53,11 +53,11 @@ class EtcdFaultTest {
 
     @TempDir
     static Path scratch;
-    static EtcdCluster cluster;
+    static LocalEtcdCluster cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = EtcdCluster.start(scratch, 3);
+        cluster = LocalEtcdCluster.start(scratch, 3);
     }
 
     @AfterAll

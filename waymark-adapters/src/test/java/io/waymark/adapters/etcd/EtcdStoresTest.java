@@ -48,12 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdStoresTest {
     @TempDir
     static Path scratch;
-    static EtcdCluster cluster;
+    static LocalEtcdCluster cluster;
     static Etcd etcd;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = EtcdCluster.start(scratch, 3);
+        cluster = LocalEtcdCluster.start(scratch, 3);
     }
 
     @AfterAll

@@ -125,7 +125,10 @@ public final class ConfigLoader {
                 (int) en.integer("endpointsPerTickMax", 10_000, 1, 1_000_000));
         en.refuseUnknownKeys();
 
-        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors);
+        PlanStoreConfig planStore = StoreConfigLoader.planStore(top.child("planStore"), base);
+        RecordStoreConfig recordStore = StoreConfigLoader.recordStore(top.child("recordStore"), planStore);
+
+        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);
     }
 
     /**

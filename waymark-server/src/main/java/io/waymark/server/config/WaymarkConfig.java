@@ -17,18 +17,32 @@ public record WaymarkConfig(
         List<EndpointSettings> endpoints,
         SafetySettings safety,
         PlannerSettings planner,
-        EnactorSettings enactors) {
+        EnactorSettings enactors,
+        PlanStoreConfig planStore,
+        RecordStoreConfig recordStore) {
 
     public WaymarkConfig {
+        if (planStore == null || recordStore == null) throw new IllegalArgumentException("planStore and recordStore must not be null (PlanStoreConfig.DEFAULT, RecordStoreConfig.DEFAULT)");
         zones = List.copyOf(zones);
         targets = List.copyOf(targets);
         endpoints = List.copyOf(endpoints);
     }
 
+    /** Embedded stores in the data directory (the single-process default). */
+    public WaymarkConfig(Path dataDir, DnsSettings dns, HttpSettings http, List<ZoneSettings> zones, List<TargetSettings> targets,
+            List<EndpointSettings> endpoints, SafetySettings safety, PlannerSettings planner, EnactorSettings enactors) {
+        this(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, PlanStoreConfig.DEFAULT, RecordStoreConfig.DEFAULT);
+    }
+
+    /** Whether plans live in etcd (distributed mode: roles may run in separate processes). */
+    public boolean distributed() {
+        return planStore instanceof PlanStoreConfig.Etcd;
+    }
+
     /** The same configuration with another DNS port (the CLI's --dns-port overrides the file). */
     public WaymarkConfig withDnsPort(int port) {
         return new WaymarkConfig(dataDir, new DnsSettings(dns.listen(), port, dns.answerAddressesMax(), dns.tcpConnectionsMax(), dns.tcpIdleTimeoutMs()),
-                http, zones, targets, endpoints, safety, planner, enactors);
+                http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);
     }
 
     public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {}

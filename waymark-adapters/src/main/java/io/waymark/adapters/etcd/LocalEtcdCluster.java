@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real etcd cluster (Debian's {@code etcd}, 3.4) of N members on loopback, each in its own scratch
+ * A real etcd cluster (Debian's {@code etcd}, 3.4) of N members on loopback, for tests, benchmarks
+ * and trying distributed mode on one machine (it is not how to run etcd in production), each in its own scratch
  * directory under {@code root}, with client and peer ports drawn from 23000-23999 (etcd must advertise
  * its ports, so it cannot bind 0) and checked free first. Members can be killed (SIGKILL), stopped
  * (SIGTERM), paused (SIGSTOP) and resumed, and restarted on their data directory. Every wait is
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * shared and loaded, and a member starved for a second would otherwise start elections the tests did
  * not ask for.
  */
-public final class EtcdCluster implements AutoCloseable {
+public final class LocalEtcdCluster implements AutoCloseable {
     public static final String ETCD = "/usr/bin/etcd";
     private static final int PORT_LOW = 23000;
     private static final int PORT_HIGH = 23999;
@@ -41,7 +42,7 @@ public final class EtcdCluster implements AutoCloseable {
     private final boolean[] paused;
     private final String token;
 
-    private EtcdCluster(Path root, int size) {
+    private LocalEtcdCluster(Path root, int size) {
         this.root = root;
         this.clientPorts = new int[size];
         this.peerPorts = new int[size];
@@ -51,9 +52,9 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /** Starts {@code size} members and waits (bounded) until every one answers its health endpoint. */
-    public static EtcdCluster start(Path root, int size) throws IOException {
+    public static LocalEtcdCluster start(Path root, int size) throws IOException {
         if (!Files.isExecutable(Path.of(ETCD))) throw new IllegalStateException(ETCD + " is missing: run scripts/setup (Debian package etcd-server)");
-        EtcdCluster c = new EtcdCluster(root, size);
+        LocalEtcdCluster c = new LocalEtcdCluster(root, size);
         try {
             c.choosePorts();
             for (int i = 0; i < size; i++) c.launch(i, "new");
