@@ -10,9 +10,6 @@ import io.waymark.server.daemon.EtcdDaemon;
 import io.waymark.server.daemon.EtcdDaemon.Role;
 import io.waymark.server.http.Operations;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,28 +35,21 @@ class DistributedRolesTest {
     @TempDir
     static Path scratch;
     static LocalEtcdCluster cluster;
-    static final List<ServerSocket> targets = new ArrayList<>();
+    static final List<TcpTarget> targets = new ArrayList<>();
     static int targetPort;
 
     @BeforeAll
     static void start() throws IOException {
         cluster = LocalEtcdCluster.start(scratch.resolve("etcd"), 3);
-        ServerSocket first = listen("127.0.0.51", 0);
-        targetPort = first.getLocalPort();
-        targets.add(first);
-        targets.add(listen("127.0.0.52", targetPort));
-        targets.add(listen("127.0.0.53", targetPort));
-    }
-
-    static ServerSocket listen(String address, int port) throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.bind(new InetSocketAddress(InetAddress.getByName(address), port), 50);
-        return s;
+        targets.add(new TcpTarget("127.0.0.51", 0));
+        targetPort = targets.get(0).port();
+        targets.add(new TcpTarget("127.0.0.52", targetPort));
+        targets.add(new TcpTarget("127.0.0.53", targetPort));
     }
 
     @AfterAll
     static void stop() throws IOException {
-        for (ServerSocket s : targets) s.close();
+        for (TcpTarget t : targets) t.close();
         if (cluster != null) cluster.close();
     }
 
@@ -120,10 +110,10 @@ class DistributedRolesTest {
             EtcdDaemon standby = leader == plannerA ? plannerB : plannerA;
             leader.close();
             await().atMost(Duration.ofSeconds(30)).until(standby::leading);
-            targets.get(0).close();
+            targets.get(0).fail();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                     assertThat(client.addresses(API)).containsExactlyInAnyOrder("127.0.0.52", "127.0.0.53"));
-            targets.set(0, listen("127.0.0.51", targetPort));
+            targets.get(0).recover();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                     assertThat(client.addresses(API)).containsExactlyInAnyOrder("127.0.0.51", "127.0.0.52", "127.0.0.53"));
             assertThat(dns.scrapeMetrics()).contains("waymark_etcd_reachable 1.0");
