@@ -3,6 +3,11 @@ package io.waymark.adapters.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.waymark.core.port.StoreUnavailableException;
 import java.net.URI;
@@ -12,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,10 +33,12 @@ public final class Etcd implements AutoCloseable {
 
     private final Client client;
     private final EtcdSettings settings;
+    private final AtomicLong requests;
 
-    private Etcd(Client client, EtcdSettings settings) {
+    private Etcd(Client client, EtcdSettings settings, AtomicLong requests) {
         this.client = client;
         this.settings = settings;
+        this.requests = requests;
     }
 
     public static Etcd connect(EtcdSettings settings) {
@@ -41,6 +49,16 @@ public final class Etcd implements AutoCloseable {
                 .retryMaxDuration(Duration.ofMillis(settings.requestTimeoutMs())).retryMaxAttempts(3).retryDelay(100).retryMaxDelay(1000)
                 .keepaliveTime(Duration.ofSeconds(10)).keepaliveTimeout(Duration.ofSeconds(5)).keepaliveWithoutCalls(true);
         settings.credentials().ifPresent(c -> b.user(bytes(c.user())).password(bytes(c.password())));
+        // Counts every gRPC call this connection starts (a watch or a lease keep-alive stream counts once):
+        // the load one process puts on etcd, for status and for the steady-state benchmark.
+        AtomicLong requests = new AtomicLong();
+        b.interceptor(new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                requests.incrementAndGet();
+                return next.newCall(method, options);
+            }
+        });
         if (settings.tls().isPresent()) {
             EtcdSettings.Tls tls = settings.tls().get();
             try {
@@ -52,7 +70,12 @@ public final class Etcd implements AutoCloseable {
                 throw new IllegalArgumentException("etcd TLS files cannot be used: " + e.getMessage(), e);
             }
         }
-        return new Etcd(b.build(), settings);
+        return new Etcd(b.build(), settings, requests);
+    }
+
+    /** gRPC calls started on this connection so far. */
+    public long requests() {
+        return requests.get();
     }
 
     public Client client() {

@@ -13,6 +13,7 @@ import io.waymark.adapters.record.StampedRecordCodec;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
+import io.waymark.core.port.StampedRecords;
 import io.waymark.core.port.StoreUnavailableException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,6 +55,8 @@ public final class EtcdRecordFeed implements AutoCloseable {
     private final Object lock = new Object();
     /** Guarded by lock: the stamps served now, the revision they reflect, and the live watch. */
     private final Map<Endpoint, Stamp> served = new HashMap<>();
+    /** What {@link EtcdRecordStore#read} would answer now for each stored endpoint (undecodable values included). */
+    private final Map<Endpoint, StampedRecords> stored = new HashMap<>();
     private long revision;
     private Watch.Watcher watcher;
     private volatile boolean watchBroken;
@@ -124,6 +127,7 @@ public final class EtcdRecordFeed implements AutoCloseable {
             Set<Endpoint> removed = new HashSet<>(served.keySet());
             removed.removeAll(now.keySet());
             served.keySet().removeAll(removed);
+            stored.keySet().retainAll(now.keySet());
             sink.publish(changed, removed);
             revision = at;
             watchBroken = false;
@@ -135,6 +139,7 @@ public final class EtcdRecordFeed implements AutoCloseable {
 
     /** Adds one stored value to {@code changed} if it decodes and does not move its endpoint back. Under lock. */
     private void accept(Endpoint endpoint, KeyValue kv, Map<Endpoint, RecordSet> changed) {
+        stored.put(endpoint, EtcdRecordStore.decode(endpoint, kv));
         StampedRecordCodec.Decoded d;
         try {
             d = StampedRecordCodec.decode(kv.getValue().getBytes());
@@ -164,6 +169,7 @@ public final class EtcdRecordFeed implements AutoCloseable {
                 Endpoint endpoint = new Endpoint(etcd.suffix(kv.getKey()).substring(EtcdRecordStore.RECORDS.length()));
                 if (ev.getEventType() == WatchEvent.EventType.DELETE) {
                     changed.remove(endpoint);
+                    stored.remove(endpoint);
                     if (served.remove(endpoint) != null) removed.add(endpoint);
                 } else if (ev.getEventType() == WatchEvent.EventType.PUT) {
                     removed.remove(endpoint);
@@ -201,6 +207,18 @@ public final class EtcdRecordFeed implements AutoCloseable {
     private static ByteSequence after(ByteSequence key) {
         byte[] b = key.getBytes();
         return ByteSequence.from(Arrays.copyOf(b, b.length + 1)); // the smallest key greater than key
+    }
+
+    /**
+     * What etcd held for {@code endpoint} as of the watched revision ({@link StampedRecords#ABSENT} if
+     * nothing), while loaded and reaching etcd; empty otherwise (ask etcd). See {@link EtcdRecordStore#readingFrom}.
+     */
+    public Optional<StampedRecords> stored(Endpoint endpoint) {
+        Status s = status;
+        if (!s.loaded() || !s.reachable() || watchBroken) return Optional.empty();
+        synchronized (lock) {
+            return Optional.of(stored.getOrDefault(endpoint, StampedRecords.ABSENT));
+        }
     }
 
     /** The stamp served for {@code endpoint} now (tests, status). */

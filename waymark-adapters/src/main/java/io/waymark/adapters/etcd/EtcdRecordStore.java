@@ -62,10 +62,29 @@ public final class EtcdRecordStore implements RecordStore {
 
     private final Etcd etcd;
     private final KV kv;
+    private final Optional<EtcdRecordFeed> reads;
 
     public EtcdRecordStore(Etcd etcd) {
+        this(etcd, Optional.empty());
+    }
+
+    private EtcdRecordStore(Etcd etcd, Optional<EtcdRecordFeed> reads) {
         this.etcd = etcd;
         this.kv = etcd.client().getKVClient();
+        this.reads = reads;
+    }
+
+    /**
+     * The same store whose {@link #read} answers from {@code feed}'s watched copy while the feed is
+     * loaded and reaches etcd, and from etcd otherwise. Why: an enactor reads its share of stamps every
+     * tick, and one request per endpoint per tick would make the steady-state load on etcd grow with
+     * the number of endpoints; from the watch it is zero. Why it is safe: a watched copy only lags,
+     * and generations only grow, so a lagging read shows an older stamp, never a newer one; the
+     * enactor then asks for an apply that {@link #applyIfNewer} decides on etcd's own current values
+     * (SUPERSEDED) — a wasted request, never a wrong write. Writes and {@link #endpoints} always go to etcd.
+     */
+    public EtcdRecordStore readingFrom(EtcdRecordFeed feed) {
+        return new EtcdRecordStore(etcd, Optional.of(feed));
     }
 
     /** Both keys of one endpoint as read at one revision. Revisions 0: absent. */
@@ -78,11 +97,16 @@ public final class EtcdRecordStore implements RecordStore {
     @Override
     public StampedRecords read(Endpoint endpoint) {
         if (endpoint == null) throw new IllegalArgumentException("endpoint must not be null");
+        if (reads.isPresent()) {
+            Optional<StampedRecords> watched = reads.get().stored(endpoint);
+            if (watched.isPresent()) return watched.get();
+        }
         GetResponse r = etcd.await(kv.get(etcd.key(RECORDS + endpoint.name())), "read " + endpoint);
         return r.getKvs().isEmpty() ? StampedRecords.ABSENT : decode(endpoint, r.getKvs().get(0));
     }
 
-    private StampedRecords decode(Endpoint endpoint, KeyValue v) {
+    /** What {@link #read} answers for a stored value (shared with the feed's watched copy, so both answer alike). */
+    static StampedRecords decode(Endpoint endpoint, KeyValue v) {
         try {
             StampedRecordCodec.Decoded d = StampedRecordCodec.decode(v.getValue().getBytes());
             if (!d.endpoint().equals(endpoint)) return new StampedRecords(unreadable(v), Optional.empty());

@@ -14,6 +14,7 @@ import io.waymark.adapters.etcd.EtcdPresence;
 import io.waymark.adapters.etcd.EtcdRecordFeed;
 import io.waymark.adapters.etcd.EtcdRecordStore;
 import io.waymark.adapters.health.HealthMonitor;
+import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.enactor.Enactor;
 import io.waymark.core.history.HistoryCleaner;
 import io.waymark.core.model.ControlFlags;
@@ -107,6 +108,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     private ServingGate gate;
     private DnsServer dns;
     private EtcdRecordFeed feed;
+    private EtcdPlanWatch planWatch;
     private HealthMonitor health;
     private PlannerRole plannerRole;
     private RoleLoop plannerLoop;
@@ -147,6 +149,16 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
         etcd = Etcd.connect(((PlanStoreConfig.Etcd) config.planStore()).settings());
         closeOnExit.add(etcd);
         gate = new ServingGate(authority);
+        // Every role reads stamps (enactors each tick, the planner for its change guard): from a watched
+        // copy, so that the steady load on etcd does not grow with the number of endpoints. The DNS role
+        // serves the same copy.
+        feed = new EtcdRecordFeed(etcd, roles.contains(Role.DNS) ? gate : ServingSink.NONE);
+        closeOnExit.add(feed);
+        feed.step(System.nanoTime()); // loaded before the DNS port opens (when etcd answers): the first answers are the stored records
+        closeOnExit.add(RoleLoop.start("record-feed", FEED_TICK_MS, null, now -> {
+            feed.step(now);
+            return false;
+        }));
         recordStore = new ServableRecords(recordStore(config.recordStore()), gate);
 
         EtcdPlanStore plans = new EtcdPlanStore(etcd);
@@ -158,7 +170,8 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
         }
         planStore = new PlanSignal(plans);
         // A plan published by any process wakes this process's enactors at once; polling stays the net.
-        closeOnExit.add(new EtcdPlanWatch(etcd, plans, planStore::signal));
+        planWatch = new EtcdPlanWatch(etcd, plans, planStore::signal);
+        closeOnExit.add(planWatch);
 
         if (roles.contains(Role.DNS)) startDns(authority);
         if (roles.contains(Role.PLANNER)) startPlanner();
@@ -169,6 +182,8 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
         startPresence();
         api = new ApiServer(this).start(config.http().listen(), config.http().port());
         closeOnExit.add(api);
+        io.micrometer.core.instrument.FunctionCounter.builder("waymark_etcd_requests_total", etcd, Etcd::requests)
+                .description("gRPC calls this process started on etcd (a watch or keep-alive stream counts once)").register(metrics);
         Gauge.builder("waymark_latest_generation", planStore, DaemonStatus::latestGeneration)
                 .description("Newest plan generation in the plan store (NaN while it is unavailable)").register(metrics);
         LOG.info("waymark {}: roles {} on etcd {} (prefix {})", name, roles, etcd.settings().endpoints(), etcd.settings().prefix());
@@ -177,21 +192,13 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     /** The record store of distributed mode, by configured type (one case per type). */
     private RecordStore recordStore(RecordStoreConfig c) {
         return switch (c) {
-            case RecordStoreConfig.Etcd e -> new EtcdRecordStore(etcd);
+            case RecordStoreConfig.Etcd e -> new EtcdRecordStore(etcd).readingFrom(feed);
             case RecordStoreConfig.Embedded e -> throw new IllegalArgumentException(
                     "planStore type etcd runs roles in separate processes: set recordStore type etcd (an embedded record store is one process's disk)");
         };
     }
 
     private void startDns(Authority authority) throws IOException {
-        feed = new EtcdRecordFeed(etcd, gate);
-        closeOnExit.add(feed);
-        // Loaded once before the port opens (when etcd answers), so the first answers are the stored records.
-        feed.step(System.nanoTime());
-        closeOnExit.add(RoleLoop.start("dns-feed", FEED_TICK_MS, null, now -> {
-            feed.step(now);
-            return false;
-        }));
         dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
                 config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs()));
         dns.start();
@@ -256,6 +263,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
         EtcdLease lease = new EtcdLease(etcd, LEASE_TTL_SECONDS);
         Map<String, EtcdPresence> entries = new TreeMap<>();
         closeOnExit.add(RoleLoop.start("presence", PRESENCE_TICK_MS, null, now -> {
+            planWatch.step();
             for (Map.Entry<String, String> e : presence().entrySet()) {
                 entries.computeIfAbsent(e.getKey(), k -> new EtcdPresence(etcd, lease, PRESENCE_WRITE_INTERVAL_NANOS));
                 String[] roleAndId = e.getKey().split("/", 2);
@@ -279,7 +287,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
                     .put("kind", leading ? status.planner().kind() : "STANDBY").put("condition", leading ? status.planner().condition()
                             : "standby; leader " + leadership.leader().orElse("unknown")).put("since", status.planner().since()).toString());
         }
-        if (feed != null) {
+        if (roles.contains(Role.DNS)) {
             EtcdRecordFeed.Status f = feed.status();
             out.put("dns/" + name, JSON.createObjectNode().put("zone", az).put("kind", f.reachable() ? "OK" : "TROUBLE")
                     .put("condition", "serves " + f.endpoints() + " endpoints at etcd revision " + f.revision() + (f.reachable() ? "" : "; etcd unreachable: " + f.problem()))
@@ -307,7 +315,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
 
     /** The DNS feed's status (empty without the DNS role). */
     public Optional<EtcdRecordFeed.Status> feed() {
-        return Optional.ofNullable(feed).map(EtcdRecordFeed::status);
+        return roles.contains(Role.DNS) ? Optional.of(feed.status()) : Optional.empty();
     }
 
     /** Whether this process leads the planners now. */
@@ -388,10 +396,11 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
 
     @Override
     public List<StoreStatus> stores() {
-        return feed().filter(f -> !f.reachable())
-                .map(f -> List.of(new StoreStatus("etcd", "FAILED", f.problem(), "DNS answers the last records it had (revision " + f.revision()
-                        + "); bring etcd's quorum back: everything resumes by itself", "", 0)))
-                .orElse(List.of());
+        EtcdRecordFeed.Status f = feed.status();
+        if (f.reachable()) return List.of();
+        String serving = roles.contains(Role.DNS) ? "DNS answers the last records it had (etcd revision " + f.revision() + "); " : "";
+        return List.of(new StoreStatus("etcd", "FAILED", f.problem(), serving + "nothing is written meanwhile; bring etcd's quorum back: everything resumes by itself",
+                f.unreachableSinceNanos() == 0 ? "" : status.at(f.unreachableSinceNanos()), 0));
     }
 
     @Override
