@@ -18,7 +18,6 @@ import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,12 +31,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The etcd stores under member faults, Jepsen's way at our scale: clients record every operation
@@ -46,24 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * compare-and-set model ({@link CasModels}). And with quorum lost, writes stop and resume on their own.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class EtcdFaultTest {
+class EtcdFaultTest extends SharedEtcdCluster {
     private static final int CLIENTS = 4;
     private static final Duration RUN = Duration.ofSeconds(25);
     private static final int ENDPOINTS = 3;
-
-    @TempDir
-    static Path scratch;
-    static LocalEtcdCluster cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalEtcdCluster.start(scratch, 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
 
     private static Etcd connect(String prefix, long timeoutMs) {
         return Etcd.connect(EtcdSettings.plain(cluster.endpoints(), prefix).withRequestTimeoutMs(timeoutMs));

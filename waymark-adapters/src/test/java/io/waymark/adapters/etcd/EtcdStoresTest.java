@@ -22,7 +22,6 @@ import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StampedRecords;
 import io.waymark.core.port.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,34 +32,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The etcd plan and record stores against a real 3-member etcd cluster (one per class, each test under
  * its own key prefix): the same semantics as the file and embedded stores.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class EtcdStoresTest {
-    @TempDir
-    static Path scratch;
-    static LocalEtcdCluster cluster;
-    static Etcd etcd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalEtcdCluster.start(scratch, 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
-
+class EtcdStoresTest extends SharedEtcdCluster {
     private Etcd connect(TestInfo info) {
         return Etcd.connect(EtcdSettings.plain(cluster.endpoints(), "/t/" + info.getTestMethod().orElseThrow().getName() + "/").withRequestTimeoutMs(20_000));
     }

@@ -12,16 +12,12 @@ import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The steady-state load an enactor puts on etcd when no plan changes must not grow with the number of
@@ -29,22 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so a tick costs the latest-plan and flags reads only. Counted in gRPC calls, not timed.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class SteadyStateLoadTest {
+class SteadyStateLoadTest extends SharedEtcdCluster {
     private static final int TICKS = 20;
-    @TempDir
-    static Path scratch;
-    static LocalEtcdCluster cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalEtcdCluster.start(scratch, 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
-
     /** Requests per steady tick of one enactor over {@code n} endpoints that already serve the latest plan. */
     private static double requestsPerSteadyTick(int n) {
         String prefix = "/steady-" + n + "/";

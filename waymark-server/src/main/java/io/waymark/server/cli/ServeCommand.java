@@ -175,13 +175,7 @@ public class ServeCommand implements Callable<Integer> {
         out.printf("waymark: serving %d endpoint(s) in %d zone(s) on DNS 127.0.0.1:%d, HTTP API :%d, %d enactors, data in %s%n",
                 c.endpoints().size(), c.zones().size(), daemon.dnsPort(), daemon.httpPort(), c.enactors().count(), c.dataDir());
         out.flush();
-        try {
-            return Foreground.untilStopped(daemon);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            daemon.close();
-            return 0;
-        }
+        return foreground(daemon);
     }
 
     /** Distributed mode: the roles asked for, on etcd. */
@@ -212,11 +206,19 @@ public class ServeCommand implements Callable<Integer> {
         out.printf("waymark %s: roles %s on etcd, %s, HTTP API :%d%n", name, roles.toString().toLowerCase(java.util.Locale.ROOT),
                 roles.contains(EtcdDaemon.Role.DNS) ? "DNS " + config.dns().listen() + ":" + daemon.dnsPort() : "no DNS", daemon.httpPort());
         out.flush();
+        return foreground(daemon);
+    }
+
+    private static int foreground(AutoCloseable daemon) {
         try {
             return Foreground.untilStopped(daemon);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            daemon.close();
+            try {
+                daemon.close();
+            } catch (Exception x) {
+                // stopping anyway
+            }
             return 0;
         }
     }

@@ -16,19 +16,14 @@ import io.waymark.adapters.etcd.EtcdRecordStore;
 import io.waymark.adapters.health.HealthMonitor;
 import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.enactor.Enactor;
-import io.waymark.core.history.HistoryCleaner;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
-import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
-import io.waymark.core.planner.Planner;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
-import io.waymark.core.role.CleanerRole;
 import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
-import io.waymark.core.role.RetireRole;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
 import io.waymark.dns.DnsServerConfig;
@@ -82,10 +77,6 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     private static final long PRESENCE_TICK_MS = 1_000;
     private static final long PRESENCE_WRITE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long FEED_TICK_MS = 1_000;
-    private static final long CLEANUP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int CLEANUP_DELETES_PER_RUN_MAX = 1_000;
-    private static final int RETIRES_PER_TICK_MAX = 100;
-    private static final long RETIRE_SCAN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The roles one process can run. */
@@ -99,7 +90,6 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RoleReports reports = new RoleReports(metrics);
     private final DaemonStatus status = new DaemonStatus(Clock.systemUTC(), System.nanoTime());
-    private final List<String> enactorIds = new ArrayList<>();
 
     private Etcd etcd;
     private AuditLog audit;
@@ -215,30 +205,13 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
         health = new HealthMonitor(Probes.checks(config), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
         health.start();
         closeOnExit.add(health);
-        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard(), recordStore::read);
-        plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
-                System::currentTimeMillis);
-        RetireRole retirer = new RetireRole(recordStore, recordStore::retire, planStore, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX,
-                RETIRE_SCAN_INTERVAL_NANOS);
-        CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
-                CLEANUP_INTERVAL_NANOS);
+        RoleWiring.Planning planning = RoleWiring.planning(config, planStore, recordStore, health, gate::unservable, reports, status, audit);
+        plannerRole = planning.role();
         plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {
             // Health checks run on every candidate, so a new leader already knows its targets; only the
             // leader plans, publishes, retires and cleans up.
             leading = leadership.step(now);
-            if (!leading) return false;
-            PlannerRole.Step step = plannerRole.step(now);
-            step.result().ifPresent(reports::plannerTick);
-            step.transition().ifPresent(t -> reports.transition("planner", t, step.bug()));
-            status.plannerStepped(step, plannerRole.conditionSinceNanos());
-            RetireRole.Step retiring = retirer.step(now);
-            retiring.transition().ifPresent(t -> reports.transition("retirement", t, Optional.empty()));
-            for (RetireRole.Retired x : retiring.retired()) {
-                audit.record("waymark (configuration)", "retire", "endpoint " + x.endpoint() + " left the configuration; records and stamp removed",
-                        Map.of("endpoint", x.endpoint().name(), "stamp", x.stamp().toString()));
-            }
-            cleaner.step(now).transition().ifPresent(t -> reports.transition("history clean-up", t, Optional.empty()));
-            return false;
+            return leading && planning.step().test(now);
         });
         closeOnExit.add(plannerLoop);
         levers = new Levers(planStore, audit, plannerLoop, plannerRole);
@@ -247,15 +220,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
 
     private void startEnactor(String id) {
         EnactorRole role = new EnactorRole(new Enactor(id, planStore, recordStore, new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
-        status.enactorAdded(id);
-        enactorIds.add(id);
-        closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, now -> {
-            EnactorRole.Step step = role.step(now);
-            step.result().ifPresent(r -> reports.enactorTick(id, r));
-            step.transition().ifPresent(t -> reports.transition(id, t, step.bug()));
-            status.enactorStepped(id, step, role.conditionSinceNanos());
-            return step.moreWork();
-        }));
+        closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, RoleWiring.enactorStep(id, role, reports, status)));
     }
 
     /** One thread writes every role's presence key of this process, on one lease, at most every few seconds each. */
@@ -417,11 +382,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
 
     @Override
     public List<TargetStatus> targets() {
-        if (health == null) return List.of();
-        var view = health.view();
-        return config.targets().stream()
-                .map(t -> new TargetStatus(t.id(), t.address(), t.zone(), t.capacity(), view.get(t.id()) == io.waymark.core.model.Health.UP))
-                .toList();
+        return health == null ? List.of() : RoleWiring.targets(config, health);
     }
 
     private Levers levers() {
@@ -461,13 +422,6 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     /** Stops every role in reverse start order (the presence lease is revoked: this process leaves the status at once). */
     @Override
     public synchronized void close() {
-        for (int i = closeOnExit.size() - 1; i >= 0; i--) {
-            try {
-                closeOnExit.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("while stopping: {}", e.toString());
-            }
-        }
-        closeOnExit.clear();
+        RoleWiring.closeAll(closeOnExit);
     }
 }
