@@ -279,7 +279,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
      * store are never lost or unreadable, so the high-water generation is the stamp's — or, for a
      * retired endpoint ({@code retired} non-null), the retired stamp's, which only a newer plan passes.
      */
-    static ApplyOutcome decide(Stamp current, Stamp retired, Stamp expected, Stamp next) {
+    public static ApplyOutcome decide(Stamp current, Stamp retired, Stamp expected, Stamp next) {
         if (current.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED;
         if (retired != null && retired.generation().isAtLeast(next.generation())) return ApplyOutcome.SUPERSEDED; // never resurrect an old plan
         if (!current.equals(expected)) return ApplyOutcome.CONFLICT;

@@ -13,6 +13,7 @@ import io.waymark.server.config.ConfigLoader;
 import io.waymark.server.config.RecordStoreConfig;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.daemon.Daemon;
+import io.waymark.server.daemon.EtcdDaemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -67,6 +68,17 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--tcp-idle-timeout-ms", paramLabel = "MS", defaultValue = "" + DnsServerConfig.TCP_IDLE_TIMEOUT_MS_DEFAULT,
             description = "Idle TCP connections are closed after this (default: ${DEFAULT-VALUE}).")
     int tcpIdleTimeoutMs;
+
+    @Option(names = "--role", paramLabel = "ROLE", split = ",",
+            description = "With planStore type etcd: the roles this process runs, planner, enactor, dns or all (repeatable or comma-separated; default all).")
+    List<String> roleNames = new ArrayList<>();
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "With planStore type etcd: this process's name in status and in the planner election (default HOST-PID).")
+    String processName;
+
+    @Option(names = "--availability-zone", paramLabel = "AZ", description = "With planStore type etcd: the zone this process runs in, shown by status.")
+    String availabilityZone;
 
     private static final long SHUTDOWN_WAIT_MS = 10_000;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -143,6 +155,13 @@ public class ServeCommand implements Callable<Integer> {
         try {
             WaymarkConfig config = ConfigLoader.load(configFile);
             if (dnsPort != null) config = config.withDnsPort(dnsPort);
+            if (config.distributed()) return serveDistributed(config, out, err);
+            if (!roleNames.isEmpty() && !roleNames.equals(List.of("all"))) {
+                err.println("waymark serve: --role " + String.join(",", roleNames) + " needs planStore type etcd in " + configFile
+                        + " (the embedded stores are one process's disk: it runs every role)");
+                err.flush();
+                return EXIT_REFUSED;
+            }
             daemon = Daemon.start(config, Optional.empty());
         } catch (ConfigException e) {
             err.println("waymark serve: " + configFile + ": " + e.getMessage());
@@ -162,12 +181,59 @@ public class ServeCommand implements Callable<Integer> {
         out.printf("waymark: API token in %s%s: writes need it%s%n", token.file(), token.created() ? " (created now, mode 0600)" : "",
                 c.http().openReads() ? "" : ", reads too");
         out.flush();
+        return foreground(daemon);
+    }
+
+    /** Distributed mode: the roles asked for, on etcd. */
+    private int serveDistributed(WaymarkConfig config, PrintWriter out, PrintWriter err) throws IOException {
+        java.util.Set<EtcdDaemon.Role> roles = java.util.EnumSet.noneOf(EtcdDaemon.Role.class);
+        for (String r : roleNames.isEmpty() ? List.of("all") : roleNames) {
+            switch (r.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "all" -> roles.addAll(java.util.EnumSet.allOf(EtcdDaemon.Role.class));
+                case "planner" -> roles.add(EtcdDaemon.Role.PLANNER);
+                case "enactor" -> roles.add(EtcdDaemon.Role.ENACTOR);
+                case "dns" -> roles.add(EtcdDaemon.Role.DNS);
+                default -> {
+                    err.println("waymark serve: --role '" + r + "': expected planner, enactor, dns or all");
+                    err.flush();
+                    return EXIT_REFUSED;
+                }
+            }
+        }
+        String name = processName != null ? processName : hostName() + "-" + ProcessHandle.current().pid();
+        EtcdDaemon daemon;
+        try {
+            daemon = EtcdDaemon.start(config, roles, name, Optional.ofNullable(availabilityZone));
+        } catch (IllegalArgumentException e) {
+            err.println("waymark serve: " + e.getMessage());
+            err.flush();
+            return EXIT_REFUSED;
+        }
+        out.printf("waymark %s: roles %s on etcd, %s, HTTP API :%d%n", name, roles.toString().toLowerCase(java.util.Locale.ROOT),
+                roles.contains(EtcdDaemon.Role.DNS) ? "DNS " + config.dns().listen() + ":" + daemon.dnsPort() : "no DNS", daemon.httpPort());
+        out.flush();
+        return foreground(daemon);
+    }
+
+    private static int foreground(AutoCloseable daemon) {
         try {
             return Foreground.untilStopped(daemon);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            daemon.close();
+            try {
+                daemon.close();
+            } catch (Exception x) {
+                // stopping anyway
+            }
             return 0;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "-");
+        } catch (UnknownHostException e) {
+            return "waymark";
         }
     }
 

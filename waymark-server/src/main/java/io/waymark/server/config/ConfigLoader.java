@@ -144,9 +144,10 @@ public final class ConfigLoader {
                 (int) en.integer("endpointsPerTickMax", 10_000, 1, 1_000_000));
         en.refuseUnknownKeys();
 
-        RecordStoreConfig recordStore = Rfc2136ConfigReader.recordStore(top.child("recordStore"), base, endpoints);
+        PlanStoreConfig planStore = StoreConfigLoader.planStore(top.child("planStore"), base);
+        RecordStoreConfig recordStore = StoreConfigLoader.recordStore(top.child("recordStore"), planStore, base, endpoints);
 
-        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, recordStore);
+        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);
     }
 
     /**

@@ -14,5 +14,8 @@ public sealed interface RecordStoreConfig {
      */
     record Rfc2136(Rfc2136Settings settings) implements RecordStoreConfig {}
 
+    /** {@code recordStore: { type: etcd }}: one key per endpoint in the plan store's etcd, served by DNS role processes. */
+    record Etcd() implements RecordStoreConfig {}
+
     RecordStoreConfig DEFAULT = new Embedded();
 }

@@ -32,18 +32,8 @@ import java.util.Optional;
 final class Rfc2136ConfigReader {
     private Rfc2136ConfigReader() {}
 
-    static RecordStoreConfig recordStore(ConfigNode n, Path base, List<EndpointSettings> endpoints) {
-        String type = n.string("type", "embedded");
-        RecordStoreConfig config = switch (type) {
-            case "embedded" -> RecordStoreConfig.DEFAULT;
-            case "rfc2136" -> new RecordStoreConfig.Rfc2136(rfc2136(n, base, endpoints));
-            default -> throw n.invalid("type", "'" + type + "'", "embedded or rfc2136");
-        };
-        n.refuseUnknownKeys();
-        return config;
-    }
-
-    private static Rfc2136Settings rfc2136(ConfigNode n, Path base, List<EndpointSettings> endpoints) {
+    /** {@code recordStore: { type: rfc2136, ... }}: every endpoint must lie in the zone the server takes updates for. */
+    static Rfc2136Settings rfc2136(ConfigNode n, Path base, List<EndpointSettings> endpoints) {
         InetSocketAddress server = server(n);
         String zone;
         try {

@@ -18,24 +18,30 @@ public record WaymarkConfig(
         SafetySettings safety,
         PlannerSettings planner,
         EnactorSettings enactors,
+        PlanStoreConfig planStore,
         RecordStoreConfig recordStore) {
 
     public WaymarkConfig {
-        if (recordStore == null) throw new IllegalArgumentException("recordStore must not be null (RecordStoreConfig.DEFAULT)");
+        if (planStore == null || recordStore == null) throw new IllegalArgumentException("planStore and recordStore must not be null (PlanStoreConfig.DEFAULT, RecordStoreConfig.DEFAULT)");
         zones = List.copyOf(zones);
         targets = List.copyOf(targets);
         endpoints = List.copyOf(endpoints);
     }
 
-    /** With the embedded record store in the data directory (the single-process default). */
+    /** Embedded stores in the data directory (the single-process default). */
     public WaymarkConfig(Path dataDir, DnsSettings dns, HttpSettings http, List<ZoneSettings> zones, List<TargetSettings> targets,
             List<EndpointSettings> endpoints, SafetySettings safety, PlannerSettings planner, EnactorSettings enactors) {
-        this(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, RecordStoreConfig.DEFAULT);
+        this(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, PlanStoreConfig.DEFAULT, RecordStoreConfig.DEFAULT);
+    }
+
+    /** Whether plans live in etcd (distributed mode: roles may run in separate processes). */
+    public boolean distributed() {
+        return planStore instanceof PlanStoreConfig.Etcd;
     }
 
     /** The same configuration with another DNS port (the CLI's --dns-port overrides the file). */
     public WaymarkConfig withDnsPort(int port) {
-        return new WaymarkConfig(dataDir, dns.withPort(port), http, zones, targets, endpoints, safety, planner, enactors, recordStore);
+        return new WaymarkConfig(dataDir, dns.withPort(port), http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);
     }
 
     /**

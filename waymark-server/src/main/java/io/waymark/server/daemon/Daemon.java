@@ -7,16 +7,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.waymark.adapters.health.HealthMonitor;
 import io.waymark.adapters.rfc2136.Rfc2136RecordStore;
 import io.waymark.core.enactor.Enactor;
-import io.waymark.core.history.HistoryCleaner;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
-import io.waymark.core.model.HealthObservations;
 import io.waymark.core.model.Plan;
-import io.waymark.core.planner.Planner;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
-import io.waymark.core.role.CleanerRole;
 import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
 import io.waymark.core.role.Reopenable;
@@ -42,10 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,14 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements Operations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-    private static final long CLEANUP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int CLEANUP_DELETES_PER_RUN_MAX = 1_000;
     private static final int HEALTH_CONCURRENCY_MAX = 256;
     private static final long SUPERVISOR_TICK_MS = 100;
-    /** Endpoints retired per planner tick at most: each is a durable write, and a tick must stay short. */
-    private static final int RETIRES_PER_TICK_MAX = 100;
-    /** Once nothing is left to retire, the record store's endpoint set is scanned this often at most. */
-    private static final long RETIRE_SCAN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final WaymarkConfig config;
     private final Optional<DemoFleet> fleet;
@@ -182,36 +170,9 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startPlanner() {
-        // The planner judges its plans with the enactors' own change guard, against what the record store serves,
-        // so it never publishes one they would refuse (removals wait until every endpoint serves the latest plan).
-        Planner planner = new Planner(planStore, System::currentTimeMillis, Roles.safety(config), Roles.enactor(config).changeGuard(), recordStore::read);
-        plannerRole = new PlannerRole(planner, planStore, Roles.topology(config), () -> new HealthObservations(health.view()), gate::unservable,
-                System::currentTimeMillis);
-        // At start (the first tick) and then each tick, bounded: endpoints the record store holds that are not
-        // configured are retired through the store's conditional tombstone.
-        RetireRole retirer = new RetireRole(recordStore, recordStore::retire, planStore, Set.copyOf(plannerRole.endpoints()), RETIRES_PER_TICK_MAX,
-                RETIRE_SCAN_INTERVAL_NANOS);
-        CleanerRole cleaner = new CleanerRole(new HistoryCleaner(planStore, recordStore, config.planner().historyRetention(), CLEANUP_DELETES_PER_RUN_MAX),
-                CLEANUP_INTERVAL_NANOS);
-        plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, now -> {
-            PlannerRole.Step step = plannerRole.step(now);
-            step.result().ifPresent(reports::plannerTick);
-            step.transition().ifPresent(t -> reports.transition("planner", t, step.bug()));
-            status.plannerStepped(step, plannerRole.conditionSinceNanos());
-            RetireRole.Step retiring = retirer.step(now);
-            retiring.transition().ifPresent(t -> reports.transition("retirement", t, Optional.empty()));
-            status.roleStepped("retirement", retirer.condition(), retirer.conditionSinceNanos());
-            for (RetireRole.Retired x : retiring.retired()) {
-                LOG.info("retired {} (left the configuration; tombstone over {})", x.endpoint(), x.stamp());
-                audit.record("waymark (configuration)", "retire", "endpoint " + x.endpoint() + " left the configuration; records and stamp removed",
-                        Map.of("endpoint", x.endpoint().name(), "stamp", x.stamp().toString()));
-            }
-            CleanerRole.Step c = cleaner.step(now);
-            c.transition().ifPresent(t -> reports.transition("history clean-up", t, Optional.empty()));
-            status.roleStepped("history clean-up", cleaner.condition(), cleaner.conditionSinceNanos());
-            c.result().filter(r -> !r.deleted().isEmpty()).ifPresent(r -> LOG.info("history clean-up deleted {} (oldest served {})", r.deleted(), r.oldestServed()));
-            return false;
-        });
+        RoleWiring.Planning planning = RoleWiring.planning(config, planStore, recordStore, health, gate::unservable, reports, status, audit);
+        plannerRole = planning.role();
+        plannerLoop = RoleLoop.start("planner", config.planner().tickMs(), null, planning.step());
         closeOnExit.add(plannerLoop);
         levers = new Levers(planStore, audit, plannerLoop, plannerRole);
     }
@@ -221,16 +182,7 @@ public final class Daemon implements Operations, AutoCloseable {
         status.enactorAdded(id);
         // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
         // again at once while it has more work (work per tick is bounded, so a large plan takes several).
-        closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, now -> {
-            EnactorRole.Step step = role.step(now);
-            step.result().ifPresent(r -> reports.enactorTick(id, r));
-            step.transition().ifPresent(t -> {
-                reports.transition(id, t, step.bug());
-                step.result().flatMap(r -> r.refusal()).ifPresent(f -> reports.enactorRefused(id, f.reason().name()));
-            });
-            status.enactorStepped(id, step, role.conditionSinceNanos());
-            return step.moreWork();
-        }));
+        closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, RoleWiring.enactorStep(id, role, reports, status)));
     }
 
     /** The embedded DNS server's port, or 0 when it is not started (records on an RFC 2136 server). */
@@ -321,10 +273,7 @@ public final class Daemon implements Operations, AutoCloseable {
 
     @Override
     public List<TargetStatus> targets() {
-        var view = health.view();
-        return config.targets().stream()
-                .map(t -> new TargetStatus(t.id(), t.address(), t.zone(), t.capacity(), view.get(t.id()) == io.waymark.core.model.Health.UP))
-                .toList();
+        return RoleWiring.targets(config, health);
     }
 
     @Override
@@ -359,14 +308,7 @@ public final class Daemon implements Operations, AutoCloseable {
     /** Stops every role in reverse start order; safe to call twice and on a half-started daemon. */
     @Override
     public synchronized void close() {
-        for (int i = closeOnExit.size() - 1; i >= 0; i--) {
-            try {
-                closeOnExit.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("while stopping: {}", e.toString());
-            }
-        }
-        closeOnExit.clear();
+        RoleWiring.closeAll(closeOnExit);
         fleet.ifPresent(DemoFleet::close);
     }
 }

@@ -27,4 +27,14 @@ class ExampleConfigTest {
         });
         assertThat(ConfigLoader.load(Path.of("..", "examples", "waymark.yaml")).recordStore()).isEqualTo(RecordStoreConfig.DEFAULT);
     }
+
+    @Test
+    void examples_waymark_etcd_yaml_is_accepted_as_distributed_mode() {
+        WaymarkConfig config = ConfigLoader.load(Path.of("..", "examples", "waymark-etcd.yaml"));
+        assertThat(config.distributed()).isTrue();
+        var etcd = ((PlanStoreConfig.Etcd) config.planStore()).settings();
+        assertThat(etcd.endpoints()).hasSize(3);
+        assertThat(etcd.prefix()).isEqualTo("/waymark/");
+        assertThat(config.recordStore()).isInstanceOf(RecordStoreConfig.Etcd.class);
+    }
 }

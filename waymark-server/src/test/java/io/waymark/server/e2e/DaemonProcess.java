@@ -36,8 +36,15 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code waymark ARGS...} in a child JVM on this test's class path. */
     static DaemonProcess start(String... args) throws IOException {
+        return startWith(List.of(), args);
+    }
+
+    /** As {@link #start}, with JVM options before the class (e.g. a small heap when a test runs many daemons). */
+    static DaemonProcess startWith(List<String> jvmOptions, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new DaemonProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
