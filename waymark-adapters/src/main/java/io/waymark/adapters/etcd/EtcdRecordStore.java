@@ -101,8 +101,10 @@ public final class EtcdRecordStore implements RecordStore {
             Optional<StampedRecords> watched = reads.get().stored(endpoint);
             if (watched.isPresent()) return watched.get();
         }
-        GetResponse r = etcd.await(kv.get(etcd.key(RECORDS + endpoint.name())), "read " + endpoint);
-        return r.getKvs().isEmpty() ? StampedRecords.ABSENT : decode(endpoint, r.getKvs().get(0));
+        // Both keys at one revision: a retired endpoint reads as its tombstone (RecordStore.retire).
+        Snapshot s = snapshots(List.of(endpoint)).get(0);
+        if (s.recordsRevision() == 0 && s.retired() != null) return StampedRecords.tombstone(s.retired().generation());
+        return s.current();
     }
 
     /** What {@link #read} answers for a stored value (shared with the feed's watched copy, so both answer alike). */

@@ -66,7 +66,10 @@ record EndpointState(List<List<String>> txt, List<Served> served) {
         if (txt.isEmpty()) return new Decoded(new StampedRecords(Stamp.NONE, records(null)), h, false, Optional.empty());
         if (stamps.isEmpty() && foreign == 0 && highs.size() + tombstones.size() == 1) {
             // A tombstone, or a high-water whose stamp was deleted by hand: nothing stamped here.
-            return new Decoded(new StampedRecords(Stamp.NONE, records(null)), h, !tombstones.isEmpty(), Optional.empty());
+            Optional<RecordSet> left = records(null);
+            // A tombstone over no records reads as one (RecordStore.retire); records added by hand under it do not.
+            StampedRecords read = !tombstones.isEmpty() && left.isEmpty() && h.isAfter(Generation.ZERO) ? StampedRecords.tombstone(h) : new StampedRecords(Stamp.NONE, left);
+            return new Decoded(read, h, !tombstones.isEmpty(), Optional.empty());
         }
         if (stamps.size() == 1 && foreign == 0 && tombstones.isEmpty() && highs.size() <= 1) {
             Parsed s = stamps.get(0);
