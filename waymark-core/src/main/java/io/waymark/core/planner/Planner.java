@@ -10,6 +10,8 @@ import io.waymark.core.model.Plan;
 import io.waymark.core.model.PlanDraft;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
+import io.waymark.core.model.Target;
+import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.port.Clock;
 import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.PublishOutcome;
@@ -108,7 +110,62 @@ public final class Planner {
      * capacity removed in the velocity window read from plan history.
      */
     public Computation compute(Topology topology, HealthObservations health, Optional<Plan> latest, TickTime now) {
-        return compute(topology, health, latest.filter(this::verified), baseline(topology, latest.filter(this::verified)), now);
+        Optional<Plan> good = latest.filter(this::verified);
+        Computation c = compute(topology, health, good, baseline(topology, good), now);
+        if (servedView.isEmpty() || c.desired().isEmpty() || good.isEmpty()) return c;
+        List<SafetyEvent> events = new ArrayList<>(c.safetyEvents());
+        PlanDraft desired = keepLandableFamilies(c.desired().get(), topology, good.get(), events);
+        return new Computation(Optional.of(desired), c.draft(), events);
+    }
+
+    /**
+     * The desired draft is what an operator publishes forced, and a forced plan skips the enactors' change
+     * guard: it must not empty an address family that an endpoint may be serving by the time it lands. That
+     * is what it serves now, or any plan between its stamp and the latest, which a stale enactor may still
+     * land (seed 115665, I1: drafted while api served an IPv4-only plan, the forced plan emptied the AAAA
+     * answer of a dual-stack plan that landed a moment later). A family that still has configured targets
+     * and that one of those would serve keeps that one's addresses (the newest such); one whose targets
+     * left the configuration may still be dropped on purpose. Reads at most one record per endpoint of the
+     * draft missing a family, and plans of the history above its stamp (bounded by retention).
+     */
+    private PlanDraft keepLandableFamilies(PlanDraft desired, Topology topology, Plan latest, List<SafetyEvent> events) {
+        TreeMap<Endpoint, RecordSet> out = null;
+        Map<Generation, Optional<Plan>> plans = new HashMap<>();
+        for (Map.Entry<Endpoint, RecordSet> e : desired.recordSets().entrySet()) {
+            EndpointSpec spec = topology.endpoints().get(e.getKey());
+            if (spec == null) continue;
+            java.util.EnumSet<AddressFamily> missing = java.util.EnumSet.noneOf(AddressFamily.class);
+            for (Target t : spec.targets()) missing.add(AddressFamily.of(t.address()));
+            missing.removeAll(AddressFamily.of(e.getValue()));
+            if (missing.isEmpty()) continue;
+            List<RecordSet> landable = new ArrayList<>();
+            try {
+                StampedRecords now = servedView.get().read(e.getKey());
+                for (Generation g : planStore.history()) {
+                    if (!g.isAfter(now.stamp().generation()) || g.isAfter(latest.generation())) continue;
+                    Optional<RecordSet> rs = plans.computeIfAbsent(g, planStore::read).map(p -> p.recordSets().get(e.getKey()));
+                    rs.ifPresent(r -> landable.add(0, r)); // newest first
+                }
+                now.records().ifPresent(landable::add);
+            } catch (StoreUnavailableException unreadable) {
+                continue; // the draft already leaves out an endpoint whose served records cannot be read (baseline)
+            }
+            List<WeightedAddress> kept = new ArrayList<>(e.getValue().addresses());
+            for (AddressFamily f : missing) {
+                for (RecordSet r : landable) {
+                    List<WeightedAddress> of = r.addresses().stream().filter(a -> AddressFamily.of(a.address()) == f).toList();
+                    if (of.isEmpty()) continue;
+                    kept.addAll(of);
+                    events.add(new SafetyEvent(e.getKey(), SafetyRule.FAIL_OPEN, f.recordType() + ": the endpoint may serve " + of
+                            + " when a forced plan lands (served now or by a plan still landing) and its targets are configured; kept"));
+                    break;
+                }
+            }
+            if (kept.size() == e.getValue().addresses().size()) continue;
+            if (out == null) out = new TreeMap<>(desired.recordSets());
+            out.put(e.getKey(), new RecordSet(kept, e.getValue().ttlSeconds()));
+        }
+        return out == null ? desired : new PlanDraft(out, desired.forced()).publishedAt(desired.provenance().publishedAtMillis());
     }
 
     private Computation compute(Topology topology, HealthObservations health, Optional<Plan> good, SortedMap<Endpoint, RecordSet> baseline, TickTime now) {

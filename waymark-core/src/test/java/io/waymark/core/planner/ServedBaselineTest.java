@@ -161,4 +161,30 @@ class ServedBaselineTest {
         serve(back.published().orElseThrow(), API);
         assertThat(records.read(API).records()).contains(g1.recordSets().get(API));
     }
+
+    @Test
+    void aForcedDraftKeepsAFamilyThatAPlanStillLandingWouldServe() {
+        // Seed 115665 (I1): api served an IPv4-only plan; a dual-stack plan for it was still landing (a
+        // stale enactor) when an operator's forced draft was computed against what api served then. The
+        // dual-stack plan landed, then the forced plan (no change guard) emptied the AAAA answer.
+        Topology dual = Topology.of(List.of(new EndpointSpec(API, 30, List.of(t("a4", "10.0.0.1"), t("a6", "2001:db8::1")))));
+        HealthObservations v6Down = new HealthObservations(Map.of("a4", Health.UP, "a6", Health.DOWN));
+        TreeMap<Endpoint, RecordSet> v4 = new TreeMap<>();
+        v4.put(API, RecordSet.of(30, WeightedAddress.of("10.0.0.1", 100)));
+        TreeMap<Endpoint, RecordSet> both = new TreeMap<>();
+        both.put(API, RecordSet.of(30, WeightedAddress.of("10.0.0.1", 100), WeightedAddress.of("2001:db8::1", 100)));
+        TreeMap<Endpoint, RecordSet> svcOnly = new TreeMap<>();
+        svcOnly.put(SVC, RecordSet.of(30, WeightedAddress.of("10.0.1.1", 100)));
+        Plan g1 = publish(new PlanDraft(v4, false));
+        serve(g1, API);
+        Plan g2 = publish(new PlanDraft(both, true)); // not landed yet on api
+        publish(new PlanDraft(svcOnly, true));         // g3: a rollback to a plan without api
+        Planner planner = new Planner(plans, () -> 1_000_000L, SafetyPolicy.DEFAULTS, new ChangeGuard(0.3, 2), records::read);
+        ForcedPublish.Result forced = new ForcedPublish(plans).publish(latest -> planner.compute(dual, v6Down, latest, TickTime.ofMonotonicMillis(1_000_000L)).desired(),
+                "test", 1_000_000L);
+        assertThat(forced.status()).as(forced.auditLine()).isEqualTo(ForcedPublish.Status.PUBLISHED);
+        serve(g2, API); // the stale enactor lands g2 after the draft was computed
+        serve(forced.published().orElseThrow(), API);
+        assertThat(AddressFamily.of(records.read(API).records().orElseThrow())).as(records.read(API).toString()).contains(AddressFamily.IPV4, AddressFamily.IPV6);
+    }
 }
