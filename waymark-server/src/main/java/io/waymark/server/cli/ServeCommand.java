@@ -67,7 +67,19 @@ public class ServeCommand implements Callable<Integer> {
             description = "Idle TCP connections are closed after this (default: ${DEFAULT-VALUE}).")
     int tcpIdleTimeoutMs;
 
+    @Option(names = "--udp-io", paramLabel = "netty|ffm", defaultValue = "netty",
+            description = "UDP through Netty's epoll channel, or recvmmsg/sendmmsg called through FFM (JDK 25 builds; default: ${DEFAULT-VALUE}).")
+    String udpIo;
+
     private static final long SHUTDOWN_WAIT_MS = 10_000;
+
+    static DnsServerConfig.UdpIo udpIo(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "netty" -> DnsServerConfig.UdpIo.NETTY;
+            case "ffm" -> DnsServerConfig.UdpIo.FFM;
+            default -> throw new IllegalArgumentException("--udp-io must be netty or ffm, got " + text);
+        };
+    }
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -87,7 +99,7 @@ public class ServeCommand implements Callable<Integer> {
         try {
             zones = loadZones();
             options = new ServingOptions(answerAddressesMax, ServingOptions.UDP_PAYLOAD_MAX_DEFAULT);
-            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs);
+            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs).withUdpIo(udpIo(udpIo));
         } catch (ZoneLoadException e) {
             err.println("waymark serve: " + e.getMessage());
             err.flush();

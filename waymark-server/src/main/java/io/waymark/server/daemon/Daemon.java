@@ -126,7 +126,8 @@ public final class Daemon implements Operations, AutoCloseable {
         recordStore = new ServableRecords(records, gate);
 
         dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
-                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()));
+                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs(),
+                config.dns().udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY));
         dns.start();
         closeOnExit.add(dns);
         health = new HealthMonitor(Probes.checks(config), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
