@@ -198,8 +198,8 @@ public class ServeCommand implements Callable<Integer> {
     private static void describe(PrintWriter out, List<Zone> zones, ServingSnapshot snapshot, DnsServer server) {
         for (Zone z : zones) out.printf("zone %s: %d records from %s%n", z.origin(), z.records().size(), z.source());
         out.printf("names served: %d%n", snapshot.nameCount());
-        out.printf("listening on %s:%d (UDP+TCP, %s)%n", server.udpAddress().getAddress().getHostAddress(), server.port(),
-                server.nativeTransport() ? "epoll" : "nio");
+        out.printf("listening on %s:%d (UDP %s, TCP %s)%n", server.udpAddress().getAddress().getHostAddress(), server.port(),
+                server.udpKind(), server.nativeTransport() ? "epoll" : "nio");
         out.flush();
     }
 
