@@ -41,12 +41,12 @@ public final class DnsServer implements AutoCloseable {
      * may be as large as the EDNS size a client offers (padding, RFC 7830, makes them large): 4096 is
      * the size most clients offer, so a well-formed query up to it is answered.
      */
-    private static final int QUERY_DATAGRAM_MAX = 4096;
-    /** Datagrams per recvmmsg: the receive buffer holds this many query-sized slots. */
-    private static final int DATAGRAMS_PER_READ = 64;
+    static final int QUERY_DATAGRAM_MAX = 4096;
+    /** Datagrams per recvmmsg (and per sendmmsg in FfmUdpLoop): the receive buffer holds this many query-sized slots. */
+    static final int DATAGRAMS_PER_READ = 64;
     /** Netty counts each datagram as a message: this lets one wake-up do a few full recvmmsg calls. */
     private static final int READS_PER_LOOP_MAX = 256;
-    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int TCP_MESSAGE_MAX = 65_535;
     private static final int EPHEMERAL_BIND_ATTEMPTS = 8;
 
@@ -57,7 +57,7 @@ public final class DnsServer implements AutoCloseable {
     private final TcpConnectionTable connections;
     private EventLoopGroup udpGroup;
     private EventLoopGroup tcpGroup;
-    private Channel udpChannel;
+    private UdpLoop udp;
     private Channel tcpChannel;
 
     public DnsServer(Authority authority, DnsServerConfig config) {
@@ -74,13 +74,14 @@ public final class DnsServer implements AutoCloseable {
         tcpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             for (int attempt = 1; ; attempt++) {
-                udpChannel = bindUdp(config.port());
-                int port = ((InetSocketAddress) udpChannel.localAddress()).getPort();
+                udp = openUdp(config.port());
+                int port = udp.localAddress().getPort();
                 try {
                     tcpChannel = bindTcp(port);
                     break;
                 } catch (IOException e) {
-                    udpChannel.close().syncUninterruptibly();
+                    udp.close();
+                    udp = null;
                     // An ephemeral UDP port may be taken for TCP: pick another, a bounded number of times.
                     if (config.port() != 0 || attempt >= EPHEMERAL_BIND_ATTEMPTS) throw e;
                 }
@@ -89,7 +90,33 @@ public final class DnsServer implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("serving DNS on {} (UDP+TCP, {})", udpChannel.localAddress(), nativeTransport ? "epoll" : "nio");
+        log.info("serving DNS on {} (UDP {}, TCP {})", udp.localAddress(), udp.kind(), nativeTransport ? "epoll" : "nio");
+    }
+
+    /** FFM when asked for and available (Netty otherwise, with a warning), else Netty. */
+    private UdpLoop openUdp(int port) throws IOException {
+        if (config.udpIo() == DnsServerConfig.UdpIo.FFM) {
+            UdpLoop ffm = UdpLoop.ffm(authority, config.listen(), port);
+            if (ffm != null) return ffm;
+            log.warn("UDP through FFM is not available in this build or on this platform: using Netty");
+        }
+        Channel channel = bindUdp(port);
+        return new UdpLoop() {
+            @Override
+            public InetSocketAddress localAddress() {
+                return (InetSocketAddress) channel.localAddress();
+            }
+
+            @Override
+            public String kind() {
+                return nativeTransport ? "epoll" : "nio";
+            }
+
+            @Override
+            public void close() {
+                channel.close().syncUninterruptibly();
+            }
+        };
     }
 
     private SocketProtocolFamily family() {
@@ -148,8 +175,8 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public synchronized InetSocketAddress udpAddress() {
-        if (udpChannel == null) throw new IllegalStateException("not started");
-        return (InetSocketAddress) udpChannel.localAddress();
+        if (udp == null) throw new IllegalStateException("not started");
+        return udp.localAddress();
     }
 
     public synchronized InetSocketAddress tcpAddress() {
@@ -167,6 +194,12 @@ public final class DnsServer implements AutoCloseable {
         return udpAddress().getPort();
     }
 
+    /** How UDP is served: "epoll", "nio" or "ffm recvmmsg/sendmmsg". */
+    public synchronized String udpKind() {
+        if (udp == null) throw new IllegalStateException("not started");
+        return udp.kind();
+    }
+
     public boolean nativeTransport() {
         return nativeTransport;
     }
@@ -178,11 +211,11 @@ public final class DnsServer implements AutoCloseable {
     /** Stops listening and releases the event loops; idempotent. */
     @Override
     public synchronized void close() {
-        if (udpChannel != null) udpChannel.close().syncUninterruptibly();
+        if (udp != null) udp.close();
         if (tcpChannel != null) tcpChannel.close().syncUninterruptibly();
         if (udpGroup != null) udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         if (tcpGroup != null) tcpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        udpChannel = null;
+        udp = null;
         tcpChannel = null;
         udpGroup = null;
         tcpGroup = null;

@@ -12,7 +12,13 @@ import java.net.InetAddress;
  * trickles a byte at a time cannot hold a connection by staying barely active.
  */
 public record DnsServerConfig(InetAddress listen, int port, int tcpConnectionsMax, int tcpIdleTimeoutMs,
-        int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs) {
+        int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, UdpIo udpIo) {
+    /** How UDP is read and written: Netty's epoll channel, or recvmmsg/sendmmsg called through FFM (JDK 25 builds; else Netty). */
+    public enum UdpIo {
+        NETTY,
+        FFM
+    }
+
     public static final int TCP_CONNECTIONS_MAX_DEFAULT = 256;
     public static final int TCP_IDLE_TIMEOUT_MS_DEFAULT = 10_000;
     /** A sixteenth of the default table: sixteen sources can fill it only together. */
@@ -29,6 +35,16 @@ public record DnsServerConfig(InetAddress listen, int port, int tcpConnectionsMa
             throw new IllegalArgumentException("TCP connections per address max must be in 1..tcpConnectionsMax (" + tcpConnectionsMax + "), got " + tcpConnectionsPerAddressMax);
         }
         if (tcpMessageTimeoutMs < 1) throw new IllegalArgumentException("TCP message timeout must be at least 1 ms, got " + tcpMessageTimeoutMs);
+        if (udpIo == null) throw new IllegalArgumentException("UDP I/O must be NETTY or FFM");
+    }
+
+    /** UDP through Netty. */
+    public DnsServerConfig(InetAddress listen, int port, int tcpConnectionsMax, int tcpIdleTimeoutMs, int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs) {
+        this(listen, port, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, UdpIo.NETTY);
+    }
+
+    public DnsServerConfig withUdpIo(UdpIo io) {
+        return new DnsServerConfig(listen, port, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, io);
     }
 
     /** With the per-address limit (at most the total) and message deadline at their defaults. */

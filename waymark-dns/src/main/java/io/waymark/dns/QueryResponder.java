@@ -292,31 +292,40 @@ public final class QueryResponder {
                 }
                 node = wildcard; // RFC 4592: answer with the wildcard's data, owned by the name asked
             }
-            RRsetWire cname = node.cname();
-            if (qtype == TYPE_ANY) {
-                if (cname != null) answerCount += cname.write(reply, replyStart, owner, labels, 0, targets, qname, qnameLengthNow);
-                else if (node.rrsets().length > 0) writeAnyHinfo(reply, owner);
-                else writeNegativeSoa(node.zone(), reply, owner, labels);
-                return;
-            }
-            RRsetWire rrset = node.rrset(qtype);
-            if (rrset != null) {
-                writeAnswer(rrset, reply, owner, labels);
-                return;
-            }
-            if (cname == null || qtype == TYPE_CNAME) {
-                writeNegativeSoa(node.zone(), reply, owner, labels); // NODATA
-                return;
-            }
-            int target = reply.writerIndex() - replyStart + 2 + 10; // pointer, then type..rdlength
-            answerCount += cname.write(reply, replyStart, owner, labels, 0, targets, qname, qnameLengthNow);
-            byte[] targetKey = node.cnameTarget();
-            if (target + targetKey.length > POINTER_TARGET_MAX) return;
-            name = targetKey;
-            nameLength = targetKey.length;
-            labels = labelCount(targetKey);
+            int target = answerAt(node, qtype, reply, owner, labels);
+            if (target < 0) return;
+            name = node.cnameTarget();
+            nameLength = name.length;
+            labels = labelCount(name);
             owner = target;
         }
+    }
+
+    /**
+     * Answers {@code qtype} at an authoritative node (its data, NODATA, or ANY's minimal answer), or
+     * writes its CNAME and returns where the CNAME's target sits in the reply, for the chase to go
+     * on from there; -1 when the answer is complete.
+     */
+    private int answerAt(NameNode node, int qtype, ByteBuf reply, int owner, int labels) {
+        RRsetWire cname = node.cname();
+        if (qtype == TYPE_ANY) {
+            if (cname != null) answerCount += cname.write(reply, replyStart, owner, labels, 0, targets, qname, qnameLengthNow);
+            else if (node.rrsets().length > 0) writeAnyHinfo(reply, owner);
+            else writeNegativeSoa(node.zone(), reply, owner, labels);
+            return -1;
+        }
+        RRsetWire rrset = node.rrset(qtype);
+        if (rrset != null) {
+            writeAnswer(rrset, reply, owner, labels);
+            return -1;
+        }
+        if (cname == null || qtype == TYPE_CNAME) {
+            writeNegativeSoa(node.zone(), reply, owner, labels); // NODATA
+            return -1;
+        }
+        int target = reply.writerIndex() - replyStart + 2 + 10; // pointer, then type..rdlength
+        answerCount += cname.write(reply, replyStart, owner, labels, 0, targets, qname, qnameLengthNow);
+        return target + node.cnameTarget().length > POINTER_TARGET_MAX ? -1 : target;
     }
 
     /**

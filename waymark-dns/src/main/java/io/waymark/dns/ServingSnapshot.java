@@ -68,7 +68,38 @@ public final class ServingSnapshot {
             // A name under a deeper zone we also serve is that zone's: the child is authoritative.
             nodes.addAll(ZoneNodes.build(z, name -> ownedByDeeperZone(name, z.origin(), origins)));
         }
-        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(nodes), options, 0);
+        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(withParentDs(zones, nodes)), options, 0);
+    }
+
+    /**
+     * A child zone served beside its parent answers DS at its apex with the parent's DS RRset: the
+     * parent is authoritative for it (RFC 4035 §3.1.4.1), and the child's copy would be no DS at all.
+     */
+    private static List<NameNode> withParentDs(List<Zone> zones, List<NameNode> nodes) {
+        java.util.Map<Name, List<org.xbill.DNS.Record>> dsAtChildApex = new java.util.HashMap<>();
+        for (Zone parent : zones) {
+            for (org.xbill.DNS.Record r : parent.records()) {
+                if (r.getType() != org.xbill.DNS.Type.DS || r.getName().equals(parent.origin())) continue;
+                for (Zone child : zones) {
+                    if (child.origin().equals(r.getName())) dsAtChildApex.computeIfAbsent(child.origin(), n -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        if (dsAtChildApex.isEmpty()) return nodes;
+        List<NameNode> out = new ArrayList<>(nodes.size());
+        for (NameNode n : nodes) {
+            List<org.xbill.DNS.Record> ds = n.kind() == NameNode.Kind.AUTHORITATIVE && java.util.Arrays.equals(n.key(), WireNames.key(n.zone().origin()))
+                    ? dsAtChildApex.get(n.zone().origin()) : null;
+            if (ds == null) {
+                out.add(n);
+                continue;
+            }
+            List<RRsetWire> rrsets = new ArrayList<>();
+            for (RRsetWire r : n.rrsets()) if (r.type() != org.xbill.DNS.Type.DS) rrsets.add(r);
+            rrsets.add(RRsetWire.of(org.xbill.DNS.Type.DS, ds));
+            out.add(new NameNode(n.key(), n.zone(), n.kind(), rrsets.toArray(new RRsetWire[0]), n.cnameTarget(), n.dnameTarget(), n.referral(), n.managed()));
+        }
+        return out;
     }
 
     private static boolean ownedByDeeperZone(Name name, Name zone, List<Name> origins) {

@@ -270,4 +270,25 @@ class DataPlaneCorrectnessTest {
             assertThat(tcp.getSection(Section.ADDITIONAL)).filteredOn(a -> a instanceof ARecord).hasSize(40);
         }
     }
+
+    @Test
+    void a_child_zone_served_beside_its_parent_answers_ds_from_the_parent() throws Exception {
+        Path parentFile = Files.createTempFile("parent", ".zone");
+        Path childFile = Files.createTempFile("child", ".zone");
+        Files.writeString(parentFile, "$ORIGIN parent.test.\n$TTL 60\n@ SOA ns hostmaster 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
+                + "child NS ns.child\nns.child A 192.0.2.2\nchild DS 4242 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n");
+        Files.writeString(childFile, "$ORIGIN child.parent.test.\n$TTL 60\n@ SOA ns hostmaster 7 2 3 4 5\n@ NS ns\nns A 192.0.2.2\nwww A 192.0.2.3\n");
+        List<Zone> zones = List.of(ZoneFileReader.read(parentFile), ZoneFileReader.read(childFile));
+        Files.delete(parentFile);
+        Files.delete(childFile);
+        try (TestServer both = TestServer.start(Authority.of(zones, ServingOptions.defaults()))) {
+            Message q = Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString("child.parent.test."), Type.DS, DClass.IN));
+            Message ds = new Message(WireExchange.udp(both.port(), q.toWire(), 5_000, 3));
+            assertThat(ds.getHeader().getFlag(Flags.AA)).isTrue();
+            assertThat(texts(ds, Section.ANSWER)).singleElement().asString().startsWith("child.parent.test. DS 4242 13 2");
+            // Everything else at and below the child apex is the child's.
+            Message www = new Message(WireExchange.udp(both.port(), Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString("www.child.parent.test."), Type.A, DClass.IN)).toWire(), 5_000, 3));
+            assertThat(texts(www, Section.ANSWER)).containsExactly("www.child.parent.test. A 192.0.2.3");
+        }
+    }
 }

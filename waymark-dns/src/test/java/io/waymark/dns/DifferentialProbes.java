@@ -61,6 +61,8 @@ final class DifferentialProbes {
         "host.wild", "a.b.wild", "wild", "x.wc", "y.wmx", "a.b.c", "b.c", "c", "sub", "ns.sub", "host.sub", "nog",
         "x.nog", "dn", "x.dn", "a.x.dn", "y.dn", "z.dn", "target", "x.target", "big", "dup", "ttl", "ptr", "hinfo",
         "caa", "sshfp", "naptr", "rp", "txt", "nullmx", "v6only", "nothere", "deep.nothere",
+        "sub2", "x.sub2", "x.y.deep.wild2", "deep.wild2", "c.ent", "c.b.ent", "b.ent", "mxc", "upper",
+        "ln", "x.ln", "%s.ln".formatted("d".repeat(50)), "%s.ln".formatted("d".repeat(56)),
     };
     private static final String[] OUTSIDE = {"www.elsewhere.invalid.", "test.", "."};
     private static final int[] TYPES = {Type.A, Type.AAAA, Type.MX, Type.TXT, Type.NS, Type.SOA, Type.DS, Type.CNAME, Type.DNAME, Type.SRV};

@@ -34,6 +34,8 @@ class DifferentialTest {
     private static Path scratch;
     private static PeerServers peers;
     private static TestServer waymark;
+    /** The same server reading and writing UDP through FFM (JDK 25 builds): its replies must be byte for byte Netty's. */
+    private static TestServer waymarkFfm;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,13 +44,16 @@ class DifferentialTest {
         try (InputStream in = DifferentialTest.class.getResourceAsStream("/differential/diff.test.zone")) {
             Files.write(zoneFile, in.readAllBytes());
         }
-        waymark = TestServer.start(Authority.of(List.of(ZoneFileReader.read(zoneFile)), ServingOptions.defaults().withIdentity(PeerServers.IDENTITY, PeerServers.IDENTITY)));
+        Authority authority = Authority.of(List.of(ZoneFileReader.read(zoneFile)), ServingOptions.defaults().withIdentity(PeerServers.IDENTITY, PeerServers.IDENTITY));
+        waymark = TestServer.start(authority);
+        waymarkFfm = TestServer.start(authority, DnsServerConfig.of(TestServer.LOOPBACK, 0).withUdpIo(DnsServerConfig.UdpIo.FFM));
         peers = PeerServers.start(zoneFile, ORIGIN, scratch);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (waymark != null) waymark.close();
+        if (waymarkFfm != null) waymarkFfm.close();
         if (peers != null) peers.close();
         if (scratch != null) {
             try (Stream<Path> walk = Files.walk(scratch)) {
@@ -89,8 +94,11 @@ class DifferentialTest {
         PeerServers.Peer bind = peers.peers().get(0);
         PeerServers.Peer knot = peers.peers().get(1);
         List<Difference> found = new ArrayList<>();
+        List<String> ffmMismatches = new ArrayList<>();
+        boolean ffm = waymarkFfm.server.udpKind().startsWith("ffm");
         for (Probe probe : probes) {
             NormalisedReply w = ask(waymark.port(), probe);
+            if (ffm && !probe.tcp() && !java.util.Arrays.equals(raw(waymark.port(), probe), raw(waymarkFfm.port(), probe))) ffmMismatches.add(probe.label());
             NormalisedReply b = ask(bind.port(), probe);
             NormalisedReply k = ask(knot.port(), probe);
             boolean likeBind = w.text().equals(b.text());
@@ -113,6 +121,15 @@ class DifferentialTest {
         assertThat(unlisted).as("differences from both BIND and Knot not listed in deliberate-differences.txt (%d of %d probes):\n%s",
                 unlisted.size(), probes.size(), report).isEmpty();
         assertThat(stale).as("listed differences that no longer occur:\n%s", report).isEmpty();
+        assertThat(ffmMismatches).as("UDP replies through FFM that differ from Netty's").isEmpty();
+    }
+
+    private static byte[] raw(int port, Probe probe) throws IOException {
+        try {
+            return WireExchange.udp(port, probe.wire(), TIMEOUT_MS, UDP_ATTEMPTS);
+        } catch (SocketTimeoutException noReply) {
+            return new byte[0];
+        }
     }
 
     private static NormalisedReply ask(int port, Probe probe) throws IOException {

@@ -80,7 +80,19 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--availability-zone", paramLabel = "AZ", description = "With planStore type etcd: the zone this process runs in, shown by status.")
     String availabilityZone;
 
+    @Option(names = "--udp-io", paramLabel = "netty|ffm", defaultValue = "netty",
+            description = "UDP through Netty's epoll channel, or recvmmsg/sendmmsg called through FFM (JDK 25 builds; default: ${DEFAULT-VALUE}).")
+    String udpIo;
+
     private static final long SHUTDOWN_WAIT_MS = 10_000;
+
+    static DnsServerConfig.UdpIo udpIo(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "netty" -> DnsServerConfig.UdpIo.NETTY;
+            case "ffm" -> DnsServerConfig.UdpIo.FFM;
+            default -> throw new IllegalArgumentException("--udp-io must be netty or ffm, got " + text);
+        };
+    }
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -100,7 +112,7 @@ public class ServeCommand implements Callable<Integer> {
         try {
             zones = loadZones();
             options = new ServingOptions(answerAddressesMax, ServingOptions.UDP_PAYLOAD_MAX_DEFAULT);
-            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs);
+            config = new DnsServerConfig(listenAddress(), dnsPort, tcpConnectionsMax, tcpIdleTimeoutMs).withUdpIo(udpIo(udpIo));
         } catch (ZoneLoadException e) {
             err.println("waymark serve: " + e.getMessage());
             err.flush();
@@ -258,8 +270,8 @@ public class ServeCommand implements Callable<Integer> {
     private static void describe(PrintWriter out, List<Zone> zones, ServingSnapshot snapshot, DnsServer server) {
         for (Zone z : zones) out.printf("zone %s: %d records from %s%n", z.origin(), z.records().size(), z.source());
         out.printf("names served: %d%n", snapshot.nameCount());
-        out.printf("listening on %s:%d (UDP+TCP, %s)%n", server.udpAddress().getAddress().getHostAddress(), server.port(),
-                server.nativeTransport() ? "epoll" : "nio");
+        out.printf("listening on %s:%d (UDP %s, TCP %s)%n", server.udpAddress().getAddress().getHostAddress(), server.port(),
+                server.udpKind(), server.nativeTransport() ? "epoll" : "nio");
         out.flush();
     }
 

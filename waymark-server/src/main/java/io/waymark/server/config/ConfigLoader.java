@@ -78,6 +78,12 @@ public final class ConfigLoader {
         return value;
     }
 
+    private static boolean udpThroughFfm(ConfigNode dnsNode) {
+        String io = dnsNode.string("udpIo", "netty");
+        if (!io.equals("netty") && !io.equals("ffm")) throw dnsNode.invalid("udpIo", "'" + io + "'", "netty or ffm");
+        return io.equals("ffm");
+    }
+
     private static WaymarkConfig read(ConfigNode top, Path base) {
         Path dataDir = base.resolve(top.string("dataDir", "data")).normalize();
 
@@ -92,7 +98,8 @@ public final class ConfigLoader {
                 (int) dnsNode.integer("tcpConnectionsPerAddressMax", Math.min(DnsServerConfig.TCP_CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, tcpConnectionsMax), 1, tcpConnectionsMax),
                 (int) dnsNode.integer("tcpMessageTimeoutMs", DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, 100, 600_000),
                 identity(dnsNode, "identity"),
-                identity(dnsNode, "nsid"));
+                identity(dnsNode, "nsid"),
+                udpThroughFfm(dnsNode));
         dnsNode.refuseUnknownKeys();
 
         ConfigNode httpNode = top.child("http");

@@ -47,19 +47,20 @@ public record WaymarkConfig(
     /**
      * The {@code dns:} section. TCP limits as in {@code DnsServerConfig} (per source address, a whole
      * message's deadline from its first byte); {@code identity} answers CHAOS id.server./hostname.bind.
-     * and {@code nsid} the NSID option, both empty (off) by default.
+     * and {@code nsid} the NSID option, both empty (off) by default. {@code udpThroughFfm}: UDP via
+     * recvmmsg/sendmmsg called through FFM ({@code udpIo: ffm}) instead of Netty.
      */
     public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs,
-            int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid) {
+            int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid, boolean udpThroughFfm) {
         /** With the per-address limit, message deadline, identity and NSID at their defaults. */
         public DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {
             this(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs,
                     Math.min(io.waymark.dns.DnsServerConfig.TCP_CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, tcpConnectionsMax),
-                    io.waymark.dns.DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, "", "");
+                    io.waymark.dns.DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, "", "", false);
         }
 
         DnsSettings withPort(int port) {
-            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid);
+            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm);
         }
     }
 
