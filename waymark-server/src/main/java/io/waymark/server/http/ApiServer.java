@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiToken token;
     private final Incidents incidents;
     private final ConsoleWatch watch;
+    private final StatusJson status;
     private final Javalin app;
     private final String openApi;
 
@@ -57,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
         }
         this.openApi = resource("/openapi.yaml");
         this.incidents = Incidents.open(ops.config().dataDir(), Clock.systemUTC());
-        this.watch = new ConsoleWatch(ops, incidents, Clock.systemUTC());
+        this.status = new StatusJson(ops);
+        this.watch = new ConsoleWatch(ops, status, incidents, Clock.systemUTC());
         ApiAccess access = new ApiAccess(token, ops.config().http().openReads());
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -77,11 +79,11 @@ public final class ApiServer implements AutoCloseable {
     private void routes() {
         app.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
         app.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-        app.get("/api/status", ctx -> json(ctx, withIncidents(StatusJson.build(ops))));
-        app.get("/api/endpoints", ctx -> json(ctx, slice(StatusJson.build(ops), "endpoints", "endpointCount")));
+        app.get("/api/status", ctx -> json(ctx, withIncidents(status.build())));
+        app.get("/api/endpoints", ctx -> json(ctx, slice(status.build(), "endpoints", "endpointCount")));
         app.get("/api/endpoints/{name}", this::endpoint);
-        app.get("/api/enactors", ctx -> json(ctx, slice(StatusJson.build(ops), "enactors", "latestGeneration")));
-        app.get("/api/targets", ctx -> json(ctx, slice(StatusJson.build(ops), "targets")));
+        app.get("/api/enactors", ctx -> json(ctx, slice(status.build(), "enactors", "latestGeneration")));
+        app.get("/api/targets", ctx -> json(ctx, slice(status.build(), "targets", "targetCount")));
         app.get("/api/timeline", ctx -> json(ctx, ApiJson.MAPPER.createObjectNode()
                 .set("events", watch.timeline(ctx.queryParam("after") == null ? 0 : number("after", ctx.queryParam("after")), Timeline.EVENTS_MAX))));
         app.sse("/api/events", watch::add);
@@ -158,7 +160,7 @@ public final class ApiServer implements AutoCloseable {
     /** One endpoint as the status shows it, with the generations it has served (from the timeline) and the plans that changed it. */
     private void endpoint(Context ctx) {
         String name = new io.waymark.core.model.Endpoint(ctx.pathParam("name")).name();
-        ObjectNode s = StatusJson.build(ops);
+        ObjectNode s = status.build();
         ObjectNode found = null;
         for (JsonNode e : s.path("endpoints")) if (e.path("name").asText().equals(name)) found = (ObjectNode) e;
         if (found == null) throw new NotFound("no managed endpoint " + name);
