@@ -117,6 +117,28 @@ class ApiSecurityTest {
     }
 
     @Test
+    void theEventStreamSendsTheTimelineAndTheStateToAHolderOfTheToken() throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(api + "/api/events")).header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<java.util.stream.Stream<String>> res = http.send(r, HttpResponse.BodyHandlers.ofLines());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        try (java.util.stream.Stream<String> lines = res.body()) {
+            Iterator<String> it = lines.iterator();
+            java.util.concurrent.CompletableFuture<List<String>> firstEvents = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<String> seen = new java.util.ArrayList<>();
+                // Bounded: the daemon sends the timeline and the state at once on connect.
+                while (it.hasNext() && seen.size() < 50 && seen.stream().noneMatch(l -> l.startsWith("data: {\"latestGeneration\""))) seen.add(it.next());
+                return seen;
+            });
+            List<String> seen = firstEvents.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(seen).contains("event: timeline", "event: state");
+            String state = seen.stream().filter(l -> l.startsWith("data: {\"latestGeneration\"")).findFirst().orElseThrow();
+            assertThat(JSON.readTree(state.substring(6)).path("endpoints").get(0).path("name").asText()).isEqualTo("api.example.test.");
+        }
+    }
+
+    @Test
     void everyGetTheOpenApiFileDocumentsIsRouted() throws Exception {
         JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(send("GET", "/api/openapi.yaml", null, null).body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
