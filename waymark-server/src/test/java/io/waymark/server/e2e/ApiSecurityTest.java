@@ -113,6 +113,9 @@ class ApiSecurityTest {
             assertThat(send("GET", open, null, null).statusCode()).as(open).isEqualTo(200);
         }
         assertThat(send("GET", "/metrics", null, null).body()).contains("waymark_latest_generation");
+        // The console and the status page load nothing from elsewhere and cannot be framed (no clickjacking of a lever).
+        assertThat(send("GET", "/", null, null).headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(send("GET", "/status", null, null).headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'").contains("frame-ancestors 'none'");
         assertThat(send("GET", "/status.atom", null, null).body()).startsWith("<?xml").contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">");
     }
 
