@@ -86,6 +86,8 @@ class StatusPageE2ETest {
         assertThat(demo.get("/status")).contains("We are investigating failed health checks in all zones").contains("ongoing since");
         assertThat(demo.get("/status.atom")).contains("<entry>").contains("every server failed its health check").contains("We are investigating");
         assertThat(demo.cli("incident", "list").out()).contains("OPEN").contains("We are investigating");
+        assertThat(demo.cli("status").out()).contains("!! customers are told (status page, incident").contains("every server failed its health check")
+                .contains("capacity in service 0/650");
     }
 
     @Test
