@@ -46,7 +46,7 @@ try {
   await page.goto(url + '/', { timeout: STEP_MS });
   await page.waitForSelector('#conn[data-state=live]', { timeout: STEP_MS });
   await page.waitForSelector(`.target[data-target="${target}"][data-health=UP]`, { timeout: STEP_MS });
-  await page.waitForSelector('.endpoint', { timeout: STEP_MS });
+  await page.waitForFunction((a) => [...document.querySelectorAll('.endpoint .addr span:first-child')].some((x) => x.textContent === a), address, { timeout: STEP_MS });
   await page.waitForSelector('#chart svg path', { state: 'attached', timeout: STEP_MS }); // a flat step line has no height: attached, not visible
   log('console live, ' + await page.locator('.target').count() + ' targets, ' + await page.locator('.enactor').count() + ' enactors');
   await shot('01-overview.png');
@@ -68,7 +68,11 @@ try {
   if (r.status !== 200) throw new Error('fail target: HTTP ' + r.status + ' ' + await r.text());
   await page.waitForSelector(`.target[data-target="${target}"][data-health=DOWN]`, { timeout: STEP_MS });
   result.failVisibleMs = Date.now() - t0;
-  await page.waitForFunction((a) => { const c = document.querySelector('.endpoint'); return c && !c.textContent.includes(a + ' ') && !c.textContent.includes(a + '1') && c.textContent.includes('served'); }, address, { timeout: STEP_MS });
+  // The endpoint card lists the served addresses: the failed target's leaves it once an enactor applied the new plan.
+  await page.waitForFunction((a) => {
+    const shown = [...document.querySelectorAll('.endpoint .addr span:first-child')].map((x) => x.textContent);
+    return shown.length > 0 && !shown.includes(a);
+  }, address, { timeout: STEP_MS });
   result.answerChangedMs = Date.now() - t0;
   log(`target ${target} DOWN in the console after ${result.failVisibleMs} ms; its address left the endpoint card after ${result.answerChangedMs} ms`);
   await shot('03-target-failed.png');

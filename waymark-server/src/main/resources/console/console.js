@@ -203,12 +203,15 @@
   function renderTimeline() {
     const box = $('#chart');
     const now = Date.now();
-    const from = now - CHART_WINDOW_MS;
+    // The last 10 minutes, or less while there is less history: a fresh daemon's chart is not one pixel wide.
+    const first = timeline.length ? timeline[0].t : now;
+    const windowMs = Math.min(CHART_WINDOW_MS, Math.max(60000, now - first + 5000));
+    const from = now - windowMs;
     const W = 1000, H = 220, L = 50, R = 10, T = 10, B = 40;
     const served = timeline.filter((e) => e.kind === 'served');
     const published = timeline.filter((e) => e.kind === 'published');
     const maxG = Math.max(1, ...served.map((e) => e.generation), ...published.map((e) => e.generation));
-    const x = (t) => L + (W - L - R) * (Math.max(t, from) - from) / CHART_WINDOW_MS;
+    const x = (t) => L + (W - L - R) * (Math.max(t, from) - from) / windowMs;
     const y = (g) => T + (H - T - B) * (1 - g / maxG);
     const ns = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(ns, 'svg');
@@ -220,7 +223,10 @@
       add('line', { x1: L, x2: W - R, y1: y(g), y2: y(g), stroke: '#26304a' });
       add('text', { x: 4, y: y(g) + 4, fill: '#8b94a8', 'font-size': 11 }, 'g' + g);
     }
-    for (let m = 0; m <= 10; m += 2) add('text', { x: x(from + m * 60000) - 10, y: H - 22, fill: '#8b94a8', 'font-size': 11 }, (10 - m) ? '-' + (10 - m) + 'm' : 'now');
+    for (let k = 0; k <= 5; k++) {
+      const ago = Math.round(windowMs * (5 - k) / 5 / 1000);
+      add('text', { x: x(from + windowMs * k / 5) - 12, y: H - 22, fill: '#8b94a8', 'font-size': 11 }, ago === 0 ? 'now' : ago >= 120 ? '-' + Math.round(ago / 60) + 'm' : '-' + ago + 's');
+    }
     const step = (events, color, width, dash) => {
       if (!events.length) return;
       let d = '', lastG = null;

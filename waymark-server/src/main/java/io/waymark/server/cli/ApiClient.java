@@ -41,6 +41,11 @@ final class ApiClient {
         this(baseUrl, java.util.Optional.empty(), "no token given");
     }
 
+    /** Where the token came from, or where it was looked for (said with a 401). */
+    String tokenSource() {
+        return tokenSource;
+    }
+
     JsonNode post(String path, JsonNode body) {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));

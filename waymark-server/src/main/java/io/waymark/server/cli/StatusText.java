@@ -15,7 +15,9 @@ final class StatusText {
                 .append('\n');
         sb.append("\nendpoints:\n");
         for (JsonNode e : s.path("endpoints")) {
-            sb.append(String.format("  %-28s g%-6d %s%n", e.path("name").asText(), e.path("generation").asLong(), records(e.path("records"))));
+            JsonNode c = e.path("capacity");
+            String capacity = c.isMissingNode() ? "" : String.format("   capacity in service %d/%d", c.path("inService").asLong(), c.path("total").asLong());
+            sb.append(String.format("  %-28s g%-6d %s%s%n", e.path("name").asText(), e.path("generation").asLong(), records(e.path("records")), capacity));
         }
         sb.append("\nenactors:\n");
         for (JsonNode e : s.path("enactors")) {
@@ -51,6 +53,10 @@ final class StatusText {
               .append("   what to do: ").append(st.path("whatToDo").asText()).append("\n\n");
         }
         if (s.has("planStoreError")) sb.append("!! plan store: ").append(s.path("planStoreError").asText()).append("\n\n");
+        for (JsonNode i : s.path("incidents")) {
+            sb.append("!! customers are told (status page, incident ").append(i.path("id").asLong()).append(" since ").append(i.path("startedAt").asText())
+              .append("): ").append(i.path("title").asText()).append("\n   add an update: ./waymark incident note TEXT\n\n");
+        }
         if (s.path("unservable").size() > 0) {
             sb.append("!! not served (the DNS server cannot answer for them):\n");
             s.path("unservable").fields().forEachRemaining(e -> sb.append("   ").append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n'));

@@ -4,22 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.waymark.core.model.Endpoint;
-import io.waymark.core.model.Generation;
-import io.waymark.core.model.Plan;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.ConditionalApply;
-import io.waymark.core.port.PlanStore;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
-import io.waymark.core.port.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -34,15 +29,14 @@ import java.util.stream.Collectors;
 final class AppliedChanges implements RecordStore {
     private final String enactorId;
     private final RecordStore store;
-    private final PlanStore plans;
+    private final Map<Endpoint, StampedRecords> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
     private final AuditLog audit;
     private final Timer latency;
     private final Map<ApplyOutcome, Counter> outcomes = new EnumMap<>(ApplyOutcome.class);
 
-    AppliedChanges(String enactorId, RecordStore store, PlanStore plans, AuditLog audit, MeterRegistry metrics) {
+    AppliedChanges(String enactorId, RecordStore store, AuditLog audit, MeterRegistry metrics) {
         this.enactorId = enactorId;
         this.store = store;
-        this.plans = plans;
         this.audit = audit;
         this.latency = Timer.builder("waymark_apply_seconds").tag("enactor", enactorId)
                 .description("Latency of one conditional apply call (a batch counts once), durable write included")
@@ -53,9 +47,16 @@ final class AppliedChanges implements RecordStore {
         }
     }
 
+    /**
+     * The enactor reads an endpoint's stamp before it applies to it: what it read is what the change
+     * replaced when the apply lands with that stamp expected (the "before" of the audit line), without
+     * reading old plans back from disk. Bounded by the number of endpoints (one entry each).
+     */
     @Override
     public StampedRecords read(Endpoint endpoint) {
-        return store.read(endpoint);
+        StampedRecords r = store.read(endpoint);
+        lastRead.put(endpoint, r);
+        return r;
     }
 
     @Override
@@ -71,40 +72,26 @@ final class AppliedChanges implements RecordStore {
                 : store.applyAllIfNewer(applies);
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         List<AuditLog.Entry> lines = new ArrayList<>();
-        PlanCache before = new PlanCache();
         for (int i = 0; i < applies.size(); i++) {
             outcomes.get(result.get(i)).increment();
-            if (result.get(i) == ApplyOutcome.APPLIED) lines.add(line(applies.get(i), before));
+            if (result.get(i) == ApplyOutcome.APPLIED) lines.add(line(applies.get(i)));
         }
-        audit.recordAll(lines);
+        audit.recordApplied(lines);
         return result;
     }
 
-    private AuditLog.Entry line(ConditionalApply a, PlanCache before) {
-        String was = a.expected().generation().value() == 0 ? "none" : before.records(a.expected().generation(), a.endpoint());
+    private AuditLog.Entry line(ConditionalApply a) {
+        StampedRecords was = lastRead.remove(a.endpoint());
+        String before = a.expected().generation().value() == 0 ? "none"
+                : was != null && was.stamp().equals(a.expected()) ? was.records().map(AppliedChanges::text).orElse("none")
+                : "the records of " + a.expected().generation();
         return new AuditLog.Entry(enactorId, "apply", a.endpoint() + " " + a.expected().generation() + " -> " + a.next().generation(),
                 Map.of("endpoint", a.endpoint().name(), "from", a.expected().generation().toString(), "to", a.next().generation().toString(),
-                        "before", was, "after", text(a.records())));
+                        "before", before, "after", text(a.records())));
     }
 
     private static String text(RecordSet rs) {
         return rs.addresses().stream().map(WeightedAddress::toString).collect(Collectors.joining(" ")) + " ttl " + rs.ttlSeconds();
-    }
-
-    /** Plans read once per batch: a batch usually moves many endpoints from the same generation. */
-    private final class PlanCache {
-        private final Map<Generation, Optional<Plan>> read = new java.util.HashMap<>();
-
-        String records(Generation g, Endpoint e) {
-            Optional<Plan> p;
-            try {
-                p = read.computeIfAbsent(g, plans::read);
-            } catch (StoreUnavailableException unavailable) {
-                return "records of " + g + " (plan store unavailable)";
-            }
-            return p.map(plan -> Optional.ofNullable(plan.recordSets().get(e)).map(AppliedChanges::text).orElse("none"))
-                    .orElse("records of " + g + " (plan cleaned up)");
-        }
     }
 
     @Override

@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An audit write that fails (disk full) is logged and does NOT fail the action: the kill switch
  * must work when the disk is full, which is exactly when it may be needed.
+ *
+ * <p>Two kinds of durability. An operator's act ({@link #recordAll}) is fsynced before the call
+ * returns. The enactors' applied changes ({@link #recordApplied}) are written at once but fsynced at
+ * most every {@link #APPLIED_FORCE_INTERVAL_NANOS}: they sit on the path from a plan to DNS, whose
+ * latency budget is one record-store fsync, and the record store itself holds the truth durably. A
+ * killed process loses none of them (they are in the page cache); a power loss can lose the last
+ * second of them, never an operator's act.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -29,9 +36,12 @@ public final class AuditLog implements AutoCloseable {
     static final int DETAIL_CHARS_MAX = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final long APPLIED_FORCE_INTERVAL_NANOS = 1_000_000_000L;
     private final Path file;
     private final FileChannel channel;
     private final Clock clock;
+    private long lastForceNanos = System.nanoTime();
+    private boolean unforced;
 
     private AuditLog(Path file, FileChannel channel, Clock clock) {
         this.file = file;
@@ -64,6 +74,18 @@ public final class AuditLog implements AutoCloseable {
      * group commit, so auditing them costs one fsync per batch, not one per endpoint.
      */
     public synchronized boolean recordAll(java.util.List<Entry> entries) {
+        return write(entries, true);
+    }
+
+    /**
+     * Applied changes: written now; fsynced when a second has passed since the last fsync, by the next
+     * operator act, or at close (see the class comment).
+     */
+    public synchronized boolean recordApplied(java.util.List<Entry> entries) {
+        return write(entries, System.nanoTime() - lastForceNanos >= APPLIED_FORCE_INTERVAL_NANOS);
+    }
+
+    private boolean write(java.util.List<Entry> entries, boolean force) {
         if (entries.isEmpty()) return true;
         StringBuilder text = new StringBuilder();
         String at = clock.instant().toString();
@@ -81,7 +103,12 @@ public final class AuditLog implements AutoCloseable {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             // Bounded: each write makes progress or throws.
             while (buf.hasRemaining()) channel.write(buf);
-            channel.force(false);
+            unforced = true;
+            if (force) {
+                channel.force(false);
+                unforced = false;
+                lastForceNanos = System.nanoTime();
+            }
             return true;
         } catch (IOException e) {
             Entry first = entries.get(0);
@@ -101,6 +128,7 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        if (unforced && channel.isOpen()) channel.force(false);
         channel.close();
     }
 }

@@ -51,6 +51,14 @@ final class CheckRecorder {
         };
     }
 
+    boolean probed(String targetId) {
+        ArrayDeque<CheckResult> results = recent.get(targetId);
+        if (results == null) return false;
+        synchronized (results) {
+            return !results.isEmpty();
+        }
+    }
+
     List<CheckResult> recent(String targetId) {
         ArrayDeque<CheckResult> results = recent.get(targetId);
         if (results == null) return List.of();

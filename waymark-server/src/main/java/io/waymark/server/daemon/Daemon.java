@@ -179,7 +179,7 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startEnactor(String id) {
-        EnactorRole role = new EnactorRole(new Enactor(id, planStore, new AppliedChanges(id, recordStore, planStore, audit, metrics), new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
+        EnactorRole role = new EnactorRole(new Enactor(id, planStore, new AppliedChanges(id, recordStore, audit, metrics), new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
         status.enactorAdded(id);
         // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
         // again at once while it has more work (work per tick is bounded, so a large plan takes several).
@@ -218,6 +218,11 @@ public final class Daemon implements Operations, AutoCloseable {
     @Override
     public List<CheckResult> recentChecks(String targetId) {
         return checks.recent(targetId);
+    }
+
+    @Override
+    public boolean probed(String targetId) {
+        return checks.probed(targetId);
     }
 
     @Override

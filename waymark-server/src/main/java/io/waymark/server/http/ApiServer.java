@@ -14,12 +14,10 @@ import io.waymark.core.port.StoreUnavailableException;
 import io.waymark.server.config.ConfigException;
 import io.waymark.server.status.Incident;
 import io.waymark.server.status.Incidents;
-import io.waymark.server.status.StatusPage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +37,15 @@ public final class ApiServer implements AutoCloseable {
     /** The CLI sends the operator's user and host name in this header (audit log "who"). */
     public static final String OPERATOR_HEADER = "X-Waymark-Operator";
     static final int REASON_CHARS_MAX = 1_000;
+    /** Inline style attributes are the console's only inline content (bar widths); scripts come from the jar only. */
+    static final String CONSOLE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
     /** Request bodies (incident notes) are small; anything larger is refused before it is read. */
     static final long REQUEST_BYTES_MAX = 64 * 1024;
     private final Operations ops;
     private final ApiToken token;
     private final Incidents incidents;
     private final ConsoleWatch watch;
+    private final StatusJson status;
     private final Javalin app;
     private final String openApi;
 
@@ -57,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
         }
         this.openApi = resource("/openapi.yaml");
         this.incidents = Incidents.open(ops.config().dataDir(), Clock.systemUTC());
-        this.watch = new ConsoleWatch(ops, incidents, Clock.systemUTC());
+        this.status = new StatusJson(ops);
+        this.watch = new ConsoleWatch(ops, status, incidents, Clock.systemUTC());
         ApiAccess access = new ApiAccess(token, ops.config().http().openReads());
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -67,6 +69,8 @@ public final class ApiServer implements AutoCloseable {
                 sf.hostedPath = "/";
                 sf.directory = "/console";
                 sf.location = Location.CLASSPATH;
+                // Only its own files; no frames (a lever cannot be clicked through another site's page).
+                sf.headers = java.util.Map.of("Content-Security-Policy", CONSOLE_CSP, "X-Content-Type-Options", "nosniff");
             });
         });
         app.before("/api/*", access::check);
@@ -77,19 +81,18 @@ public final class ApiServer implements AutoCloseable {
     private void routes() {
         app.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
         app.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-        app.get("/api/status", ctx -> json(ctx, withIncidents(StatusJson.build(ops))));
-        app.get("/api/endpoints", ctx -> json(ctx, slice(StatusJson.build(ops), "endpoints", "endpointCount")));
+        app.get("/api/status", ctx -> Requests.json(ctx, withIncidents(status.build())));
+        app.get("/api/endpoints", ctx -> Requests.json(ctx, slice(status.build(), "endpoints", "endpointCount")));
         app.get("/api/endpoints/{name}", this::endpoint);
-        app.get("/api/enactors", ctx -> json(ctx, slice(StatusJson.build(ops), "enactors", "latestGeneration")));
-        app.get("/api/targets", ctx -> json(ctx, slice(StatusJson.build(ops), "targets")));
-        app.get("/api/timeline", ctx -> json(ctx, ApiJson.MAPPER.createObjectNode()
-                .set("events", watch.timeline(ctx.queryParam("after") == null ? 0 : number("after", ctx.queryParam("after")), Timeline.EVENTS_MAX))));
+        app.get("/api/enactors", ctx -> Requests.json(ctx, slice(status.build(), "enactors", "latestGeneration")));
+        app.get("/api/targets", ctx -> Requests.json(ctx, slice(status.build(), "targets", "targetCount")));
+        app.get("/api/timeline", ctx -> Requests.json(ctx, ApiJson.MAPPER.createObjectNode()
+                .set("events", watch.timeline(ctx.queryParam("after") == null ? 0 : Requests.number("after", ctx.queryParam("after")), Timeline.EVENTS_MAX))));
         app.sse("/api/events", watch::add);
         app.get("/api/plans", this::history);
-        app.get("/api/plans/latest", ctx -> json(ctx, ApiJson.plan(ops.planStore().latest().orElseThrow(() -> new NotFound("no plan has been published yet")))));
+        app.get("/api/plans/latest", ctx -> Requests.json(ctx, ApiJson.plan(ops.planStore().latest().orElseThrow(() -> new NotFound("no plan has been published yet")))));
         app.get("/api/plans/diff", this::diff);
-        app.get("/api/plans/{generation}", ctx -> json(ctx, ApiJson.plan(plan(generation(ctx.pathParam("generation"))))));
-        app.get("/api/incidents", ctx -> json(ctx, incidentsJson()));
+        app.get("/api/plans/{generation}", ctx -> Requests.json(ctx, ApiJson.plan(plan(generation(ctx.pathParam("generation"))))));
         app.post("/api/pause", ctx -> flags(ctx, "pause", f -> f.withPaused(true), "paused: enactors write nothing until 'waymark resume'; DNS keeps answering the last applied records"));
         app.post("/api/resume", ctx -> flags(ctx, "resume", f -> f.withPaused(false), "resumed: enactors apply the latest plan again"));
         app.post("/api/pin", ctx -> flags(ctx, "pin", f -> f.withPinned(true), "pinned: the planner publishes nothing until 'waymark unpin'"));
@@ -98,12 +101,8 @@ public final class ApiServer implements AutoCloseable {
         app.post("/api/publish", this::publish);
         app.post("/api/targets/{id}/fail", ctx -> target(ctx, true));
         app.post("/api/targets/{id}/recover", ctx -> target(ctx, false));
-        app.post("/api/incidents/notes", this::note);
-        app.post("/api/incidents/{id}/close", this::closeIncident);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(ops.scrapeMetrics()));
-        app.get("/status", ctx -> ctx.contentType("text/html; charset=utf-8").result(StatusPage.html(statusPage())));
-        app.get("/status.json", ctx -> json(ctx, statusPage()));
-        app.get("/status.atom", ctx -> ctx.contentType("application/atom+xml; charset=utf-8").result(StatusPage.atom(statusPage(), ctx.fullUrl())));
+        new StatusRoutes(ops, incidents, watch).register(app);
     }
 
     private void errors() {
@@ -158,7 +157,7 @@ public final class ApiServer implements AutoCloseable {
     /** One endpoint as the status shows it, with the generations it has served (from the timeline) and the plans that changed it. */
     private void endpoint(Context ctx) {
         String name = new io.waymark.core.model.Endpoint(ctx.pathParam("name")).name();
-        ObjectNode s = StatusJson.build(ops);
+        ObjectNode s = status.build();
         ObjectNode found = null;
         for (JsonNode e : s.path("endpoints")) if (e.path("name").asText().equals(name)) found = (ObjectNode) e;
         if (found == null) throw new NotFound("no managed endpoint " + name);
@@ -168,56 +167,7 @@ public final class ApiServer implements AutoCloseable {
                 served.addObject().put("generation", e.path("generation").asLong()).put("at", e.path("at").asText());
             }
         }
-        json(ctx, found);
-    }
-
-    private ObjectNode statusPage() {
-        return StatusPage.json(watch.current(), incidents.all(), ops.config().http().degradedBelowFraction(), Clock.systemUTC().instant().toString());
-    }
-
-    private ObjectNode incidentsJson() {
-        ObjectNode o = ApiJson.MAPPER.createObjectNode();
-        ArrayNode a = o.putArray("incidents");
-        for (Incident i : incidents.all()) {
-            ObjectNode n = a.addObject().put("id", i.id()).put("key", i.key()).put("title", i.title()).put("automatic", i.automatic())
-                    .put("open", i.open()).put("startedAt", i.startedAt());
-            i.endedAt().ifPresent(t -> n.put("endedAt", t));
-            ArrayNode us = n.putArray("updates");
-            i.updates().forEach(u -> us.addObject().put("at", u.at()).put("by", u.by()).put("text", u.text()));
-        }
-        return o;
-    }
-
-    /** {@code POST /api/incidents/notes} with {@code {"text": "...", "incident": ID}} (incident optional). */
-    private void note(Context ctx) {
-        JsonNode body = body(ctx);
-        JsonNode text = body.path("text");
-        if (!text.isTextual()) throw new IllegalArgumentException("body needs \"text\": the note, as a string");
-        JsonNode id = body.path("incident");
-        if (!id.isMissingNode() && !id.canConvertToLong()) throw new IllegalArgumentException("\"incident\" must be an incident id (a number)");
-        String who = who(ctx);
-        Incident i = incidents.note(text.asText(), id.isMissingNode() ? Optional.empty() : Optional.of(id.asLong()), who);
-        ops.audit(who, "incident-note", text.asText(), java.util.Map.of("incident", String.valueOf(i.id())));
-        json(ctx, ApiJson.message("note added to incident " + i.id() + " (" + i.title() + "); it shows on /status at once").put("incident", i.id()));
-    }
-
-    private void closeIncident(Context ctx) {
-        long id = number("incident id", ctx.pathParam("id"));
-        String text = ctx.body().isBlank() ? "" : body(ctx).path("text").asText("");
-        String who = who(ctx);
-        Incident i = incidents.close(id, text, who);
-        ops.audit(who, "incident-close", text, java.util.Map.of("incident", String.valueOf(i.id())));
-        json(ctx, ApiJson.message("incident " + id + " closed"));
-    }
-
-    private static JsonNode body(Context ctx) {
-        try {
-            JsonNode n = ApiJson.MAPPER.readTree(ctx.body());
-            if (n == null || !n.isObject()) throw new IllegalArgumentException("body must be a JSON object");
-            return n;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("body is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
+        Requests.json(ctx, found);
     }
 
     private void history(Context ctx) {
@@ -230,26 +180,26 @@ public final class ApiServer implements AutoCloseable {
                     .put("endpoints", p.recordSets().size()).put("forced", p.forced()).put("publishedAtMillis", p.provenance().publishedAtMillis())
                     .put("reason", p.provenance().reason().orElse("")));
         }
-        json(ctx, h);
+        Requests.json(ctx, h);
     }
 
     private void diff(Context ctx) {
         String from = ctx.queryParam("from");
         String to = ctx.queryParam("to");
         if (from == null || to == null) throw new IllegalArgumentException("diff needs ?from=GENERATION&to=GENERATION");
-        json(ctx, ApiJson.diff(plan(generation(from)), plan(generation(to))));
+        Requests.json(ctx, ApiJson.diff(plan(generation(from)), plan(generation(to))));
     }
 
     private void rollback(Context ctx) {
         Generation g = generation(ctx.pathParam("generation"));
-        Plan p = ops.rollback(g, who(ctx));
-        json(ctx, ApiJson.message("rolled forward: the content of " + g + " is now published as " + p.generation()
+        Plan p = ops.rollback(g, Requests.who(ctx));
+        Requests.json(ctx, ApiJson.message("rolled forward: the content of " + g + " is now published as " + p.generation()
                 + " (forced); enactors apply it on their next tick").put("generation", p.generation().value()));
     }
 
     private void flags(Context ctx, String action, UnaryOperator<ControlFlags> change, String message) {
-        ops.updateFlags(action, change, who(ctx));
-        json(ctx, ApiJson.message(message));
+        ops.updateFlags(action, change, Requests.who(ctx));
+        Requests.json(ctx, ApiJson.message(message));
     }
 
     /** {@code POST /api/publish?force=true&reason=TEXT}: the planner's current draft, published as forced (audited). */
@@ -260,22 +210,15 @@ public final class ApiServer implements AutoCloseable {
         String reason = ctx.queryParam("reason");
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("publish --force needs &reason=TEXT: it goes to the audit log");
         if (reason.length() > REASON_CHARS_MAX) throw new IllegalArgumentException("reason is " + reason.length() + " characters; at most " + REASON_CHARS_MAX);
-        Plan p = ops.publishForced(reason, who(ctx));
-        json(ctx, ApiJson.message("published the planner's current plan as " + p.generation() + " (forced: the change guard is skipped,"
+        Plan p = ops.publishForced(reason, Requests.who(ctx));
+        Requests.json(ctx, ApiJson.message("published the planner's current plan as " + p.generation() + " (forced: the change guard is skipped,"
                 + " never the non-empty guard); reason recorded in the audit log").put("generation", p.generation().value()));
-    }
-
-    /** Who asked, for the audit log: the operator the CLI or console names (X-Waymark-Operator), and where from. */
-    private static String who(Context ctx) {
-        String operator = ctx.header(OPERATOR_HEADER);
-        String from = "http " + ctx.ip();
-        return operator == null || operator.isBlank() ? from : operator.strip() + " via " + from;
     }
 
     private void target(Context ctx, boolean failing) {
         String id = ctx.pathParam("id");
         ops.setTargetFailing(id, failing);
-        json(ctx, ApiJson.message("target " + id + (failing ? " now fails its health check" : " passes its health check again")
+        Requests.json(ctx, ApiJson.message("target " + id + (failing ? " now fails its health check" : " passes its health check again")
                 + "; the answer follows within a few check intervals"));
     }
 
@@ -291,18 +234,6 @@ public final class ApiServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a generation: '" + text + "' (expected a positive integer)");
         }
-    }
-
-    private static long number(String what, String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number, got '" + text + "'");
-        }
-    }
-
-    private static void json(Context ctx, ObjectNode body) {
-        ctx.contentType("application/json").result(body.toString());
     }
 
     private static String resource(String name) throws IOException {

@@ -42,6 +42,7 @@ final class ConsoleWatch implements AutoCloseable {
     static final int TIMELINE_REPLAY_MAX = 2_000;
 
     private final Operations ops;
+    private final StatusJson status;
     private final Incidents incidents;
     private final double degradedBelowFraction;
     private final Clock clock;
@@ -57,8 +58,9 @@ final class ConsoleWatch implements AutoCloseable {
     private long lastSentMs;
     private boolean failing;
 
-    ConsoleWatch(Operations ops, Incidents incidents, Clock clock) {
+    ConsoleWatch(Operations ops, StatusJson status, Incidents incidents, Clock clock) {
         this.ops = ops;
+        this.status = status;
         this.incidents = incidents;
         this.degradedBelowFraction = ops.config().http().degradedBelowFraction();
         this.clock = clock;
@@ -106,7 +108,7 @@ final class ConsoleWatch implements AutoCloseable {
     /** One sample; null (logged once per episode) when the status cannot be read at all. */
     private ObjectNode sampleOnce() {
         try {
-            ObjectNode s = StatusJson.build(ops);
+            ObjectNode s = status.build();
             incidents.observe(EndpointState.signals(s, degradedBelowFraction), clock.millis());
             ArrayNode open = s.putArray("incidents");
             for (Incident i : incidents.all()) if (i.open()) open.addObject().put("id", i.id()).put("title", i.title()).put("startedAt", i.startedAt());
@@ -181,7 +183,7 @@ final class ConsoleWatch implements AutoCloseable {
 
     ObjectNode current() {
         ObjectNode s = current;
-        return s != null ? s : StatusJson.build(ops);
+        return s != null ? s : status.build();
     }
 
     ArrayNode timeline(long afterSeq, int max) {

@@ -73,6 +73,11 @@ public interface Operations {
         return List.of();
     }
 
+    /** Whether a probe of the target has ended yet (until then its health is UNKNOWN, not down). */
+    default boolean probed(String targetId) {
+        return !recentChecks(targetId).isEmpty();
+    }
+
     /** One probe of a target: when it ended (ISO-8601), whether it passed, how long it took. */
     record CheckResult(String at, boolean passed, double latencyMs) {}
 

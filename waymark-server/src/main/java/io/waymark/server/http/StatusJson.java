@@ -22,11 +22,19 @@ import java.util.Set;
 final class StatusJson {
     /** Endpoints listed at most: the console and status are for people; the count says how many there are. */
     static final int ENDPOINTS_SHOWN_MAX = 500;
+    static final int TARGETS_SHOWN_MAX = 500;
     static final int CHECKS_SHOWN_MAX = 10;
 
-    private StatusJson() {}
+    private final Operations ops;
+    /** Endpoint name → its configured target ids: the configuration does not change while the daemon runs. */
+    private final Map<String, List<String>> targetsOf = new HashMap<>();
 
-    static ObjectNode build(Operations ops) {
+    StatusJson(Operations ops) {
+        this.ops = ops;
+        for (WaymarkConfig.EndpointSettings e : ops.config().endpoints()) targetsOf.put(e.name(), e.targets());
+    }
+
+    ObjectNode build() {
         ObjectNode s = ApiJson.MAPPER.createObjectNode();
         long latest = 0;
         try {
@@ -45,15 +53,12 @@ final class StatusJson {
         ops.stores().forEach(st -> stores.addObject().put("store", st.store()).put("state", st.state()).put("reason", st.reason())
                 .put("whatToDo", st.whatToDo()).put("since", st.since()).put("failedAttempts", st.failedAttempts()));
         List<Operations.TargetStatus> targets = ops.targets();
-        Map<String, List<Operations.CheckResult>> checks = new HashMap<>();
         Map<String, String> health = new HashMap<>();
         for (Operations.TargetStatus t : targets) {
-            List<Operations.CheckResult> c = ops.recentChecks(t.id());
-            checks.put(t.id(), c);
-            // Unknown until its first probe ends (unknown is not down): no result kept yet means not probed yet.
-            health.put(t.id(), t.healthy() ? "UP" : c.isEmpty() ? "UNKNOWN" : "DOWN");
+            // Unknown until its first probe ends (unknown is not down).
+            health.put(t.id(), t.healthy() ? "UP" : ops.probed(t.id()) ? "DOWN" : "UNKNOWN");
         }
-        endpoints(ops, s, targets, health, latest);
+        endpoints(s, targets, health, latest);
         ObjectNode unservable = s.putObject("unservable");
         ops.unservable().forEach((e, why) -> unservable.put(e.name(), why));
         ArrayNode enactors = s.putArray("enactors");
@@ -66,11 +71,12 @@ final class StatusJson {
                 .put("conditionDetail", ops.planner().condition()).put("since", ops.planner().since());
         ObjectNode roles = s.putObject("roles");
         ops.otherRoles().forEach((name, v) -> roles.putObject(name).put("condition", v.kind()).put("conditionDetail", v.condition()).put("since", v.since()));
+        s.put("targetCount", targets.size());
         ArrayNode ts = s.putArray("targets");
-        for (Operations.TargetStatus t : targets) {
+        for (Operations.TargetStatus t : targets.subList(0, Math.min(targets.size(), TARGETS_SHOWN_MAX))) {
             ObjectNode o = ts.addObject().put("id", t.id()).put("address", t.address()).put("zone", t.zone())
                     .put("capacity", t.capacity()).put("healthy", t.healthy()).put("health", health.get(t.id()));
-            List<Operations.CheckResult> recent = checks.get(t.id());
+            List<Operations.CheckResult> recent = ops.recentChecks(t.id());
             ArrayNode c = o.putArray("checks");
             for (Operations.CheckResult r : recent.subList(Math.max(0, recent.size() - CHECKS_SHOWN_MAX), recent.size())) {
                 c.addObject().put("at", r.at()).put("passed", r.passed()).put("latencyMs", Math.round(r.latencyMs() * 10) / 10.0);
@@ -84,11 +90,9 @@ final class StatusJson {
      * generation, and its capacity in service — the capacity of its configured targets that are healthy
      * and in the served answer, against all of its targets' capacity.
      */
-    private static void endpoints(Operations ops, ObjectNode s, List<Operations.TargetStatus> targets, Map<String, String> health, long latest) {
+    private void endpoints(ObjectNode s, List<Operations.TargetStatus> targets, Map<String, String> health, long latest) {
         Map<String, Operations.TargetStatus> byId = new HashMap<>();
         targets.forEach(t -> byId.put(t.id(), t));
-        Map<String, List<String>> targetsOf = new HashMap<>();
-        for (WaymarkConfig.EndpointSettings e : ops.config().endpoints()) targetsOf.put(e.name(), e.targets());
         List<Endpoint> all = ops.endpoints();
         s.put("endpointCount", all.size());
         ArrayNode endpoints = s.putArray("endpoints");

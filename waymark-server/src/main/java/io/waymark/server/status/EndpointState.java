@@ -65,17 +65,30 @@ public enum EndpointState {
                                 + "). Answers keep the last addresses applied."));
             }
         }
+        List<String> failOpen = new ArrayList<>();
+        List<String> degraded = new ArrayList<>();
         for (JsonNode e : s.path("endpoints")) {
-            String name = e.path("name").asText();
-            if (failOpen(e)) {
-                out.add(new Signal("fail-open:" + name, name + ": every server failed its health check",
-                        "Every server behind " + name + " fails its health check. Answers keep the last addresses known to work."));
-            } else if (degraded(s, e, degradedBelowFraction)) {
-                long pct = Math.round(e.path("capacity").path("fraction").asDouble() * 100);
-                out.add(new Signal("capacity:" + name, name + ": reduced capacity",
-                        name + " runs with " + pct + "% of its capacity in service; the remaining servers carry the traffic."));
-            }
+            if (failOpen(e)) failOpen.add(e.path("name").asText());
+            else if (degraded(s, e, degradedBelowFraction)) degraded.add(e.path("name").asText());
+        }
+        // One incident per cause, naming the endpoints it touches: a pool failing under 10,000 names is one
+        // incident for customers, not 10,000 (and not 10,000 fsyncs of the incident log).
+        if (!failOpen.isEmpty()) {
+            out.add(new Signal("fail-open", names(failOpen) + ": every server failed its health check",
+                    "Every server behind " + names(failOpen) + " fails its health check. Answers keep the last addresses known to work."));
+        }
+        if (!degraded.isEmpty()) {
+            out.add(new Signal("capacity", names(degraded) + ": reduced capacity",
+                    names(degraded) + (degraded.size() == 1 ? " runs" : " run") + " with part of the capacity out of service; the remaining servers carry the traffic."));
         }
         return out;
+    }
+
+    /** Names listed in an incident's title at most; beyond, a count. */
+    static final int NAMES_LISTED_MAX = 3;
+
+    private static String names(List<String> names) {
+        if (names.size() <= NAMES_LISTED_MAX) return String.join(", ", names);
+        return String.join(", ", names.subList(0, NAMES_LISTED_MAX)) + " and " + (names.size() - NAMES_LISTED_MAX) + " more";
     }
 }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class Incidents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Incidents.class);
     public static final String FILE = "incidents.log";
-    static final long OPEN_AFTER_MS = 1_000;
+    static final long OPEN_AFTER_MS = 2_000;
     static final long CLOSE_AFTER_MS = 3_000;
     static final int KEPT_MAX = 200;
     static final int UPDATES_PER_INCIDENT_MAX = 200;
@@ -49,6 +49,7 @@ public final class Incidents implements AutoCloseable {
     private final Map<String, Long> firstSeenMs = new HashMap<>();
     private final Map<String, Long> lastSeenMs = new HashMap<>();
     private long nextId = 1;
+    private boolean closed;
 
     private Incidents(Path file, FileChannel channel, Clock clock) {
         this.file = file;
@@ -113,6 +114,7 @@ public final class Incidents implements AutoCloseable {
      * automatic incidents. Bounded by the number of signals and open incidents.
      */
     public synchronized void observe(List<Signal> signals, long nowMs) {
+        if (closed) return;
         Map<String, Signal> active = new HashMap<>();
         for (Signal s : signals) active.put(s.key(), s);
         firstSeenMs.keySet().retainAll(active.keySet());
@@ -190,6 +192,7 @@ public final class Incidents implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         channel.close();
     }
 }

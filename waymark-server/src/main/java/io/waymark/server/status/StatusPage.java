@@ -20,12 +20,21 @@ public final class StatusPage {
         ObjectNode o = JSON.createObjectNode().put("updated", now);
         ArrayNode eps = o.putArray("endpoints");
         EndpointState worst = EndpointState.NORMAL;
+        int worstCount = 0;
+        int total = 0;
         for (JsonNode e : status.path("endpoints")) {
             EndpointState st = EndpointState.of(status, e, degradedBelowFraction);
-            if (st.ordinal() < worst.ordinal()) worst = st;
+            total++;
+            if (st.ordinal() < worst.ordinal()) {
+                worst = st;
+                worstCount = 0;
+            }
+            if (st == worst) worstCount++;
             eps.addObject().put("name", e.path("name").asText()).put("state", st.name()).put("status", st.words).put("explanation", st.explanation);
         }
-        o.put("overall", worst.name()).put("overallStatus", worst == EndpointState.NORMAL ? "All systems operating normally" : "Some names: " + worst.words);
+        String words = Character.toUpperCase(worst.words.charAt(0)) + worst.words.substring(1);
+        o.put("overall", worst.name()).put("overallStatus", worst == EndpointState.NORMAL ? "All systems operating normally"
+                : worstCount == total ? words : words + " for " + worstCount + " of " + total + " names");
         ArrayNode is = o.putArray("incidents");
         for (Incident i : incidents) {
             ObjectNode n = is.addObject().put("id", i.id()).put("title", i.title()).put("open", i.open()).put("automatic", i.automatic())
@@ -63,15 +72,15 @@ public final class StatusPage {
         for (JsonNode i : page.path("incidents")) {
             boolean open = i.path("open").asBoolean();
             b.append("<div class='incident").append(open ? "" : " closed").append("'><b>").append(esc(i.path("title").asText())).append("</b> <span class=t>")
-                    .append(open ? "ongoing since " : "resolved, from ").append(esc(i.path("startedAt").asText()))
-                    .append(open ? "" : " to " + esc(i.path("endedAt").asText())).append("</span>");
+                    .append(open ? "ongoing since " : "resolved, from ").append(esc(human(i.path("startedAt").asText())))
+                    .append(open ? "" : " to " + esc(human(i.path("endedAt").asText()))).append("</span>");
             for (JsonNode u : i.path("updates")) {
-                b.append("<div class=upd><div class=t>").append(esc(u.path("at").asText())).append(" — ").append(esc(u.path("by").asText())).append("</div>")
+                b.append("<div class=upd><div class=t>").append(esc(human(u.path("at").asText()))).append(" — ").append(esc(u.path("by").asText())).append("</div>")
                         .append(esc(u.path("text").asText())).append("</div>");
             }
             b.append("</div>");
         }
-        b.append("<p class=t>Updated ").append(esc(page.path("updated").asText())).append(". Also as <a href='/status.json'>JSON</a> and an <a href='/status.atom'>Atom feed</a>.</p></body></html>");
+        b.append("<p class=t>Updated ").append(esc(human(page.path("updated").asText()))).append(". Also as <a href='/status.json'>JSON</a> and an <a href='/status.atom'>Atom feed</a>.</p></body></html>");
         return b.toString();
     }
 
@@ -91,6 +100,18 @@ public final class StatusPage {
             b.append("</content></entry>");
         }
         return b.append("</feed>\n").toString();
+    }
+
+    private static final java.time.format.DateTimeFormatter HUMAN =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /** An ISO-8601 instant as people read it; the JSON and the feed keep ISO-8601. */
+    static String human(String iso) {
+        try {
+            return HUMAN.format(java.time.Instant.parse(iso));
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
     }
 
     static String esc(String s) {

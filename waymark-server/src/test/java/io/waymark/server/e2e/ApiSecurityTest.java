@@ -113,7 +113,32 @@ class ApiSecurityTest {
             assertThat(send("GET", open, null, null).statusCode()).as(open).isEqualTo(200);
         }
         assertThat(send("GET", "/metrics", null, null).body()).contains("waymark_latest_generation");
+        // The console and the status page load nothing from elsewhere and cannot be framed (no clickjacking of a lever).
+        assertThat(send("GET", "/", null, null).headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(send("GET", "/status", null, null).headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'").contains("frame-ancestors 'none'");
         assertThat(send("GET", "/status.atom", null, null).body()).startsWith("<?xml").contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+    }
+
+    @Test
+    void theEventStreamSendsTheTimelineAndTheStateToAHolderOfTheToken() throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(api + "/api/events")).header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<java.util.stream.Stream<String>> res = http.send(r, HttpResponse.BodyHandlers.ofLines());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        try (java.util.stream.Stream<String> lines = res.body()) {
+            Iterator<String> it = lines.iterator();
+            java.util.concurrent.CompletableFuture<List<String>> firstEvents = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<String> seen = new java.util.ArrayList<>();
+                // Bounded: the daemon sends the timeline and the state at once on connect.
+                while (it.hasNext() && seen.size() < 50 && seen.stream().noneMatch(l -> l.startsWith("data: {\"latestGeneration\""))) seen.add(it.next());
+                return seen;
+            });
+            List<String> seen = firstEvents.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(seen).contains("event: timeline", "event: state");
+            String state = seen.stream().filter(l -> l.startsWith("data: {\"latestGeneration\"")).findFirst().orElseThrow();
+            assertThat(JSON.readTree(state.substring(6)).path("endpoints").get(0).path("name").asText()).isEqualTo("api.example.test.");
+        }
     }
 
     @Test

@@ -75,6 +75,12 @@ class ConsoleBrowserTest {
     }
 
     private static List<String> runNode(RunningDemo demo, String address) throws Exception {
+        if (Files.isDirectory(SCREENSHOTS)) {
+            // This run's screenshots only: a failure.png left by an earlier run would mislead.
+            try (var old = Files.list(SCREENSHOTS)) {
+                for (Path p : old.toList()) Files.delete(p);
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder("node", "console.test.mjs").directory(BROWSER_DIR.toFile()).redirectErrorStream(true);
         pb.environment().put("WAYMARK_URL", demo.api);
         pb.environment().put("WAYMARK_TOKEN_FILE", demo.tokenFile().toString());

@@ -110,6 +110,12 @@ class GuardRefusalTest {
                 Thread.sleep(2_000); // a couple of dozen enactor ticks
                 assertThat(d.countLines(Pattern.compile("WARN .*enactor-\\d.*REFUSED"))).as(d::output).isEqualTo(2);
 
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    JsonNode page = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/status.json"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    assertThat(page.path("incidents")).as(page::toString).anySatisfy(i -> assertThat(i.path("title").asText()).isEqualTo("DNS changes are on hold"));
+                    assertThat(page.path("endpoints").get(0).path("status").asText()).isEqualTo("serving last known good answers");
+                });
                 Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1], "--data-dir", dir.resolve("data").toString());
                 assertThat(shown.out()).as(shown::toString).startsWith("!! ENACTORS REFUSE THE LATEST PLAN").contains("publish --force");
                 Cli.Result forced = Cli.run("publish", "--force", "--reason", "lb pool renumbered, checked by hand", "--api", "http://127.0.0.1:" + ports[1],

@@ -50,6 +50,11 @@ class StoreFailureRecoveryTest {
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
     }
 
+    private JsonNode publicPage(int httpPort) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status.json")).timeout(Duration.ofSeconds(5)).GET().build();
+        return new ObjectMapper().readTree(http.send(r, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
     private JsonNode status(int httpPort) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status")).header("Authorization", DaemonConfigFile.bearer(dir.resolve("data"))).timeout(Duration.ofSeconds(5)).GET().build();
         return new ObjectMapper().readTree(http.send(r, HttpResponse.BodyHandlers.ofString()).body());
@@ -88,6 +93,15 @@ class StoreFailureRecoveryTest {
                 assertThat(plans.path("whatToDo").asText()).contains("automatically");
                 Cli.Result text = Cli.run("status", "--api", "http://127.0.0.1:" + ports[1], "--data-dir", dir.resolve("data").toString());
                 assertThat(text.out()).as(text::toString).startsWith("!! plans store ");
+                // Customers are told, by Waymark itself: the status page (open, no token) says so and an incident opens.
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    JsonNode page = publicPage(ports[1]);
+                    assertThat(page.path("endpoints").get(0).path("status").asText()).as(page::toString).isEqualTo("serving last known good answers");
+                    assertThat(page.path("incidents")).as(page::toString).anySatisfy(i -> {
+                        assertThat(i.path("open").asBoolean()).isTrue();
+                        assertThat(i.path("title").asText()).isEqualTo("Waymark cannot save changes");
+                    });
+                });
 
                 prlimitFileSize(d.pid(), "unlimited"); // space again
                 await().atMost(Duration.ofSeconds(60)).until(() -> dns.addresses("e0.example.test.").equals(Set.of("127.0.0.21"))
@@ -97,6 +111,12 @@ class StoreFailureRecoveryTest {
                     assertThat(s.path("stores").size()).as(s::toString).isEqualTo(2);
                     for (JsonNode store : s.path("stores")) assertThat(store.path("state").asText()).as(s::toString).isEqualTo("UP");
                 });
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(publicPage(ports[1]).path("incidents"))
+                        .as("closed by itself once the store works again").anySatisfy(i -> {
+                            assertThat(i.path("title").asText()).isEqualTo("Waymark cannot save changes");
+                            assertThat(i.path("open").asBoolean()).isFalse();
+                            assertThat(i.path("updates").get(i.path("updates").size() - 1).path("text").asText()).startsWith("Resolved");
+                        }).noneMatch(i -> i.path("title").asText().equals("Waymark cannot save changes") && i.path("open").asBoolean()));
                 // Once in metrics too: one failure episode of the plan store, however many reopen attempts it took.
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();

@@ -98,7 +98,7 @@ class IncidentsTest {
         List<EndpointState> states = new java.util.ArrayList<>();
         for (JsonNode e : normal.path("endpoints")) states.add(EndpointState.of(normal, e, 0.75));
         assertThat(states).as("unknown is not down: d. is not reported").containsExactly(EndpointState.NORMAL, EndpointState.DEGRADED, EndpointState.LAST_KNOWN_GOOD, EndpointState.NORMAL);
-        assertThat(EndpointState.signals(normal, 0.75)).extracting(Signal::key).containsExactly("capacity:b.", "fail-open:c.");
+        assertThat(EndpointState.signals(normal, 0.75)).extracting(Signal::key).containsExactly("fail-open", "capacity");
 
         JsonNode troubled = m.readTree("""
                 {"paused":true,"stores":[{"store":"records","state":"FAILED"}],"guardRefusal":{"detail":"x"},"endpoints":[
