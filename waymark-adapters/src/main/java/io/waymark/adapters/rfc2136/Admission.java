@@ -43,6 +43,7 @@ final class Admission {
     private double resendTokens;
     private long refilledAtNanos;
     private long sentTotal;
+    private long exchangesTotal;
     private long refusedFastTotal;
 
     Admission(Rfc2136Settings settings, LongSupplier nanos, RandomGenerator random) {
@@ -106,6 +107,7 @@ final class Admission {
                 if (consecutiveFailures > 0) probing = true;
                 inFlight++;
                 sentTotal += update ? 1 : 0;
+                exchangesTotal++;
                 return Optional.of(new Permit());
             }
             if (now >= deadline || waitedMs >= settings.timeoutMs()) {
@@ -165,6 +167,11 @@ final class Admission {
 
     synchronized long updatesSent() {
         return sentTotal;
+    }
+
+    /** Every exchange admitted: UPDATEs, queries and zone transfers. */
+    synchronized long exchanges() {
+        return exchangesTotal;
     }
 
     /** Calls refused without sending anything, because the server is backing off. */
