@@ -22,4 +22,19 @@ public interface DnsWire {
 
     /** Every record of {@code zone} from one AXFR (SOA first), or an IOException. */
     List<Record> transfer(Name zone) throws IOException;
+
+    /** One version step of an incremental transfer: the records it deleted and added (SOA records included). */
+    record Change(List<Record> deletes, List<Record> adds) {}
+
+    /**
+     * What an incremental transfer (IXFR, RFC 1995) from {@code fromSerial} found: {@code current} (nothing
+     * changed since), the changes in order, or — when the server has no journal that far back and answers
+     * with the whole zone — {@code whole}.
+     */
+    record Incremental(boolean current, List<Change> changes, List<Record> whole) {}
+
+    /** An IXFR from {@code fromSerial}; a wire without one answers with the whole zone. */
+    default Incremental incremental(Name zone, long fromSerial) throws IOException {
+        return new Incremental(false, List.of(), transfer(zone));
+    }
 }

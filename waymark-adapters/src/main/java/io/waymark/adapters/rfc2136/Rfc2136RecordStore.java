@@ -40,10 +40,10 @@ import org.xbill.DNS.Rcode;
  * what the server holds. Its linearization point is the server applying the UPDATE.
  *
  * <p><b>Reads</b> are answered from the latest zone transfer (AXFR: one consistent version of the
- * zone), at most {@code readRefreshMs} old, overlaid with what this store observed since (its own
- * acknowledged UPDATEs and fresh per-endpoint reads). Before a new transfer the SOA serial is asked:
- * unchanged means the transfer is still current (a full transfer happens anyway every
- * {@code fullReadIntervalMs}). A stale read is harmless — every write is conditional on the exact state —
+ * zone), at most {@code readRefreshMs} old, kept current by incremental transfers (IXFR from the serial
+ * held: one message when nothing changed, the differences otherwise; a full AXFR every
+ * {@code fullReadIntervalMs} anyway), overlaid with what this store observed since (its own
+ * acknowledged UPDATEs and fresh per-endpoint reads). A stale read is harmless — every write is conditional on the exact state —
  * and the enactor's change guard and walk read thousands of endpoints per tick, which one transfer
  * answers. Endpoints whose last UPDATE has an unknown outcome (timeout) are read fresh, never assumed.
  *
@@ -207,18 +207,27 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             if (haveSnapshot && started - snapshotAtNanos <= refreshNanos) return;
             long seqAtStart = observationSeq.get();
             try (Admission.Permit p = admission.admit(false, false).orElseThrow()) {
-                long serial = client.serial();
                 boolean fullDue = started - fullReadAtNanos > TimeUnit.MILLISECONDS.toNanos(settings.fullReadIntervalMs());
-                if (haveSnapshot && serial == snapshotSerial && !fullDue) {
-                    snapshotAtNanos = started;
-                    admission.succeeded();
-                    return;
+                ZoneClient.Transfer t = null;
+                boolean incremental = haveSnapshot && !fullDue;
+                if (incremental) {
+                    try {
+                        // IXFR from the serial held: one message when nothing changed, the differences otherwise.
+                        t = client.incremental(snapshot, snapshotSerial);
+                    } catch (IOException e) {
+                        LOG.debug("IXFR from {} failed ({}); taking the whole zone", settings.serverText(), e.getMessage());
+                        incremental = false;
+                    }
                 }
-                ZoneClient.Transfer t = client.transfer();
-                snapshot = Map.copyOf(t.states());
-                snapshotSerial = t.serial();
+                if (!incremental) {
+                    t = client.transfer();
+                    fullReadAtNanos = started;
+                }
+                if (t != null) {
+                    snapshot = java.util.Collections.unmodifiableMap(t.states());
+                    snapshotSerial = t.serial();
+                }
                 snapshotAtNanos = started;
-                fullReadAtNanos = started;
                 haveSnapshot = true;
                 admission.succeeded();
             } catch (IOException e) {

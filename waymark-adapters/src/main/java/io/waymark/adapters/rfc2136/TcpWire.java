@@ -2,6 +2,7 @@ package io.waymark.adapters.rfc2136;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.Message;
@@ -42,15 +43,29 @@ final class TcpWire implements DnsWire {
 
     @Override
     public List<Record> transfer(Name zone) throws IOException {
-        ZoneTransferIn xfr = ZoneTransferIn.newAXFR(zone, settings.server(), null);
+        return run(ZoneTransferIn.newAXFR(zone, settings.server(), null), "AXFR", zone).getAXFR();
+    }
+
+    @Override
+    public Incremental incremental(Name zone, long fromSerial) throws IOException {
+        // fallback = true: a server that cannot answer incrementally may send the whole zone instead.
+        ZoneTransferIn xfr = run(ZoneTransferIn.newIXFR(zone, fromSerial, true, settings.server(), null), "IXFR", zone);
+        if (xfr.isCurrent()) return new Incremental(true, List.of(), null);
+        if (xfr.isAXFR()) return new Incremental(false, List.of(), xfr.getAXFR());
+        List<Change> changes = new ArrayList<>();
+        for (ZoneTransferIn.Delta d : xfr.getIXFR()) changes.add(new Change(d.deletes, d.adds));
+        return new Incremental(false, changes, null);
+    }
+
+    private ZoneTransferIn run(ZoneTransferIn xfr, String what, Name zone) throws IOException {
         Duration timeout = Duration.ofMillis(settings.timeoutMs());
         xfr.setTimeout(timeout.compareTo(TRANSFER_TIMEOUT_MIN) > 0 ? timeout : TRANSFER_TIMEOUT_MIN);
         try {
             xfr.run();
         } catch (ZoneTransferException e) {
-            throw new IOException("AXFR of " + zone + " from " + settings.serverText() + " refused or failed: " + e.getMessage()
+            throw new IOException(what + " of " + zone + " from " + settings.serverText() + " refused or failed: " + e.getMessage()
                     + " (allow transfers of the zone to Waymark's address)", e);
         }
-        return xfr.getAXFR();
+        return xfr;
     }
 }

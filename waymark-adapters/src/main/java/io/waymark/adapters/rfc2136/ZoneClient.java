@@ -161,18 +161,77 @@ final class ZoneClient {
         }
     }
 
-    /** The zone's SOA serial. */
-    long serial() throws IOException {
-        List<Record> soa = await(query(zone, Type.SOA));
-        if (soa.size() != 1) throw new IOException("server " + settings.serverText() + " has no SOA for " + zone + " (is it authoritative for the zone?)");
-        return ((SOARecord) soa.get(0)).getSerial();
-    }
-
     /** A whole-zone read: every name's stamp RRset and addresses, from one AXFR (one consistent version of the zone). */
     record Transfer(long serial, Map<Name, EndpointState> states) {}
 
     Transfer transfer() throws IOException {
-        List<Record> records = wire.transfer(zone);
+        return whole(wire.transfer(zone));
+    }
+
+    /**
+     * The zone's state after an incremental transfer from {@code base} at {@code serial}: null when nothing
+     * changed, else a new map ({@code base} is not touched: readers may hold it).
+     */
+    Transfer incremental(Map<Name, EndpointState> base, long serial) throws IOException {
+        DnsWire.Incremental inc = wire.incremental(zone, serial);
+        if (inc.current()) return null;
+        if (inc.whole() != null) return whole(inc.whole());
+        Map<Name, EndpointState> next = new HashMap<>(base);
+        long now = serial;
+        Name label = name(StampText.LABEL);
+        for (DnsWire.Change c : inc.changes()) {
+            Map<Name, List<Record>> deletes = byEndpoint(c.deletes(), label);
+            Map<Name, List<Record>> adds = byEndpoint(c.adds(), label);
+            java.util.Set<Name> names = new java.util.HashSet<>(deletes.keySet());
+            names.addAll(adds.keySet());
+            for (Name n : names) {
+                EndpointState s = changed(next.getOrDefault(n, EndpointState.EMPTY), deletes.getOrDefault(n, List.of()), adds.getOrDefault(n, List.of()));
+                if (s.txt().isEmpty() && s.served().isEmpty()) next.remove(n);
+                else next.put(n, s);
+            }
+            for (Record r : c.adds()) if (r instanceof SOARecord soa) now = soa.getSerial();
+        }
+        return new Transfer(now, next);
+    }
+
+    /** Records that belong to an endpoint's state, by endpoint name: its A/AAAA, and the TXT at its stamp name. */
+    private static Map<Name, List<Record>> byEndpoint(List<Record> records, Name label) {
+        Map<Name, List<Record>> out = new HashMap<>();
+        for (Record r : records) {
+            Name n = r.getName();
+            if (r instanceof ARecord || r instanceof AAAARecord) out.computeIfAbsent(n, k -> new ArrayList<>()).add(r);
+            else if (r instanceof TXTRecord && isStampName(n, label)) out.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    private static boolean isStampName(Name n, Name label) {
+        return n.labels() > 1 && n.getLabelString(0).equalsIgnoreCase(label.getLabelString(0));
+    }
+
+    private static EndpointState changed(EndpointState s, List<Record> deletes, List<Record> adds) {
+        List<List<String>> txt = new ArrayList<>(s.txt());
+        List<Served> served = new ArrayList<>(s.served());
+        for (Record r : deletes) {
+            if (r instanceof TXTRecord t) txt.remove(t.getStrings());
+            else if (r instanceof ARecord a) served.removeIf(x -> x.address().equals(a.getAddress()));
+            else if (r instanceof AAAARecord a) served.removeIf(x -> x.address().equals(a.getAddress()));
+        }
+        for (Record r : adds) {
+            if (r instanceof TXTRecord t) {
+                if (!txt.contains(t.getStrings())) txt.add(t.getStrings());
+            } else if (r instanceof ARecord a) {
+                served.removeIf(x -> x.address().equals(a.getAddress()));
+                served.add(new Served(a.getAddress(), a.getTTL()));
+            } else if (r instanceof AAAARecord a) {
+                served.removeIf(x -> x.address().equals(a.getAddress()));
+                served.add(new Served(a.getAddress(), a.getTTL()));
+            }
+        }
+        return new EndpointState(txt, served);
+    }
+
+    private Transfer whole(List<Record> records) {
         Map<Name, List<List<String>>> txt = new HashMap<>();
         Map<Name, List<Served>> served = new HashMap<>();
         long serial = -1;
@@ -181,7 +240,7 @@ final class ZoneClient {
             Name n = r.getName();
             switch (r) {
                 case SOARecord soa -> serial = soa.getSerial();
-                case TXTRecord t when n.labels() > 1 && n.getLabelString(0).equalsIgnoreCase(label.getLabelString(0)) ->
+                case TXTRecord t when isStampName(n, label) ->
                         txt.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(t.getStrings());
                 case ARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
                 case AAAARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
