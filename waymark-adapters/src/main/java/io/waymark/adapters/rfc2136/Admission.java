@@ -18,8 +18,8 @@ import java.util.random.RandomGenerator;
  *   <li><b>Bounded in-flight, additive increase.</b> UPDATEs outstanding at once are limited by a window that
  *       starts at 1 after a failure and grows by one per success up to {@code updatesInFlightMax}; a timeout
  *       halves it (AIMD, as TCP and Netflix's concurrency-limits do).</li>
- *   <li><b>Rate ceiling.</b> At most {@code updatesPerSecondMax} UPDATEs per second (a token bucket of one
- *       second's worth), whatever the number of callers.</li>
+ *   <li><b>Rate ceiling.</b> UPDATEs paced at {@code updatesPerSecondMax} per second (a token bucket holding one
+ *       token: at most the ceiling + 1 in any one-second window), whatever the number of callers.</li>
  *   <li><b>Retry budget.</b> UPDATEs re-sent after a rejection (a split batch) draw from a second bucket that
  *       refills at {@code resendsPerSecond}; when it is empty the remaining endpoints are left to the next
  *       tick (which re-reads them) instead of being re-sent.</li>
@@ -28,6 +28,8 @@ import java.util.random.RandomGenerator;
  * Time and chance are injected (a monotonic clock in nanoseconds and a generator) so tests can drive it.
  */
 final class Admission {
+    private static final double TOKENS_HELD_MAX = 1.0;
+
     private final Rfc2136Settings settings;
     private final LongSupplier nanos;
     private final RandomGenerator random;
@@ -43,6 +45,7 @@ final class Admission {
     private double resendTokens;
     private long refilledAtNanos;
     private long sentTotal;
+    private long exchangesTotal;
     private long refusedFastTotal;
 
     Admission(Rfc2136Settings settings, LongSupplier nanos, RandomGenerator random) {
@@ -50,7 +53,7 @@ final class Admission {
         this.nanos = nanos;
         this.random = random;
         this.window = settings.updatesInFlightMax();
-        this.tokens = settings.updatesPerSecondMax();
+        this.tokens = TOKENS_HELD_MAX;
         this.resendTokens = settings.resendsPerSecond();
         this.refilledAtNanos = nanos.getAsLong();
     }
@@ -106,6 +109,7 @@ final class Admission {
                 if (consecutiveFailures > 0) probing = true;
                 inFlight++;
                 sentTotal += update ? 1 : 0;
+                exchangesTotal++;
                 return Optional.of(new Permit());
             }
             if (now >= deadline || waitedMs >= settings.timeoutMs()) {
@@ -128,8 +132,9 @@ final class Admission {
         double seconds = (now - refilledAtNanos) / 1e9;
         if (seconds <= 0) return;
         refilledAtNanos = now;
-        // Buckets hold one second's worth at most: an idle minute buys no burst.
-        tokens = Math.min(settings.updatesPerSecondMax(), tokens + seconds * settings.updatesPerSecondMax());
+        // The rate bucket holds one token: UPDATEs are paced, so no one-second window ever holds more than the
+        // ceiling + 1 (a bucket of a second's worth would allow twice the ceiling right after an idle second).
+        tokens = Math.min(TOKENS_HELD_MAX, tokens + seconds * settings.updatesPerSecondMax());
         resendTokens = Math.min(settings.resendsPerSecond(), resendTokens + seconds * settings.resendsPerSecond());
     }
 
@@ -165,6 +170,11 @@ final class Admission {
 
     synchronized long updatesSent() {
         return sentTotal;
+    }
+
+    /** Every exchange admitted: UPDATEs, queries and zone transfers. */
+    synchronized long exchanges() {
+        return exchangesTotal;
     }
 
     /** Calls refused without sending anything, because the server is backing off. */

@@ -294,8 +294,14 @@ public final class LocalDnsServer implements AutoCloseable {
         run(List.of("nsupdate", "-v", "-y", "hmac-sha256:" + KEY_NAME + ":" + secret), script.toString());
     }
 
+    /** Stops the server and deletes its scratch directory. */
     @Override
     public void close() throws InterruptedException {
         stop();
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // left behind in the temporary directory: harmless
+        }
     }
 }

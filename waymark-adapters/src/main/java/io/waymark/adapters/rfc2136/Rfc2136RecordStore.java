@@ -40,19 +40,20 @@ import org.xbill.DNS.Rcode;
  * what the server holds. Its linearization point is the server applying the UPDATE.
  *
  * <p><b>Reads</b> are answered from the latest zone transfer (AXFR: one consistent version of the
- * zone), at most {@code readRefreshMs} old, overlaid with what this store observed since (its own
- * acknowledged UPDATEs and fresh per-endpoint reads). Before a new transfer the SOA serial is asked:
- * unchanged means the transfer is still current (a full transfer happens anyway every
- * {@code fullReadIntervalMs}). A stale read is harmless — every write is conditional on the exact state —
+ * zone), at most {@code readRefreshMs} old, kept current by incremental transfers (IXFR from the serial
+ * held: one message when nothing changed, the differences otherwise; a full AXFR every
+ * {@code fullReadIntervalMs} anyway), overlaid with what this store observed since (its own
+ * acknowledged UPDATEs and fresh per-endpoint reads). A stale read is harmless — every write is conditional on the exact state —
  * and the enactor's change guard and walk read thousands of endpoints per tick, which one transfer
  * answers. Endpoints whose last UPDATE has an unknown outcome (timeout) are read fresh, never assumed.
  *
  * <p><b>Batches.</b> Many endpoints share an UPDATE (at most {@code updateBytesMax} bytes, over TCP).
  * When a server rejects one because some prerequisite failed, it does not say which: the endpoints of
- * that UPDATE are read fresh, the ones that changed are decided again (CONFLICT or SUPERSEDED, or sent
- * again if still applicable), and the unchanged ones are re-sent in two halves, recursively — so one
- * conflicting endpoint costs O(log n) extra messages and never holds back the others. Re-sends draw from a
- * retry budget ({@link Admission}).
+ * that UPDATE are read fresh, the ones that changed are decided again (CONFLICT or SUPERSEDED), and the
+ * rest — now known fresh — go out again in one message. Only a rejection that nothing read explains is
+ * split in two halves, recursively (a server refusing a prerequisite that reads as true) — so a conflicting
+ * endpoint costs one extra message, a mystery O(log n), and neither holds back the others. Re-sends draw
+ * from a retry budget ({@link Admission}).
  *
  * <p><b>Drift.</b> The stamp carries a digest of the records it wrote. A stamp whose records no longer match
  * (changed by hand or by another tool) reads as unreadable — generation 0 with the exact stored text — so
@@ -106,9 +107,9 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
 
     private record Observed(EndpointState state, long seq) {}
 
-    private Rfc2136RecordStore(Rfc2136Settings settings, LongSupplier nanos, RandomGenerator random, DriftListener drift) {
+    private Rfc2136RecordStore(Rfc2136Settings settings, DnsWire wire, LongSupplier nanos, RandomGenerator random, DriftListener drift) {
         this.settings = settings;
-        this.client = new ZoneClient(settings);
+        this.client = new ZoneClient(settings, wire);
         this.admission = new Admission(settings, nanos, random);
         this.nanos = nanos;
         this.drift = drift;
@@ -118,7 +119,16 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
     /** A store on {@code settings.server()}; nothing is sent until the first call. */
     public static Rfc2136RecordStore open(Rfc2136Settings settings, RandomGenerator random, DriftListener drift) {
         if (settings == null || random == null || drift == null) throw new IllegalArgumentException("needs settings, a random generator and a drift listener");
-        return new Rfc2136RecordStore(settings, System::nanoTime, random, drift);
+        return new Rfc2136RecordStore(settings, new TcpWire(settings), System::nanoTime, random, drift);
+    }
+
+    /**
+     * A store over any wire, on any monotonic clock (nanoseconds): the simulator passes its simulated
+     * server and virtual clock, and runs this class's real code.
+     */
+    public static Rfc2136RecordStore open(Rfc2136Settings settings, DnsWire wire, LongSupplier nanos, RandomGenerator random, DriftListener drift) {
+        if (settings == null || wire == null || nanos == null || random == null || drift == null) throw new IllegalArgumentException("needs settings, a wire, a clock, a random generator and a drift listener");
+        return new Rfc2136RecordStore(settings, wire, nanos, random, drift);
     }
 
     public Rfc2136Settings settings() {
@@ -197,18 +207,27 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             if (haveSnapshot && started - snapshotAtNanos <= refreshNanos) return;
             long seqAtStart = observationSeq.get();
             try (Admission.Permit p = admission.admit(false, false).orElseThrow()) {
-                long serial = client.serial();
                 boolean fullDue = started - fullReadAtNanos > TimeUnit.MILLISECONDS.toNanos(settings.fullReadIntervalMs());
-                if (haveSnapshot && serial == snapshotSerial && !fullDue) {
-                    snapshotAtNanos = started;
-                    admission.succeeded();
-                    return;
+                ZoneClient.Transfer t = null;
+                boolean incremental = haveSnapshot && !fullDue;
+                if (incremental) {
+                    try {
+                        // IXFR from the serial held: one message when nothing changed, the differences otherwise.
+                        t = client.incremental(snapshot, snapshotSerial);
+                    } catch (IOException e) {
+                        LOG.debug("IXFR from {} failed ({}); taking the whole zone", settings.serverText(), e.getMessage());
+                        incremental = false;
+                    }
                 }
-                ZoneClient.Transfer t = client.transfer();
-                snapshot = Map.copyOf(t.states());
-                snapshotSerial = t.serial();
+                if (!incremental) {
+                    t = client.transfer();
+                    fullReadAtNanos = started;
+                }
+                if (t != null) {
+                    snapshot = java.util.Collections.unmodifiableMap(t.states());
+                    snapshotSerial = t.serial();
+                }
                 snapshotAtNanos = started;
-                fullReadAtNanos = started;
                 haveSnapshot = true;
                 admission.succeeded();
             } catch (IOException e) {
@@ -401,8 +420,14 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             }
             unchanged = List.of();
         }
-        if (!again.isEmpty()) send(again, depth + 1, outcomes);
-        if (!unchanged.isEmpty()) {
+        boolean explained = unchanged.size() < group.size();
+        if (explained) {
+            // Someone else wrote some of them: the rest was read fresh just now, so one message again carries them all.
+            List<Candidate> rest = new ArrayList<>(again);
+            rest.addAll(unchanged);
+            send(rest, depth + 1, outcomes);
+        } else if (!unchanged.isEmpty()) {
+            // Nothing changed, yet the server refused: find the endpoint it refuses by halving.
             int half = unchanged.size() / 2;
             send(unchanged.subList(0, half), depth + 1, outcomes);
             send(unchanged.subList(half, unchanged.size()), depth + 1, outcomes);
@@ -481,6 +506,11 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
     /** UPDATE messages sent since start (for metrics and the recovery benchmark). */
     public long updatesSent() {
         return admission.updatesSent();
+    }
+
+    /** Exchanges of any kind sent since start (UPDATEs, queries, transfers). */
+    public long exchanges() {
+        return admission.exchanges();
     }
 
     /** UPDATEs the server rejected on a prerequisite (then split or decided again). */

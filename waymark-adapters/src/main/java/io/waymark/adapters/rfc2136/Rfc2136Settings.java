@@ -15,10 +15,10 @@ import java.util.Optional;
  * @param updateBytesMax         one UPDATE message at most this large (TCP carries 65,535 bytes; TSIG needs room)
  * @param updatesInFlightMax     UPDATE messages outstanding at once across every caller of the store
  * @param updatesPerSecondMax    ceiling on UPDATE messages sent per second (recovery admission: no stampede)
- * @param readRefreshMs          reads are answered from a zone transfer at most this old (the SOA serial is
- *                               checked this often; a new transfer only when it changed); drift is found within it
- * @param fullReadIntervalMs     a full transfer at least this often even when the serial did not change (a tool
- *                               that edits the zone without raising the serial)
+ * @param readRefreshMs          reads are answered from a zone transfer at most this old (an IXFR from the serial
+ *                               held this often: one message when nothing changed); drift is found within it
+ * @param fullReadIntervalMs     a full AXFR at least this often (a tool that edits the zone without raising the
+ *                               serial, a server without a journal of differences)
  * @param backoffBaseMs          first wait after a failed exchange; doubles per consecutive failure, jittered
  * @param backoffMaxMs           longest wait between attempts while the server keeps failing
  * @param resendsPerSecond       retry budget: UPDATEs re-sent after a rejection (split batches) refill at this rate

@@ -3,7 +3,6 @@ package io.waymark.adapters.rfc2136;
 import io.waymark.adapters.rfc2136.StampText.Served;
 import io.waymark.core.model.Endpoint;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,18 +21,13 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.ZoneTransferException;
-import org.xbill.DNS.ZoneTransferIn;
 
 /**
- * The wire side of the RFC 2136 store, over TCP only (an UPDATE of many endpoints does not fit a UDP
- * datagram, and a truncated answer would be retried anyway): queries for one endpoint, the zone's SOA
- * serial, AXFR of the whole zone, and UPDATE signed with TSIG. dnsjava builds and parses every message
- * and keeps one pipelined TCP connection per server. No retries here: the store decides.
+ * The DNS side of the RFC 2136 store, over a {@link DnsWire}: queries for endpoints (pipelined), the
+ * zone's SOA serial, AXFR of the whole zone, and UPDATE signed with TSIG. No retries here: the store decides.
  */
 final class ZoneClient {
     /** Re-reads of one endpoint when an UPDATE landed between the two stamp queries that bracket its records. */
@@ -41,19 +35,12 @@ final class ZoneClient {
 
     private final Rfc2136Settings settings;
     private final Name zone;
-    private final SimpleResolver resolver;
-    private final SimpleResolver signer;
+    private final DnsWire wire;
 
-    ZoneClient(Rfc2136Settings settings) {
+    ZoneClient(Rfc2136Settings settings, DnsWire wire) {
         this.settings = settings;
         this.zone = name(settings.zone());
-        resolver = new SimpleResolver(settings.server());
-        resolver.setTCP(true);
-        resolver.setTimeout(Duration.ofMillis(settings.timeoutMs()));
-        signer = new SimpleResolver(settings.server());
-        signer.setTCP(true);
-        signer.setTimeout(Duration.ofMillis(settings.timeoutMs()));
-        settings.tsig().ifPresent(k -> signer.setTSIGKey(k.tsig()));
+        this.wire = wire;
     }
 
     Name zone() {
@@ -83,7 +70,7 @@ final class ZoneClient {
     /** The answer of one query; NXDOMAIN and NODATA are an empty list, anything else an IOException. */
     private CompletableFuture<List<Record>> query(Name name, int type) {
         Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-        return resolver.sendAsync(q).toCompletableFuture().thenApply(m -> {
+        return wire.send(q, false).thenApply(m -> {
             int rc = m.getRcode();
             if (rc != Rcode.NOERROR && rc != Rcode.NXDOMAIN) {
                 throw new IllegalStateException(new IOException("server answered " + Rcode.string(rc) + " to " + name + " " + Type.string(type)));
@@ -174,34 +161,86 @@ final class ZoneClient {
         }
     }
 
-    /** The zone's SOA serial. */
-    long serial() throws IOException {
-        List<Record> soa = await(query(zone, Type.SOA));
-        if (soa.size() != 1) throw new IOException("server " + settings.serverText() + " has no SOA for " + zone + " (is it authoritative for the zone?)");
-        return ((SOARecord) soa.get(0)).getSerial();
-    }
-
     /** A whole-zone read: every name's stamp RRset and addresses, from one AXFR (one consistent version of the zone). */
     record Transfer(long serial, Map<Name, EndpointState> states) {}
 
     Transfer transfer() throws IOException {
-        ZoneTransferIn xfr = ZoneTransferIn.newAXFR(zone, settings.server(), null);
-        xfr.setTimeout(Duration.ofMillis(Math.max(settings.timeoutMs(), 30_000)));
-        try {
-            xfr.run();
-        } catch (ZoneTransferException e) {
-            throw new IOException("AXFR of " + zone + " from " + settings.serverText() + " refused or failed: " + e.getMessage()
-                    + " (allow transfers of the zone to Waymark's address)", e);
+        return whole(wire.transfer(zone));
+    }
+
+    /**
+     * The zone's state after an incremental transfer from {@code base} at {@code serial}: null when nothing
+     * changed, else a new map ({@code base} is not touched: readers may hold it).
+     */
+    Transfer incremental(Map<Name, EndpointState> base, long serial) throws IOException {
+        DnsWire.Incremental inc = wire.incremental(zone, serial);
+        if (inc.current()) return null;
+        if (inc.whole() != null) return whole(inc.whole());
+        Map<Name, EndpointState> next = new HashMap<>(base);
+        long now = serial;
+        Name label = name(StampText.LABEL);
+        for (DnsWire.Change c : inc.changes()) {
+            Map<Name, List<Record>> deletes = byEndpoint(c.deletes(), label);
+            Map<Name, List<Record>> adds = byEndpoint(c.adds(), label);
+            java.util.Set<Name> names = new java.util.HashSet<>(deletes.keySet());
+            names.addAll(adds.keySet());
+            for (Name n : names) {
+                EndpointState s = changed(next.getOrDefault(n, EndpointState.EMPTY), deletes.getOrDefault(n, List.of()), adds.getOrDefault(n, List.of()));
+                if (s.txt().isEmpty() && s.served().isEmpty()) next.remove(n);
+                else next.put(n, s);
+            }
+            for (Record r : c.adds()) if (r instanceof SOARecord soa) now = soa.getSerial();
         }
+        return new Transfer(now, next);
+    }
+
+    /** Records that belong to an endpoint's state, by endpoint name: its A/AAAA, and the TXT at its stamp name. */
+    private static Map<Name, List<Record>> byEndpoint(List<Record> records, Name label) {
+        Map<Name, List<Record>> out = new HashMap<>();
+        for (Record r : records) {
+            Name n = r.getName();
+            if (r instanceof ARecord || r instanceof AAAARecord) out.computeIfAbsent(n, k -> new ArrayList<>()).add(r);
+            else if (r instanceof TXTRecord && isStampName(n, label)) out.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    private static boolean isStampName(Name n, Name label) {
+        return n.labels() > 1 && n.getLabelString(0).equalsIgnoreCase(label.getLabelString(0));
+    }
+
+    private static EndpointState changed(EndpointState s, List<Record> deletes, List<Record> adds) {
+        List<List<String>> txt = new ArrayList<>(s.txt());
+        List<Served> served = new ArrayList<>(s.served());
+        for (Record r : deletes) {
+            if (r instanceof TXTRecord t) txt.remove(t.getStrings());
+            else if (r instanceof ARecord a) served.removeIf(x -> x.address().equals(a.getAddress()));
+            else if (r instanceof AAAARecord a) served.removeIf(x -> x.address().equals(a.getAddress()));
+        }
+        for (Record r : adds) {
+            if (r instanceof TXTRecord t) {
+                if (!txt.contains(t.getStrings())) txt.add(t.getStrings());
+            } else if (r instanceof ARecord a) {
+                served.removeIf(x -> x.address().equals(a.getAddress()));
+                served.add(new Served(a.getAddress(), a.getTTL()));
+            } else if (r instanceof AAAARecord a) {
+                served.removeIf(x -> x.address().equals(a.getAddress()));
+                served.add(new Served(a.getAddress(), a.getTTL()));
+            }
+        }
+        return new EndpointState(txt, served);
+    }
+
+    private Transfer whole(List<Record> records) {
         Map<Name, List<List<String>>> txt = new HashMap<>();
         Map<Name, List<Served>> served = new HashMap<>();
         long serial = -1;
         Name label = name(StampText.LABEL);
-        for (Record r : xfr.getAXFR()) {
+        for (Record r : records) {
             Name n = r.getName();
             switch (r) {
                 case SOARecord soa -> serial = soa.getSerial();
-                case TXTRecord t when n.labels() > 1 && n.getLabelString(0).equalsIgnoreCase(label.getLabelString(0)) ->
+                case TXTRecord t when isStampName(n, label) ->
                         txt.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(t.getStrings());
                 case ARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
                 case AAAARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
@@ -219,7 +258,7 @@ final class ZoneClient {
 
     /** Sends one signed UPDATE and returns the server's answer; an IOException means its outcome is unknown. */
     Reply update(Message update) throws IOException {
-        Message m = await(signer.sendAsync(update).toCompletableFuture());
+        Message m = await(wire.send(update, true));
         boolean verified = settings.tsig().isEmpty() || m.isVerified();
         Optional<String> tsigError = Optional.empty();
         if (m.getTSIG() != null && m.getTSIG().getError() != Rcode.NOERROR) tsigError = Optional.of(Rcode.TSIGstring(m.getTSIG().getError()));

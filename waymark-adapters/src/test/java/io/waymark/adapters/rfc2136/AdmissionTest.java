@@ -69,30 +69,42 @@ class AdmissionTest {
         Admission.Permit probe = admission.admit(true, false).orElseThrow();
         probe.close();
         admission.succeeded();
-        advanceMs(1_000); // rate tokens refilled
         List<Admission.Permit> held = new ArrayList<>();
+        advanceMs(100); // one rate token per 100 ms at 10/s
         held.add(admission.admit(true, false).orElseThrow());
+        advanceMs(100);
         held.add(admission.admit(true, false).orElseThrow());
+        advanceMs(100);
         assertThatThrownBy(() -> admission.admit(true, false)).hasMessageContaining("in-flight slot");
         held.forEach(Admission.Permit::close);
         admission.succeeded();
         held.clear();
-        for (int i = 0; i < 3; i++) held.add(admission.admit(true, false).orElseThrow());
+        for (int i = 0; i < 3; i++) {
+            advanceMs(100);
+            held.add(admission.admit(true, false).orElseThrow());
+        }
+        advanceMs(100);
         assertThatThrownBy(() -> admission.admit(true, false)).hasMessageContaining("in-flight slot");
     }
 
     @Test
     void updatesPerSecondNeverExceedTheCeilingAndResendsStopWhenTheBudgetIsSpent() {
+        // Callers trying every 5 ms for two seconds, after an idle minute: paced at the ceiling, no burst.
+        advanceMs(60_000);
         int sent = 0;
-        for (int i = 0; i < 30; i++) {
+        int firstSecond = 0;
+        for (int i = 0; i < 400; i++) {
             try {
                 admission.admit(true, false).orElseThrow().close();
                 sent++;
+                if (i < 200) firstSecond++;
             } catch (StoreUnavailableException e) {
                 assertThat(e).hasMessageContaining("rate token");
             }
+            advanceMs(5);
         }
-        assertThat(sent).isEqualTo(10);
+        assertThat(firstSecond).isBetween(10, 11);
+        assertThat(sent).isBetween(20, 21);
         advanceMs(1_000);
         int resent = 0;
         for (int i = 0; i < 30; i++) {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./waymark sim …}: the simulation lab (deterministic; the same seed replays the same run). */
 @Command(name = "sim", description = "Simulation lab: the October 2025 replay, schedule exploration, the cascade.",
-        subcommands = {SimCommand.Cascade.class, SimCommand.Oct2025Replay.class, SimExploreCommands.Explore.class, SimExploreCommands.Replay.class})
+        subcommands = {SimCommand.Cascade.class, SimCommand.Oct2025Replay.class, SimExploreCommands.Explore.class, SimExploreCommands.Replay.class,
+                SimRfc2136Command.class})
 final class SimCommand implements Runnable {
     @Spec
     CommandSpec spec;

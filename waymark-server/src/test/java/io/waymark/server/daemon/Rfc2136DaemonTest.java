@@ -94,7 +94,7 @@ class Rfc2136DaemonTest {
                 await().atMost(WAIT).until(() -> served("api.example.test.").equals(Set.of("127.0.0.21", "127.0.0.22")) && served("www.example.test.").equals(Set.of("127.0.0.21")));
 
                 bind.nsupdate("update delete api.example.test. A 127.0.0.22", "update add api.example.test. 5 A 192.0.2.99");
-                assertThat(served("api.example.test.")).contains("192.0.2.99");
+                // (Not asserted that the hand-made record is served first: enactors may already have put it back.)
                 await().atMost(WAIT).until(() -> served("api.example.test.").equals(Set.of("127.0.0.21", "127.0.0.22")));
                 Path audit = dir.resolve("data").resolve(AuditLog.FILE);
                 await().atMost(WAIT).until(() -> Files.readAllLines(audit).stream().anyMatch(l -> l.contains("drift-repair")));
