@@ -221,6 +221,15 @@ public final class EtcdRecordFeed implements AutoCloseable {
         }
     }
 
+    /** How many endpoints are served at {@code generation} or later (benchmarks: "all of them serve the new plan"). */
+    public int servedAtLeast(long generation) {
+        synchronized (lock) {
+            int n = 0;
+            for (Stamp s : served.values()) if (s.generation().value() >= generation) n++;
+            return n;
+        }
+    }
+
     /** The stamp served for {@code endpoint} now (tests, status). */
     public Optional<Stamp> served(Endpoint endpoint) {
         synchronized (lock) {
