@@ -47,7 +47,10 @@ public final class Etcd implements AutoCloseable {
                 // jetcd retries failed requests on its own; bound that below our own request timeout so
                 // that a request to a cluster without quorum fails in time instead of hanging on.
                 .retryMaxDuration(Duration.ofMillis(settings.requestTimeoutMs())).retryMaxAttempts(3).retryDelay(100).retryMaxDelay(1000)
-                .keepaliveTime(Duration.ofSeconds(10)).keepaliveTimeout(Duration.ofSeconds(5)).keepaliveWithoutCalls(true);
+                // etcd answers pings without an open call, or more often than its --grpc-keepalive-min-time
+                // (5 s), with GOAWAY "too_many_pings", which drops every call on the connection: ping
+                // only while calls are open (watches and lease keep-alives are), every 30 s.
+                .keepaliveTime(Duration.ofSeconds(30)).keepaliveTimeout(Duration.ofSeconds(10)).keepaliveWithoutCalls(false);
         settings.credentials().ifPresent(c -> b.user(bytes(c.user())).password(bytes(c.password())));
         // Counts every gRPC call this connection starts (a watch or a lease keep-alive stream counts once):
         // the load one process puts on etcd, for status and for the steady-state benchmark.

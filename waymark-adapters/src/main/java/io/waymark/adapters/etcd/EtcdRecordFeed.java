@@ -62,6 +62,11 @@ public final class EtcdRecordFeed implements AutoCloseable {
     private volatile boolean watchBroken;
     private volatile Status status = new Status(false, false, 0, 0, 0, "not loaded yet", 0);
     private long skipped;
+    /** Watch responses handed over by jetcd's event loop, applied by {@link #applier} in order. */
+    static final int PENDING_RESPONSES_MAX = 4_096;
+    private final java.util.concurrent.BlockingQueue<WatchResponse> pending = new java.util.concurrent.ArrayBlockingQueue<>(PENDING_RESPONSES_MAX);
+    private final Thread applier;
+    private volatile boolean closed;
 
     /**
      * What the feed knows: whether it has loaded, whether etcd answered the last check, the revision
@@ -75,6 +80,7 @@ public final class EtcdRecordFeed implements AutoCloseable {
         this.etcd = etcd;
         this.sink = sink;
         this.prefix = etcd.key(EtcdRecordStore.RECORDS);
+        this.applier = Thread.ofPlatform().daemon().name("etcd-record-feed").start(this::applyQueued);
     }
 
     /** One check, and a (re)load when needed. Never throws for an unreachable etcd: that is status. */
@@ -132,7 +138,7 @@ public final class EtcdRecordFeed implements AutoCloseable {
             revision = at;
             watchBroken = false;
             watcher = etcd.client().getWatchClient().watch(prefix, WatchOption.builder().isPrefix(true).withRevision(at + 1).build(),
-                    Watch.listener(this::onEvents, this::onWatchError));
+                    Watch.listener(this::enqueue, this::onWatchError));
             LOG.info("DNS feed loaded {} endpoints at etcd revision {} ({} changed, {} removed)", served.size(), at, changed.size(), removed.size());
         }
     }
@@ -158,12 +164,45 @@ public final class EtcdRecordFeed implements AutoCloseable {
         changed.put(endpoint, d.records());
     }
 
-    private void onEvents(WatchResponse response) {
+    /**
+     * Runs on jetcd's event loop: only hands the response over. Building a DNS snapshot there blocked
+     * the loop for seconds under a 100,000-endpoint plan, and with it every other call of this client.
+     * A full queue means the applier fell far behind: reload instead of queueing without bound.
+     */
+    private void enqueue(WatchResponse response) {
+        if (!pending.offer(response)) {
+            LOG.warn("DNS feed fell {} watch responses behind; reloading at the next step", PENDING_RESPONSES_MAX);
+            watchBroken = true;
+        }
+    }
+
+    /** The applier thread: takes every queued response, and serves them as ONE snapshot (a group commit of watch events). */
+    private void applyQueued() {
+        java.util.List<WatchResponse> batch = new java.util.ArrayList<>();
+        while (!closed) {
+            try {
+                WatchResponse first = pending.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                pending.drainTo(batch, PENDING_RESPONSES_MAX);
+                onEvents(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("DNS feed could not apply a batch of watch events; reloading", e);
+                watchBroken = true;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void onEvents(java.util.List<WatchResponse> responses) {
         synchronized (lock) {
             Map<Endpoint, RecordSet> changed = new LinkedHashMap<>();
             Set<Endpoint> removed = new HashSet<>();
             long last = revision;
-            for (WatchEvent ev : response.getEvents()) {
+            for (WatchEvent ev : responses.stream().flatMap(r -> r.getEvents().stream()).toList()) {
                 KeyValue kv = ev.getKeyValue();
                 if (kv.getModRevision() <= revision) continue; // already in the last load
                 Endpoint endpoint = new Endpoint(etcd.suffix(kv.getKey()).substring(EtcdRecordStore.RECORDS.length()));
@@ -221,6 +260,15 @@ public final class EtcdRecordFeed implements AutoCloseable {
         }
     }
 
+    /** How many endpoints are served at {@code generation} or later (benchmarks: "all of them serve the new plan"). */
+    public int servedAtLeast(long generation) {
+        synchronized (lock) {
+            int n = 0;
+            for (Stamp s : served.values()) if (s.generation().value() >= generation) n++;
+            return n;
+        }
+    }
+
     /** The stamp served for {@code endpoint} now (tests, status). */
     public Optional<Stamp> served(Endpoint endpoint) {
         synchronized (lock) {
@@ -230,6 +278,8 @@ public final class EtcdRecordFeed implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        applier.interrupt();
         synchronized (lock) {
             if (watcher != null) watcher.close();
             watcher = null;

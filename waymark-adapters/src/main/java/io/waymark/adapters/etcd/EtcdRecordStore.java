@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The record store on etcd, with {@link EmbeddedRecordStore}'s semantics. Per endpoint, under the
@@ -57,6 +58,10 @@ public final class EtcdRecordStore implements RecordStore {
     /** Values per batched transaction stay below etcd's default 1.5 MiB request limit. */
     static final int BATCH_VALUE_BYTES_MAX = 1 << 20;
     private static final int CAS_ATTEMPTS_MAX = 8;
+    /** Batches whose transactions are in flight together (bounded: each holds up to 1 MiB of values). */
+    static final int BATCHES_IN_FLIGHT_MAX = 16;
+    /** Re-reads of a contended batch before its applies go one by one. */
+    private static final int BATCH_ATTEMPTS_MAX = 3;
     static final String RECORDS = "records/";
     static final String RETIRED = "retired/";
 
@@ -123,14 +128,22 @@ public final class EtcdRecordStore implements RecordStore {
     }
 
     private List<Snapshot> snapshots(List<Endpoint> endpoints) {
+        return parse(endpoints, etcd.await(readTxn(endpoints).commit(), "read " + endpoints.size() + " endpoints"));
+    }
+
+    /** One transaction reading both keys of every endpoint: one revision for all of them. */
+    private io.etcd.jetcd.Txn readTxn(List<Endpoint> endpoints) {
         List<Op> gets = new ArrayList<>(2 * endpoints.size());
         for (Endpoint e : endpoints) {
             gets.add(Op.get(etcd.key(RECORDS + e.name()), GetOption.DEFAULT));
             gets.add(Op.get(etcd.key(RETIRED + e.name()), GetOption.DEFAULT));
         }
-        TxnResponse r = etcd.await(kv.txn().Then(gets.toArray(Op[]::new)).commit(), "read " + endpoints.size() + " endpoints");
+        return kv.txn().Then(gets.toArray(Op[]::new));
+    }
+
+    private List<Snapshot> parse(List<Endpoint> endpoints, TxnResponse r) {
         List<GetResponse> got = r.getGetResponses();
-        if (got.size() != gets.size()) throw new StoreUnavailableException("etcd answered " + got.size() + " of " + gets.size() + " reads");
+        if (got.size() != 2 * endpoints.size()) throw new StoreUnavailableException("etcd answered " + got.size() + " of " + 2 * endpoints.size() + " reads");
         List<Snapshot> out = new ArrayList<>(endpoints.size());
         for (int i = 0; i < endpoints.size(); i++) {
             GetResponse rec = got.get(2 * i);
@@ -176,40 +189,86 @@ public final class EtcdRecordStore implements RecordStore {
             if (!seen.add(a.endpoint())) throw new IllegalArgumentException("endpoint " + a.endpoint() + " twice in one batch");
             values.add(StampedRecordCodec.encode(a.endpoint(), a.next(), a.records()));
         }
-        List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
+        List<int[]> batches = new ArrayList<>();
         int from = 0;
         while (from < applies.size()) { // each pass takes at least one apply
             int to = from;
             long bytes = 0;
             while (to < applies.size() && to - from < BATCH_ENDPOINTS_MAX && (to == from || bytes + values.get(to).length <= BATCH_VALUE_BYTES_MAX)) bytes += values.get(to++).length;
-            outcomes.addAll(applyBatch(applies.subList(from, to), values.subList(from, to)));
+            batches.add(new int[] {from, to});
             from = to;
         }
-        return outcomes;
+        ApplyOutcome[] outcomes = new ApplyOutcome[applies.size()];
+        for (int w = 0; w < batches.size(); w += BATCHES_IN_FLIGHT_MAX) {
+            applyWave(applies, values, batches.subList(w, Math.min(batches.size(), w + BATCHES_IN_FLIGHT_MAX)), outcomes);
+        }
+        return List.of(outcomes);
     }
 
-    /** One batch: one read transaction, one write transaction; per-key retries only when the shared compare fails. */
-    private List<ApplyOutcome> applyBatch(List<ConditionalApply> batch, List<byte[]> values) {
-        List<Snapshot> snaps = snapshots(batch.stream().map(ConditionalApply::endpoint).toList());
-        ApplyOutcome[] outcomes = new ApplyOutcome[batch.size()];
+    /** What one batch decided: its compares and writes, and which of its applies they carry. */
+    private record Decided(int[] range, List<Cmp> compares, List<Op> writes, List<Integer> candidates) {}
+
+    /**
+     * Up to {@link #BATCHES_IN_FLIGHT_MAX} batches at once (their endpoints are distinct, so they are
+     * independent): all read transactions in flight together, then all write transactions. Why:
+     * one etcd round trip costs milliseconds (a raft commit, an fsync); in sequence, 100,000 endpoints
+     * would wait for thousands of them one after another. A batch whose shared compare failed is
+     * read and decided again on its own (bounded), then per key.
+     */
+    private void applyWave(List<ConditionalApply> applies, List<byte[]> values, List<int[]> wave, ApplyOutcome[] outcomes) {
+        List<CompletableFuture<TxnResponse>> reads = new ArrayList<>(wave.size());
+        for (int[] b : wave) reads.add(readTxn(endpoints(applies, b)).commit());
+        List<Decided> decided = new ArrayList<>(wave.size());
+        for (int k = 0; k < wave.size(); k++) {
+            int[] b = wave.get(k);
+            List<Snapshot> snaps = parse(endpoints(applies, b), etcd.await(reads.get(k), "read " + (b[1] - b[0]) + " endpoints"));
+            decided.add(decide(applies, values, b, snaps, outcomes));
+        }
+        List<CompletableFuture<TxnResponse>> writes = new ArrayList<>(wave.size());
+        for (Decided d : decided) {
+            writes.add(d.candidates().isEmpty() ? null : kv.txn().If(d.compares().toArray(Cmp[]::new)).Then(d.writes().toArray(Op[]::new)).commit());
+        }
+        for (int k = 0; k < decided.size(); k++) {
+            if (writes.get(k) == null) continue;
+            Decided d = decided.get(k);
+            if (!etcd.await(writes.get(k), "apply " + d.candidates().size() + " endpoints").isSucceeded()) retryBatch(applies, values, d.range(), outcomes);
+        }
+    }
+
+    private static List<Endpoint> endpoints(List<ConditionalApply> applies, int[] range) {
+        List<Endpoint> out = new ArrayList<>(range[1] - range[0]);
+        for (int i = range[0]; i < range[1]; i++) out.add(applies.get(i).endpoint());
+        return out;
+    }
+
+    /** Decides each apply of {@code range} on {@code snaps} (outcomes written), and collects the writes of those to apply. */
+    private Decided decide(List<ConditionalApply> applies, List<byte[]> values, int[] range, List<Snapshot> snaps, ApplyOutcome[] outcomes) {
         List<Cmp> compares = new ArrayList<>();
         List<Op> writes = new ArrayList<>();
         List<Integer> candidates = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            ConditionalApply a = batch.get(i);
-            Snapshot s = snaps.get(i);
+        for (int i = range[0]; i < range[1]; i++) {
+            ConditionalApply a = applies.get(i);
+            Snapshot s = snaps.get(i - range[0]);
             outcomes[i] = EmbeddedRecordStore.decide(s.stamp(), s.retired(), a.expected(), a.next());
             if (outcomes[i] != ApplyOutcome.APPLIED) continue;
             candidates.add(i);
             addWrite(a.endpoint(), s, values.get(i), compares, writes);
         }
-        if (candidates.isEmpty()) return List.of(outcomes);
-        TxnResponse r = etcd.await(kv.txn().If(compares.toArray(Cmp[]::new)).Then(writes.toArray(Op[]::new)).commit(), "apply " + candidates.size() + " endpoints");
-        if (!r.isSucceeded()) {
-            // Someone wrote one of these keys since we read them: each is its own compare-and-set again.
-            for (int i : candidates) outcomes[i] = applyOne(batch.get(i), values.get(i));
+        return new Decided(range, compares, writes, candidates);
+    }
+
+    /** A batch whose shared compare failed: read and decide again (someone else wrote some of its keys), then per key. */
+    private void retryBatch(List<ConditionalApply> applies, List<byte[]> values, int[] range, ApplyOutcome[] outcomes) {
+        for (int attempt = 0; attempt < BATCH_ATTEMPTS_MAX; attempt++) {
+            Decided d = decide(applies, values, range, snapshots(endpoints(applies, range)), outcomes);
+            if (d.candidates().isEmpty()) return;
+            TxnResponse r = etcd.await(kv.txn().If(d.compares().toArray(Cmp[]::new)).Then(d.writes().toArray(Op[]::new)).commit(), "apply " + d.candidates().size() + " endpoints");
+            if (r.isSucceeded()) return;
         }
-        return List.of(outcomes);
+        // Still contended: each is its own compare-and-set.
+        for (int i = range[0]; i < range[1]; i++) {
+            if (outcomes[i] == ApplyOutcome.APPLIED) outcomes[i] = applyOne(applies.get(i), values.get(i));
+        }
     }
 
     private void addWrite(Endpoint endpoint, Snapshot s, byte[] value, List<Cmp> compares, List<Op> writes) {

@@ -366,4 +366,49 @@ class EtcdStoresTest extends SharedEtcdCluster {
             assertThat(EtcdPresence.list(b)).extracting(EtcdPresence.Member::id).containsExactly("dns-1");
         }
     }
+
+    @Test
+    void contendedBatchesStillGiveExactlyOneWinnerPerEndpoint(TestInfo info) throws Exception {
+        int n = 20 * EtcdRecordStore.BATCH_ENDPOINTS_MAX; // more than one wave of batches in flight
+        try (Etcd a = connect(info); Etcd b = connect(info)) {
+            List<List<ConditionalApply>> requests = new ArrayList<>();
+            for (long g : new long[] {4, 5}) {
+                List<ConditionalApply> applies = new ArrayList<>();
+                for (int i = 0; i < n; i++) applies.add(new ConditionalApply(endpoint(i), Stamp.NONE, stamp(g), records(endpoint(i), g)));
+                java.util.Collections.shuffle(applies, new java.util.Random(g)); // different orders: the batches collide
+                requests.add(applies);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                Future<List<ApplyOutcome>> fa = pool.submit(() -> {
+                    go.await();
+                    return new EtcdRecordStore(a).applyAllIfNewer(requests.get(0));
+                });
+                Future<List<ApplyOutcome>> fb = pool.submit(() -> {
+                    go.await();
+                    return new EtcdRecordStore(b).applyAllIfNewer(requests.get(1));
+                });
+                go.countDown();
+                Map<Endpoint, ApplyOutcome> byA = new java.util.HashMap<>();
+                Map<Endpoint, ApplyOutcome> byB = new java.util.HashMap<>();
+                List<ApplyOutcome> oa = fa.get(3, TimeUnit.MINUTES);
+                List<ApplyOutcome> ob = fb.get(3, TimeUnit.MINUTES);
+                for (int i = 0; i < n; i++) {
+                    byA.put(requests.get(0).get(i).endpoint(), oa.get(i));
+                    byB.put(requests.get(1).get(i).endpoint(), ob.get(i));
+                }
+                EtcdRecordStore reader = new EtcdRecordStore(a);
+                for (int i = 0; i < n; i++) {
+                    Endpoint e = endpoint(i);
+                    Stamp now = reader.read(e).stamp();
+                    // Both expected an empty endpoint: exactly one of them wrote it, and what is stored is the winner's.
+                    assertThat(List.of(byA.get(e), byB.get(e))).as("%s", e).containsOnlyOnce(ApplyOutcome.APPLIED);
+                    assertThat(now).as("%s", e).isEqualTo(byA.get(e) == ApplyOutcome.APPLIED ? stamp(4) : stamp(5));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -39,6 +39,11 @@ public record WaymarkConfig(
         return planStore instanceof PlanStoreConfig.Etcd;
     }
 
+    /** The same configuration on other stores (benchmarks and tests build distributed configurations in code). */
+    public WaymarkConfig withStores(PlanStoreConfig plans, RecordStoreConfig records) {
+        return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, plans, records);
+    }
+
     /** The same configuration with another DNS port (the CLI's --dns-port overrides the file). */
     public WaymarkConfig withDnsPort(int port) {
         return new WaymarkConfig(dataDir, dns.withPort(port), http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);

@@ -290,6 +290,16 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
         return roles.contains(Role.DNS) ? Optional.of(feed.status()) : Optional.empty();
     }
 
+    /** Endpoints this process's DNS serves at {@code generation} or later (benchmarks). */
+    public int endpointsServedAtLeast(long generation) {
+        return feed.servedAtLeast(generation);
+    }
+
+    /** gRPC calls this process has started on etcd. */
+    public long etcdRequests() {
+        return etcd.requests();
+    }
+
     /** Whether this process leads the planners now. */
     public boolean leading() {
         return leading;

@@ -121,4 +121,43 @@ class DistributedRolesTest {
             for (EtcdDaemon d : daemons) d.close();
         }
     }
+
+    @Test
+    void withQuorumLostDnsKeepsAnsweringWritesStopAndEverythingResumesByItself() throws Exception {
+        WaymarkConfig config = ConfigLoader.load(config(scratch.resolve("quorum"), "/quorum/", cluster.endpoints(), targetPort));
+        List<EtcdDaemon> daemons = new ArrayList<>();
+        try {
+            EtcdDaemon dns = EtcdDaemon.start(config, Set.of(Role.DNS), "dns-q", Optional.empty());
+            daemons.add(dns);
+            daemons.add(EtcdDaemon.start(config, Set.of(Role.ENACTOR), "enactor-q", Optional.empty()));
+            daemons.add(EtcdDaemon.start(config, Set.of(Role.PLANNER), "planner-q", Optional.empty()));
+            Dns client = new Dns(dns.dnsPort());
+            Set<String> all = Set.of("127.0.0.51", "127.0.0.52", "127.0.0.53");
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(client.addresses(API)).isEqualTo(all));
+            cluster.stop(1);
+            cluster.stop(2);
+            try {
+                // Health changes while etcd has no quorum: nothing can be published or applied...
+                targets.get(2).fail();
+                await().atMost(Duration.ofSeconds(30)).until(() -> dns.scrapeMetrics().contains("waymark_etcd_reachable 0.0"));
+                assertThat(dns.stores()).extracting(Operations.StoreStatus::store, Operations.StoreStatus::state).containsExactly(org.assertj.core.groups.Tuple.tuple("etcd", "FAILED"));
+                // ...and DNS keeps answering the last records it had, every time.
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.query(API).addresses()).isEqualTo(all);
+                    Thread.sleep(100);
+                }
+            } finally {
+                cluster.restart(1);
+                cluster.restart(2);
+            }
+            // Quorum back, no operator action: the planner publishes the change, enactors apply it, DNS serves it.
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(client.addresses(API)).containsExactlyInAnyOrder("127.0.0.51", "127.0.0.52"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> dns.scrapeMetrics().contains("waymark_etcd_reachable 1.0"));
+        } finally {
+            for (EtcdDaemon d : daemons) d.close();
+            targets.get(2).recover();
+            for (int i = 0; i < cluster.size(); i++) cluster.awaitHealthy(i);
+        }
+    }
 }
