@@ -26,6 +26,20 @@ class SystemRunTest {
         assertThat(Explorer.target("u1")).isEqualTo("U1_UNKNOWN_IS_NOT_DOWN");
     }
 
+    /**
+     * Seeds that found defects around retirement and forced plans (an endpoint served forever when nothing
+     * else was servable: 10086, L1; re-added while pinned: 580, L1; a stale enactor resurrecting a retired
+     * endpoint through a visible tombstone stamp: 5873, I4; clean-up held by a tombstone: 4428, L2; a
+     * forced plan emptying AAAA: 115665, I1): each whole run is clean with the real code.
+     */
+    @Test
+    void seedsThatFoundRetirementAndForcedPlanDefectsStayClean() {
+        for (long seed : new long[] {580, 4428, 5873, 10086, 115665}) {
+            Outcome o = SystemRun.run(Schedule.of(seed, Fault.ALL), false, "");
+            assertThat(o.violations()).as("seed " + seed).isEmpty();
+        }
+    }
+
     /** A seed replays the same run, traced or not, event for event. */
     @Test
     void aSeedReplaysTheSameRunTracedOrNot() {
