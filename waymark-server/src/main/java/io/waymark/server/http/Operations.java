@@ -85,7 +85,12 @@ public interface Operations {
     record RoleView(String kind, String condition, String since) {}
 
     /** @param planGeneration the generation its last tick worked on (0 when none) */
-    record EnactorStatus(String id, String lastTickAt, String lastResult, RoleView condition, long planGeneration) {}
+    record EnactorStatus(String id, String lastTickAt, String lastResult, RoleView condition, long planGeneration) {
+        /** Without the generation worked on (shown as 0): for views that do not know it. */
+        public EnactorStatus(String id, String lastTickAt, String lastResult, RoleView condition) {
+            this(id, lastTickAt, lastResult, condition, 0);
+        }
+    }
 
     /**
      * @param state     UP, FAILED, RECOVERING or DAMAGED
