@@ -44,7 +44,7 @@ class Rfc2136ConfigTest {
     @Test
     void refusalsNameTheKeyTheValueAndWhatIsExpected() {
         String tsig = "tsig: { name: k1, secret: " + SECRET + " }";
-        assertThatThrownBy(() -> parse("{ type: route53 }")).hasMessageContaining("recordStore.type").hasMessageContaining("embedded or rfc2136");
+        assertThatThrownBy(() -> parse("{ type: route53 }")).hasMessageContaining("recordStore.type").hasMessageContaining("embedded, rfc2136 or etcd");
         assertThatThrownBy(() -> parse("{ type: rfc2136, server: 127.0.0.1, zone: example.test., " + tsig + " }"))
                 .hasMessageContaining("recordStore.server").hasMessageContaining("HOST:PORT");
         assertThatThrownBy(() -> parse("{ type: rfc2136, server: 127.0.0.1:53, zone: other.test., " + tsig + " }"))
