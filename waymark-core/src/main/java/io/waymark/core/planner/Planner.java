@@ -125,12 +125,13 @@ public final class Planner {
      * land (seed 115665, I1: drafted while api served an IPv4-only plan, the forced plan emptied the AAAA
      * answer of a dual-stack plan that landed a moment later). A family that still has configured targets
      * and that one of those would serve keeps that one's addresses (the newest such); one whose targets
-     * left the configuration may still be dropped on purpose. Reads at most one record per endpoint of the
-     * draft missing a family, and plans of the history above its stamp (bounded by retention).
+     * left the configuration may still be dropped on purpose. Reads one record per endpoint of the draft
+     * missing a family, the history once, and each plan above such a stamp once (bounded by retention).
      */
     private PlanDraft keepLandableFamilies(PlanDraft desired, Topology topology, Plan latest, List<SafetyEvent> events) {
         TreeMap<Endpoint, RecordSet> out = null;
         Map<Generation, Optional<Plan>> plans = new HashMap<>();
+        List<Generation> history = null; // read once, when first needed
         for (Map.Entry<Endpoint, RecordSet> e : desired.recordSets().entrySet()) {
             EndpointSpec spec = topology.endpoints().get(e.getKey());
             if (spec == null) continue;
@@ -138,18 +139,17 @@ public final class Planner {
             for (Target t : spec.targets()) missing.add(AddressFamily.of(t.address()));
             missing.removeAll(AddressFamily.of(e.getValue()));
             if (missing.isEmpty()) continue;
+            // Unreadable stores throw (StoreUnavailableException): the forced publish then publishes nothing,
+            // rather than a draft that might empty a family nobody could look at.
             List<RecordSet> landable = new ArrayList<>();
-            try {
-                StampedRecords now = servedView.get().read(e.getKey());
-                for (Generation g : planStore.history()) {
-                    if (!g.isAfter(now.stamp().generation()) || g.isAfter(latest.generation())) continue;
-                    Optional<RecordSet> rs = plans.computeIfAbsent(g, planStore::read).map(p -> p.recordSets().get(e.getKey()));
-                    rs.ifPresent(r -> landable.add(0, r)); // newest first
-                }
-                now.records().ifPresent(landable::add);
-            } catch (StoreUnavailableException unreadable) {
-                continue; // the draft already leaves out an endpoint whose served records cannot be read (baseline)
+            StampedRecords now = servedView.get().read(e.getKey());
+            if (history == null) history = planStore.history();
+            for (Generation g : history) {
+                if (!g.isAfter(now.stamp().generation()) || g.isAfter(latest.generation())) continue;
+                Optional<RecordSet> rs = plans.computeIfAbsent(g, planStore::read).map(p -> p.recordSets().get(e.getKey()));
+                rs.ifPresent(r -> landable.add(0, r)); // newest first
             }
+            now.records().ifPresent(landable::add);
             List<WeightedAddress> kept = new ArrayList<>(e.getValue().addresses());
             for (AddressFamily f : missing) {
                 for (RecordSet r : landable) {
