@@ -315,8 +315,10 @@ class DistributedFaultTest {
         return r.body();
     }
 
-    private static void post(int port, String path) throws IOException, InterruptedException {
+    /** A write through the API, with the bearer token the processes share (their one data directory). */
+    private void post(int port, String path) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", DaemonConfigFile.bearer(scratch.resolve("data")))
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
     }
