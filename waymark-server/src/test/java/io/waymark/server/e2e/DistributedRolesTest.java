@@ -104,6 +104,10 @@ class DistributedRolesTest {
                 assertThat(enactors.get(0).lastResult()).contains("lag 0");
                 assertThat(dns.otherRoles()).containsKeys("planner planner-a", "planner planner-b", "dns dns-1");
             });
+            // ./waymark status against any process shows them all, as an operator sees them.
+            Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + enactor.httpPort());
+            assertThat(shown.exitCode()).as("%s", shown).isZero();
+            assertThat(shown.out()).contains("enactor-1 (zone az2)", "; lag ", "planner planner-a", "planner planner-b", "dns dns-1", "standby");
 
             // The leader goes away; the standby takes over and follows health: lb-a fails and leaves the answer.
             EtcdDaemon leader = plannerA.leading() ? plannerA : plannerB;
