@@ -64,9 +64,9 @@ class DistributedRolesTest {
                 recordStore: { type: etcd }
                 zones: [ { origin: example.test. } ]
                 targets:
-                  - { id: lb-a, address: 127.0.0.51, zone: az1, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 150, rise: 1, fall: 1 } }
-                  - { id: lb-b, address: 127.0.0.52, zone: az2, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 150, rise: 1, fall: 1 } }
-                  - { id: lb-c, address: 127.0.0.53, zone: az3, check: { type: tcp, port: %d, intervalMs: 200, timeoutMs: 150, rise: 1, fall: 1 } }
+                  - { id: lb-a, address: 127.0.0.51, zone: az1, check: { type: tcp, port: %d, intervalMs: 500, timeoutMs: 500, rise: 1, fall: 2 } }
+                  - { id: lb-b, address: 127.0.0.52, zone: az2, check: { type: tcp, port: %d, intervalMs: 500, timeoutMs: 500, rise: 1, fall: 2 } }
+                  - { id: lb-c, address: 127.0.0.53, zone: az3, check: { type: tcp, port: %d, intervalMs: 500, timeoutMs: 500, rise: 1, fall: 2 } }
                 endpoints:
                   - { name: %s, ttl: 5, targets: [lb-a, lb-b, lb-c] }
                 safety: { minHealthyFraction: 0.3, velocityMaxRemovedFraction: 0.34, velocityWindowMs: 1000, changeThresholdFraction: 0.5 }
