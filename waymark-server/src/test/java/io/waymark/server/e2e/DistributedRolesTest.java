@@ -145,11 +145,16 @@ class DistributedRolesTest {
                 targets.get(2).fail();
                 await().atMost(Duration.ofSeconds(30)).until(() -> dns.scrapeMetrics().contains("waymark_etcd_reachable 0.0"));
                 assertThat(dns.stores()).extracting(Operations.StoreStatus::store, Operations.StoreStatus::state).containsExactly(org.assertj.core.groups.Tuple.tuple("etcd", "FAILED"));
-                // ...and DNS keeps answering the last records it had, every time.
+                // ...and DNS keeps answering the last records it had, every time. (Usually all three; on a
+                // loaded machine a check may have flapped just before quorum went: whatever was served then.)
+                Set<String> last = client.query(API).addresses();
+                assertThat(last).isNotEmpty().isSubsetOf(all);
+                long revision = dns.feed().orElseThrow().revision();
                 for (int i = 0; i < 20; i++) {
-                    assertThat(client.query(API).addresses()).isEqualTo(all);
+                    assertThat(client.query(API).addresses()).isEqualTo(last);
                     Thread.sleep(100);
                 }
+                assertThat(dns.feed().orElseThrow().revision()).as("nothing written without quorum").isEqualTo(revision);
             } finally {
                 cluster.restart(1);
                 cluster.restart(2);
