@@ -263,4 +263,57 @@ class EtcdFaultTest extends SharedEtcdCluster {
             for (int i = 0; i < cluster.size(); i++) cluster.awaitHealthy(i);
         }
     }
+
+    @Test
+    void theCheckerRejectsARealHistoryFromAStoreThatReadsThenWritesWithoutComparing(TestInfo info) throws Exception {
+        // A store with the classic bug (the incident's): decide on a read, then put unconditionally.
+        // Both clients read the empty endpoint before either writes (a barrier makes the race certain),
+        // both are told APPLIED: the recorded history, taken against real etcd, must be rejected.
+        String prefix = "/t/" + info.getTestMethod().orElseThrow().getName() + "/";
+        Endpoint api = endpoint(1);
+        java.util.concurrent.CyclicBarrier bothRead = new java.util.concurrent.CyclicBarrier(2);
+        History history = new History();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                int id = c;
+                clients.add(pool.submit(() -> {
+                    try (Etcd e = connect(prefix, 10_000)) {
+                        EtcdRecordStore store = new EtcdRecordStore(e);
+                        Stamp next = stamp(10 + id);
+                        long t0 = System.nanoTime();
+                        Stamp seen = store.read(api).stamp();
+                        bothRead.await(1, TimeUnit.MINUTES);
+                        ApplyOutcome o = io.waymark.adapters.record.EmbeddedRecordStore.decide(seen, null, Stamp.NONE, next);
+                        if (o == ApplyOutcome.APPLIED) {
+                            e.await(e.client().getKVClient().put(e.key("records/" + api.name()),
+                                    io.etcd.jetcd.ByteSequence.from(io.waymark.adapters.record.StampedRecordCodec.encode(api, next, records(api, 10 + id)))), "naive put");
+                        }
+                        history.add(api.name(), new Operation(id, t0, System.nanoTime(), new CasModels.Apply(Stamp.NONE, next), o));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : clients) f.get(2, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Operation> ops = history.byKey.get(api.name());
+        assertThat(ops).extracting(Operation::output).containsOnly(ApplyOutcome.APPLIED);
+        assertThat(new Linearizability<>(CasModels.RECORD).check(ops).linearizable()).isFalse();
+        // The real store on the same race: one APPLIED, one CONFLICT, and the history checks out.
+        History real = new History();
+        Endpoint web = endpoint(2);
+        try (Etcd a = connect(prefix, 10_000); Etcd b = connect(prefix, 10_000)) {
+            long t0 = System.nanoTime();
+            ApplyOutcome first = new EtcdRecordStore(a).applyIfNewer(web, Stamp.NONE, stamp(10), records(web, 10));
+            real.add(web.name(), new Operation(0, t0, System.nanoTime(), new CasModels.Apply(Stamp.NONE, stamp(10)), first));
+            long t1 = System.nanoTime();
+            ApplyOutcome second = new EtcdRecordStore(b).applyIfNewer(web, Stamp.NONE, stamp(11), records(web, 11));
+            real.add(web.name(), new Operation(1, t1, System.nanoTime(), new CasModels.Apply(Stamp.NONE, stamp(11)), second));
+            assertThat(List.of(first, second)).containsExactly(ApplyOutcome.APPLIED, ApplyOutcome.CONFLICT);
+        }
+        assertThat(new Linearizability<>(CasModels.RECORD).check(real.byKey.get(web.name())).linearizable()).isTrue();
+    }
 }
