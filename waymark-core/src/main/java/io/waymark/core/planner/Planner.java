@@ -144,8 +144,10 @@ public final class Planner {
             List<RecordSet> landable = new ArrayList<>();
             StampedRecords now = servedView.get().read(e.getKey());
             if (history == null) history = planStore.history();
+            // Above what it serves, or above the generation it was retired at: no plan at or below those lands.
+            Generation floor = now.retired() ? now.retiredAt() : now.stamp().generation();
             for (Generation g : history) {
-                if (!g.isAfter(now.stamp().generation()) || g.isAfter(latest.generation())) continue;
+                if (!g.isAfter(floor) || g.isAfter(latest.generation())) continue;
                 Optional<RecordSet> rs = plans.computeIfAbsent(g, planStore::read).map(p -> p.recordSets().get(e.getKey()));
                 rs.ifPresent(r -> landable.add(0, r)); // newest first
             }
