@@ -105,7 +105,8 @@ class DistributedRolesTest {
                 assertThat(dns.otherRoles()).containsKeys("planner planner-a", "planner planner-b", "dns dns-1");
             });
             // ./waymark status against any process shows them all, as an operator sees them.
-            Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + enactor.httpPort());
+            Cli.Result shown = Cli.run("status", "--api", "http://127.0.0.1:" + enactor.httpPort(),
+                    "--token-file", scratch.resolve("roles/data/api.token").toString()); // reads need the token too
             assertThat(shown.exitCode()).as("%s", shown).isZero();
             assertThat(shown.out()).contains("enactor-1 (zone az2)", "; lag ", "planner planner-a", "planner planner-b", "dns dns-1", "standby");
 
