@@ -117,6 +117,8 @@ final class Secondaries {
                     zonelistfile: "%1$s/zone.list"
                     server-count: 1
                     verbosity: 2
+                    # NSD serves a transferred zone after a reload it rate-limits to one a second by default.
+                    xfrd-reload-timeout: 0
                 remote-control:
                     control-enable: no
                 zone:

@@ -99,7 +99,8 @@ public final class ConfigLoader {
                 (int) dnsNode.integer("tcpMessageTimeoutMs", DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, 100, 600_000),
                 identity(dnsNode, "identity"),
                 identity(dnsNode, "nsid"),
-                udpThroughFfm(dnsNode));
+                udpThroughFfm(dnsNode),
+                TransferConfigReader.read(dnsNode, base));
         dnsNode.refuseUnknownKeys();
 
         ConfigNode httpNode = top.child("http");
