@@ -36,7 +36,10 @@ import org.xbill.DNS.Type;
  * each one serves the same answers within {@link #CONVERGE_WITHIN_MS}, NOTIFY telling them. The
  * measured times are printed ("secondary converged").
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SecondariesTest {
+    /** Endpoints of the large-zone transfer; {@code -Dwaymark.xfr.endpoints=100000} for the figure. */
+    private static final int LARGE_ZONE_ENDPOINTS = Integer.getInteger("waymark.xfr.endpoints", 10_000);
     private static final Name ZONE = name("example.test.");
     /** Generous for a loaded 2-core machine; the figures printed are what counts (NOTIFY makes it ~100 ms idle). */
     private static final long CONVERGE_WITHIN_MS = 20_000;
@@ -211,5 +214,26 @@ class SecondariesTest {
             assertThat(m.getRcode()).isEqualTo(Rcode.REFUSED);
             assertThat(m.getSection(Section.ANSWER)).isEmpty();
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: the zone stays large afterwards
+    void a_large_zone_reaches_every_secondary() throws Exception {
+        Map<Endpoint, RecordSet> many = new java.util.HashMap<>();
+        for (int i = 0; i < LARGE_ZONE_ENDPOINTS; i++) {
+            many.put(Endpoint.of("e" + i + ".bulk.example.test."), records("10." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + "." + (i & 0xFF)));
+        }
+        long start = System.nanoTime();
+        authority.applyManaged(many);
+        long applied = (System.nanoTime() - start) / 1_000_000;
+        long buildStart = System.nanoTime();
+        byte[] query = Message.newQuery(Record.newRecord(ZONE, Type.AXFR, DClass.IN)).toWire();
+        int messages = new ZoneTransfers(authority, new TransferPolicy(List.of(AddressBlock.parse("127.0.0.1")), null, List.of())).answer(query, TestServer.LOOPBACK).size();
+        long built = (System.nanoTime() - buildStart) / 1_000_000;
+        List<Name> probes = List.of(name("e0.bulk.example.test."), name("e" + (LARGE_ZONE_ENDPOINTS - 1) + ".bulk.example.test."));
+        Map<String, Long> took = awaitSameAnswers(secondaries, probes, start);
+        for (Secondaries.Secondary s : secondaries) awaitSerial(s, servedSerial(), CONVERGE_WITHIN_MS);
+        System.out.printf("large zone: %d endpoints, applied in %d ms, one AXFR built in %d ms (%d messages); secondaries serving it (from apply): %s%n",
+                LARGE_ZONE_ENDPOINTS, applied, built, messages, took);
     }
 }
