@@ -64,8 +64,14 @@ final class Secondaries {
     }
 
     static Secondary knot(Path dir, int port, Name zone, int primaryPort) throws IOException {
+        return knot(dir, port, zone, primaryPort, null);
+    }
+
+    /** With {@code tsigSecret} (base64, hmac-sha256, key name {@code xfr-key.}), transfers and NOTIFY must be signed. */
+    static Secondary knot(Path dir, int port, Name zone, int primaryPort, String tsigSecret) throws IOException {
         Files.createDirectories(dir.resolve("db"));
-        String conf = """
+        String keyed = tsigSecret == null ? "" : "    key: xfr-key\n";
+        String conf = (tsigSecret == null ? "" : "key:\n  - id: xfr-key\n    algorithm: hmac-sha256\n    secret: " + tsigSecret + "\n") + """
                 server:
                     rundir: "%1$s"
                     pidfile: "%1$s/knot.pid"
@@ -81,10 +87,12 @@ final class Secondaries {
                 remote:
                   - id: waymark
                     address: 127.0.0.1@%3$d
+                %5$s
                 acl:
                   - id: notify_from_waymark
                     address: 127.0.0.1
                     action: notify
+                %5$s
                 template:
                   - id: default
                     storage: "%1$s"
@@ -97,7 +105,7 @@ final class Secondaries {
                   - domain: %4$s
                     master: waymark
                     acl: notify_from_waymark
-                """.formatted(dir, port, primaryPort, zone.toString(true));
+                """.formatted(dir, port, primaryPort, zone.toString(true), keyed);
         Files.writeString(dir.resolve("knot.conf"), conf);
         return new Secondary("knot", port, dir, List.of("/usr/sbin/knotd", "-c", dir.resolve("knot.conf").toString()));
     }
