@@ -58,5 +58,9 @@ class TransferConfigTest {
         assertThatThrownBy(() -> parse(", transfer: { allow: [10.0.0.0/8], tsig: { name: k, secret: c2hvcnQ= } }", base))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("dns.transfer.tsig.secret").hasMessageNotContaining("c2hvcnQ=");
         assertThatThrownBy(() -> parse(", transfer: { allow: [10.0.0.0/8], alow: [1.2.3.4] }", base)).isInstanceOf(ConfigException.class).hasMessageContaining("alow");
+        String rfc2136 = "\nrecordStore: { type: rfc2136, server: \"127.0.0.1:53\", zone: example.test, tsig: { name: k, secret: c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ== } }\n";
+        assertThat(ConfigLoader.parse(VALID.replace(" TRANSFER", "") + rfc2136, base).recordStore()).isInstanceOf(RecordStoreConfig.Rfc2136.class);
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace(" TRANSFER", ", transfer: { allow: [10.0.0.0/8] }") + rfc2136, base))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dns.transfer").hasMessageContaining("rfc2136");
     }
 }
