@@ -32,7 +32,11 @@ public final class Authority {
         return current.get();
     }
 
-    /** Serves {@code next} from now on (e.g. reloaded zones); managed names are the caller's to re-apply. */
+    /**
+     * Serves {@code next} from now on (e.g. reloaded zones); managed names are the caller's to re-apply.
+     * Its SOA serials start again from the zone files' (re-applying managed names moves them on, above
+     * anything served before; see {@link SoaSerial}).
+     */
     public void replace(ServingSnapshot next) {
         if (next == null) throw new IllegalArgumentException("cannot serve a null snapshot");
         synchronized (writerLock) {

@@ -49,27 +49,46 @@ public final class DnsServer implements AutoCloseable {
     static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int TCP_MESSAGE_MAX = 65_535;
     private static final int EPHEMERAL_BIND_ATTEMPTS = 8;
+    private static final int TRANSFERS_QUEUED_MAX = 16;
 
     private final Authority authority;
     private final QueryStats stats = new QueryStats();
     private final DnsServerConfig config;
     private final boolean nativeTransport = Epoll.isAvailable();
     private final TcpConnectionTable connections;
+    private final TransferPolicy transferPolicy;
+    /** Builds zone transfers off the TCP loop: one at a time, a few queued, the rest refused (bounded work). */
+    private java.util.concurrent.ThreadPoolExecutor transferExecutor;
+    private Notifier notifier;
     private EventLoopGroup udpGroup;
     private EventLoopGroup tcpGroup;
     private UdpLoop udp;
     private Channel tcpChannel;
 
     public DnsServer(Authority authority, DnsServerConfig config) {
-        if (authority == null || config == null) throw new IllegalArgumentException("a server needs an authority and a config");
+        this(authority, config, TransferPolicy.NONE);
+    }
+
+    /** A server that also acts as a primary: zone transfers and NOTIFY as {@code transferPolicy} says. */
+    public DnsServer(Authority authority, DnsServerConfig config, TransferPolicy transferPolicy) {
+        if (authority == null || config == null || transferPolicy == null) throw new IllegalArgumentException("a server needs an authority, a config and a transfer policy");
         this.authority = authority;
         this.config = config;
+        this.transferPolicy = transferPolicy;
         this.connections = new TcpConnectionTable(config.tcpConnectionsMax(), config.tcpConnectionsPerAddressMax());
     }
 
     /** Binds UDP and TCP; on failure nothing is left open. */
     public synchronized void start() throws IOException {
         if (udpGroup != null) throw new IllegalStateException("already started");
+        if (transferPolicy.enabled()) {
+            transferExecutor = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                    new java.util.concurrent.ArrayBlockingQueue<>(TRANSFERS_QUEUED_MAX), r -> {
+                        Thread t = new Thread(r, "dns-zone-transfer");
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
         udpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         tcpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
@@ -91,6 +110,11 @@ public final class DnsServer implements AutoCloseable {
             throw e;
         }
         log.info("serving DNS on {} (UDP {}, TCP {})", udp.localAddress(), udp.kind(), nativeTransport ? "epoll" : "nio");
+        if (transferPolicy.enabled()) log.info("zone transfers allowed from {}{}", transferPolicy.allow(), transferPolicy.tsig() != null ? " with TSIG" : "");
+        if (!transferPolicy.notifyTargets().isEmpty()) {
+            notifier = new Notifier(authority, transferPolicy);
+            notifier.start();
+        }
     }
 
     /** FFM when asked for and available (Netty otherwise, with a warning), else Netty. */
@@ -160,7 +184,8 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline().addLast(
                                 new TcpConnectionGuard(connections, config.tcpIdleTimeoutMs(), config.tcpMessageTimeoutMs()),
                                 new LengthFieldBasedFrameDecoder(TCP_MESSAGE_MAX + 2, 0, 2, 0, 2),
-                                new TcpQueryHandler(new QueryResponder(authority), stats));
+                                transferExecutor == null ? new TcpQueryHandler(new QueryResponder(authority), stats)
+                                        : new TcpQueryHandler(new QueryResponder(authority), stats, new ZoneTransfers(authority, transferPolicy), transferExecutor));
                     }
                 });
         if (nativeTransport) b.channelFactory(() -> new EpollServerSocketChannel(family));
@@ -211,10 +236,14 @@ public final class DnsServer implements AutoCloseable {
     /** Stops listening and releases the event loops; idempotent. */
     @Override
     public synchronized void close() {
+        if (notifier != null) notifier.close();
+        notifier = null;
         if (udp != null) udp.close();
         if (tcpChannel != null) tcpChannel.close().syncUninterruptibly();
         if (udpGroup != null) udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         if (tcpGroup != null) tcpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (transferExecutor != null) transferExecutor.shutdownNow();
+        transferExecutor = null;
         udp = null;
         tcpChannel = null;
         udpGroup = null;

@@ -74,6 +74,13 @@ final class NameTable {
     }
 
     /** A new table holding these nodes in addition to (or instead of, same key) the current ones. */
+    /** Every node, in no particular order (zone transfers: a walk of the whole table). */
+    void forEach(java.util.function.Consumer<NameNode> action) {
+        for (Shard shard : shards) {
+            for (NameNode n : shard.nodes()) if (n != null) action.accept(n);
+        }
+    }
+
     NameTable with(Collection<NameNode> upserts) {
         if (upserts.isEmpty()) return this;
         @SuppressWarnings("unchecked")

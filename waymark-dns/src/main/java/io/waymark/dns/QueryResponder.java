@@ -428,7 +428,7 @@ public final class QueryResponder {
     private void writeNegativeSoa(ZoneServing zone, ByteBuf reply, int owner, int labels) {
         authoritative = true;
         int apex = RRsetWire.tailOffset(reply, replyStart, owner, labels - zone.apexLabels());
-        authorityCount += zone.negativeSoa().write(reply, replyStart, apex, zone.apexLabels(), 0, targets, qname, qnameLengthNow);
+        authorityCount += snapshot.negativeSoa(zone).write(reply, replyStart, apex, zone.apexLabels(), 0, targets, qname, qnameLengthNow);
     }
 
     /** RFC 1034 §4.3.2: a referral (not authoritative unless a CNAME of ours led here) with its glue. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.SOARecord;
 
 /**
  * Everything the server answers from, immutable: the zones and a name table of prepared wire-format
@@ -22,12 +23,17 @@ public final class ServingSnapshot {
     /** Prepared from the options once: the CHAOS TXT record after its owner, and the NSID option (null when off). */
     private final byte[] identityTxt;
     private final byte[] nsidOption;
+    /** Per zone (same order as {@link #zones}): the SOA served now, serial included, and its negative-answer form. */
+    private final SOARecord[] soas;
+    private final RRsetWire[] negativeSoas;
 
-    private ServingSnapshot(List<Zone> zones, NameTable table, ServingOptions options, long managedCount) {
+    private ServingSnapshot(List<Zone> zones, NameTable table, ServingOptions options, long managedCount, SOARecord[] soas, RRsetWire[] negativeSoas) {
         this.zones = zones;
         this.table = table;
         this.options = options;
         this.managedCount = managedCount;
+        this.soas = soas;
+        this.negativeSoas = negativeSoas;
         this.identityTxt = options.identity().isEmpty() ? null : identityTxt(options.identity());
         this.nsidOption = options.nsid().isEmpty() ? null : nsidOption(options.nsid());
     }
@@ -64,11 +70,69 @@ public final class ServingSnapshot {
             origins.add(z.origin());
         }
         List<NameNode> nodes = new ArrayList<>();
-        for (Zone z : zones) {
+        for (int i = 0; i < zones.size(); i++) {
+            Zone z = zones.get(i);
             // A name under a deeper zone we also serve is that zone's: the child is authoritative.
-            nodes.addAll(ZoneNodes.build(z, name -> ownedByDeeperZone(name, z.origin(), origins)));
+            nodes.addAll(ZoneNodes.build(z, i, name -> ownedByDeeperZone(name, z.origin(), origins)));
         }
-        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(withParentDs(zones, nodes)), options, 0);
+        // The first snapshot serves the files' SOAs as written (a zone file served unchanged answers as
+        // any server would); every later change moves to the clock-derived serial, above it.
+        SOARecord[] soas = new SOARecord[zones.size()];
+        RRsetWire[] negativeSoas = new RRsetWire[zones.size()];
+        for (int i = 0; i < soas.length; i++) {
+            soas[i] = zones.get(i).soa();
+            negativeSoas[i] = ZoneNodes.negativeSoa(soas[i]);
+        }
+        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(withParentDs(zones, nodes)), options, 0, soas, negativeSoas);
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private static SOARecord withSerial(SOARecord s, long serial) {
+        return new SOARecord(s.getName(), s.getDClass(), s.getTTL(), s.getHost(), s.getAdmin(), serial, s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum());
+    }
+
+    /** The apex nodes of the zones {@code changed}, their SOA RRset replaced by {@code soas}' (other RRsets kept). */
+    private static List<NameNode> apexesWith(NameTable table, SOARecord[] soas, java.util.Set<Integer> changed) {
+        List<NameNode> apexes = new ArrayList<>(changed.size());
+        for (int i : changed) {
+            NameNode apex = table.find(WireNames.key(soas[i].getName()));
+            if (apex == null) throw new IllegalStateException("served zone without its apex node: " + soas[i].getName());
+            RRsetWire[] rrsets = apex.rrsets().clone();
+            for (int r = 0; r < rrsets.length; r++) if (rrsets[r].type() == org.xbill.DNS.Type.SOA) rrsets[r] = RRsetWire.of(org.xbill.DNS.Type.SOA, List.of(soas[i]));
+            apexes.add(new NameNode(apex.key(), apex.zone(), apex.kind(), rrsets, apex.cnameTarget(), apex.dnameTarget(), apex.referral(), apex.managed()));
+        }
+        return apexes;
+    }
+
+    /**
+     * This snapshot's table after {@code upserts}, with the zones they touch moved to their next serial:
+     * each snapshot that changes a zone serves a larger serial (RFC 1982), for secondaries to notice.
+     */
+    private ServingSnapshot derived(List<NameNode> upserts, long nextManagedCount) {
+        java.util.Set<Integer> changed = new java.util.TreeSet<>();
+        for (NameNode n : upserts) changed.add(n.zone().index());
+        SOARecord[] nextSoas = soas.clone();
+        RRsetWire[] nextNegative = negativeSoas.clone();
+        long now = nowSeconds();
+        for (int i : changed) {
+            nextSoas[i] = withSerial(soas[i], SoaSerial.next(zones.get(i).soa().getSerial(), soas[i].getSerial(), now));
+            nextNegative[i] = ZoneNodes.negativeSoa(nextSoas[i]);
+        }
+        NameTable next = table.with(upserts);
+        return new ServingSnapshot(zones, next.with(apexesWith(next, nextSoas, changed)), options, nextManagedCount, nextSoas, nextNegative);
+    }
+
+    /** The SOA every negative answer of {@code zone} carries in this snapshot. */
+    RRsetWire negativeSoa(ZoneServing zone) {
+        return negativeSoas[zone.index()];
+    }
+
+    /** The SOA served for zone {@code index} (its place in {@link #zones()}) in this snapshot, serial included. */
+    public SOARecord soa(int index) {
+        return soas[index];
     }
 
     /**
@@ -112,7 +176,7 @@ public final class ServingSnapshot {
     /** A snapshot in which each endpoint answers its record set; everything else is shared. */
     ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
         ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, variantTables);
-        return new ServingSnapshot(zones, table.with(upserts.nodes()), options, managedCount + upserts.newlyManaged());
+        return derived(upserts.nodes(), managedCount + upserts.newlyManaged());
     }
 
     /**
@@ -129,7 +193,7 @@ public final class ServingSnapshot {
     ServingSnapshot withoutManaged(java.util.Set<Endpoint> removed) {
         ManagedNodes.Removals removals = ManagedNodes.remove(table, removed);
         if (removals.nodes().isEmpty()) return this;
-        return new ServingSnapshot(zones, table.with(removals.nodes()), options, managedCount - removals.unmanaged());
+        return derived(removals.nodes(), managedCount - removals.unmanaged());
     }
 
     public Optional<RecordSet> managed(Endpoint endpoint) {

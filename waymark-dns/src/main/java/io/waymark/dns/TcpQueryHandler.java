@@ -18,10 +18,49 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     private final QueryResponder responder;
 
     private final QueryStats stats;
+    /** Null when transfers are off: AXFR and IXFR then reach the responder, which refuses them. */
+    private final ZoneTransfers transfers;
+    private final java.util.concurrent.Executor transferExecutor;
 
     TcpQueryHandler(QueryResponder responder, QueryStats stats) {
+        this(responder, stats, null, null);
+    }
+
+    TcpQueryHandler(QueryResponder responder, QueryStats stats, ZoneTransfers transfers, java.util.concurrent.Executor transferExecutor) {
         this.responder = responder;
         this.stats = stats;
+        this.transfers = transfers;
+        this.transferExecutor = transferExecutor;
+    }
+
+    /**
+     * A zone transfer is built off the event loop (a large zone takes a while) and written when
+     * ready: replies to queries pipelined behind it may go first, which RFC 7766 §7 allows. A full
+     * transfer queue closes the connection; the secondary retries later.
+     */
+    private void transfer(ChannelHandlerContext ctx, ByteBuf query) {
+        byte[] wire = new byte[query.readableBytes()];
+        query.getBytes(query.readerIndex(), wire);
+        java.net.InetAddress source = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        try {
+            transferExecutor.execute(() -> {
+                try {
+                    for (byte[] message : transfers.answer(wire, source)) {
+                        ByteBuf out = ctx.alloc().buffer(message.length + 2);
+                        out.writeShort(message.length);
+                        out.writeBytes(message);
+                        ctx.channel().write(out, ctx.channel().voidPromise());
+                    }
+                    ctx.channel().flush();
+                } catch (RuntimeException e) {
+                    log.warn("zone transfer failed (bug): {}", e.toString());
+                    ctx.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.info("zone transfer from {} dropped: too many transfers queued", source.getHostAddress());
+            ctx.close();
+        }
     }
 
     @Override
@@ -31,6 +70,10 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (transfers != null && ZoneTransfers.isTransfer(query)) {
+                transfer(ctx, query);
+                return;
+            }
             long start = System.nanoTime();
             ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);
             reply.writeShort(0); // length prefix, filled in below

@@ -24,15 +24,15 @@ import org.xbill.DNS.Type;
 final class ZoneNodes {
     private ZoneNodes() {}
 
-    static ZoneServing serving(Zone zone) {
-        SOARecord soa = zone.soa();
+    /** The SOA of negative answers (RFC 2308 §5: TTL min(SOA minimum, SOA TTL)). */
+    static RRsetWire negativeSoa(SOARecord soa) {
         long negativeTtl = Math.min(soa.getMinimum(), soa.getTTL());
-        return new ZoneServing(zone.origin(), zone.origin().length(), RRsetWire.of(Type.SOA, List.of(soa), negativeTtl, null));
+        return RRsetWire.of(Type.SOA, List.of(soa), negativeTtl, null);
     }
 
-    /** {@code ownedElsewhere} says whether a name belongs to a deeper served zone. */
-    static List<NameNode> build(Zone zone, Predicate<Name> ownedElsewhere) {
-        ZoneServing serving = serving(zone);
+    /** {@code index} is the zone's place in its snapshot; {@code ownedElsewhere} says whether a name belongs to a deeper served zone. */
+    static List<NameNode> build(Zone zone, int index, Predicate<Name> ownedElsewhere) {
+        ZoneServing serving = new ZoneServing(zone.origin(), zone.origin().length(), index);
         Name origin = zone.origin();
         // Records grouped by owner then type, in file order within an RRset.
         Map<Name, Map<Integer, List<org.xbill.DNS.Record>>> byName = new LinkedHashMap<>();

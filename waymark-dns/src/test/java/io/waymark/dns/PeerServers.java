@@ -131,7 +131,7 @@ final class PeerServers implements AutoCloseable {
     }
 
     /** A port free for both UDP and TCP right now (the peer binds both). */
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket tcp = new ServerSocket()) {
                 tcp.setReuseAddress(true);

@@ -29,8 +29,12 @@ final class TestServer implements AutoCloseable {
     final DnsServer server;
 
     private TestServer(Authority authority, DnsServerConfig config) throws IOException {
+        this(authority, config, TransferPolicy.NONE);
+    }
+
+    private TestServer(Authority authority, DnsServerConfig config, TransferPolicy transfers) throws IOException {
         this.authority = authority;
-        this.server = new DnsServer(authority, config);
+        this.server = new DnsServer(authority, config, transfers);
         server.start();
     }
 
@@ -40,6 +44,11 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Authority authority, DnsServerConfig config) throws IOException {
         return new TestServer(authority, config);
+    }
+
+    /** A server that is also a primary, as {@code transfers} says. */
+    static TestServer start(Authority authority, TransferPolicy transfers) throws IOException {
+        return new TestServer(authority, DnsServerConfig.of(LOOPBACK, 0), transfers);
     }
 
     static Zone exampleZone() {

@@ -99,7 +99,8 @@ public final class ConfigLoader {
                 (int) dnsNode.integer("tcpMessageTimeoutMs", DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, 100, 600_000),
                 identity(dnsNode, "identity"),
                 identity(dnsNode, "nsid"),
-                udpThroughFfm(dnsNode));
+                udpThroughFfm(dnsNode),
+                TransferConfigReader.read(dnsNode, base));
         dnsNode.refuseUnknownKeys();
 
         ConfigNode httpNode = top.child("http");
@@ -153,6 +154,10 @@ public final class ConfigLoader {
 
         PlanStoreConfig planStore = StoreConfigLoader.planStore(top.child("planStore"), base);
         RecordStoreConfig recordStore = StoreConfigLoader.recordStore(top.child("recordStore"), planStore, base, endpoints);
+        if (recordStore instanceof RecordStoreConfig.Rfc2136 && dns.transfer().enabled()) {
+            // With an rfc2136 store the embedded server is not started: there is nothing to transfer from.
+            throw new ConfigException("dns.transfer", "(set)", "no transfer section with recordStore type rfc2136 (its server is the primary; Waymark serves no DNS then)");
+        }
 
         return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);
     }

@@ -53,10 +53,23 @@ public record WaymarkConfig(
      * The {@code dns:} section. TCP limits as in {@code DnsServerConfig} (per source address, a whole
      * message's deadline from its first byte); {@code identity} answers CHAOS id.server./hostname.bind.
      * and {@code nsid} the NSID option, both empty (off) by default. {@code udpThroughFfm}: UDP via
-     * recvmmsg/sendmmsg called through FFM ({@code udpIo: ffm}) instead of Netty.
+     * recvmmsg/sendmmsg called through FFM ({@code udpIo: ffm}) instead of Netty. {@code transfer}:
+     * zone transfers and NOTIFY ({@code dns.transfer}, see TransferConfigReader); none by default.
      */
     public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs,
-            int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid, boolean udpThroughFfm) {
+            int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid, boolean udpThroughFfm,
+            io.waymark.dns.TransferPolicy transfer) {
+        public DnsSettings {
+            if (transfer == null) throw new IllegalArgumentException("transfer policy must not be null (TransferPolicy.NONE: no transfers)");
+        }
+
+        /** Without zone transfers (the server is no primary). */
+        public DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs,
+                int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid, boolean udpThroughFfm) {
+            this(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm,
+                    io.waymark.dns.TransferPolicy.NONE);
+        }
+
         /** With the per-address limit, message deadline, identity and NSID at their defaults. */
         public DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {
             this(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs,
@@ -65,7 +78,7 @@ public record WaymarkConfig(
         }
 
         DnsSettings withPort(int port) {
-            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm);
+            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm, transfer);
         }
     }
 

@@ -132,7 +132,7 @@ public final class Daemon implements Operations, AutoCloseable {
             records = embedded;
             dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
                     config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs(),
-                    config.dns().udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY));
+                    config.dns().udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), config.dns().transfer());
             dns.start();
             closeOnExit.add(dns);
             DnsMetrics.register(metrics, dns.stats());

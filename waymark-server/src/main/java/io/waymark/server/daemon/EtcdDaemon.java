@@ -197,7 +197,8 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
 
     private void startDns(Authority authority) throws IOException {
         dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
-                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()));
+                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()),
+                config.dns().transfer());
         dns.start();
         closeOnExit.add(dns);
         Gauge.builder("waymark_etcd_reachable", feed, f -> f.status().reachable() ? 1.0 : 0.0)

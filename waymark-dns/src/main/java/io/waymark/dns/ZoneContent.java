@@ -1,0 +1,63 @@
+package io.waymark.dns;
+
+import io.waymark.core.model.RecordSet;
+import io.waymark.core.model.WeightedAddress;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Every record of one zone as a snapshot serves it, for a zone transfer: the SOA (with the
+ * snapshot's serial) first and last (RFC 5936 §2.2), the zone file's records, and the managed
+ * addresses in place of the file's at each managed name. Read from one snapshot, so a transfer is
+ * one consistent version of the zone. Costs a walk of the whole name table: transfers are rare.
+ */
+final class ZoneContent {
+    private ZoneContent() {}
+
+    static List<org.xbill.DNS.Record> of(ServingSnapshot snapshot, int index) {
+        Zone zone = snapshot.zones().get(index);
+        NameTable table = snapshot.table();
+        SOARecord soa = snapshot.soa(index);
+        List<org.xbill.DNS.Record> out = new ArrayList<>(zone.records().size() + 16);
+        out.add(soa);
+        for (org.xbill.DNS.Record r : zone.records()) {
+            if (r.getType() == Type.SOA) continue;
+            if (r.getType() == Type.A || r.getType() == Type.AAAA) {
+                // Addresses at a managed (or retired) name are what the node serves now, not the file's;
+                // glue below a cut is never managed and stays as the file has it.
+                NameNode node = table.find(WireNames.key(r.getName()));
+                if (node != null && node.zone().index() == index && node.kind() == NameNode.Kind.AUTHORITATIVE
+                        && (node.managed() != null || node.rrset(r.getType()) == null)) continue;
+            }
+            out.add(r);
+        }
+        table.forEach(node -> {
+            if (node.managed() == null || node.zone().index() != index) return;
+            addManaged(out, name(node.key()), node.managed());
+        });
+        out.add(soa);
+        return out;
+    }
+
+    private static Name name(byte[] key) {
+        try {
+            return new Name(key);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a name key that is no wire name (bug)", e);
+        }
+    }
+
+    private static void addManaged(List<org.xbill.DNS.Record> out, Name name, RecordSet records) {
+        long ttl = records.ttlSeconds();
+        for (WeightedAddress a : records.addresses()) {
+            out.add(a.address() instanceof Inet4Address ? new ARecord(name, DClass.IN, ttl, a.address()) : new AAAARecord(name, DClass.IN, ttl, a.address()));
+        }
+    }
+}
