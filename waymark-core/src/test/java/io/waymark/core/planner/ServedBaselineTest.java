@@ -20,6 +20,7 @@ import io.waymark.core.operator.ForcedPublish;
 import io.waymark.core.port.PublishOutcome;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +187,47 @@ class ServedBaselineTest {
         serve(g2, API); // the stale enactor lands g2 after the draft was computed
         serve(forced.published().orElseThrow(), API);
         assertThat(AddressFamily.of(records.read(API).records().orElseThrow())).as(records.read(API).toString()).contains(AddressFamily.IPV4, AddressFamily.IPV6);
+    }
+
+    /** Dual-stack api whose IPv6 target is down, for the forced-draft cases below. */
+    Topology dualApi() {
+        return Topology.of(List.of(new EndpointSpec(API, 30, List.of(t("a4", "10.0.0.1"), t("a6", "2001:db8::1")))));
+    }
+
+    Optional<PlanDraft> forcedDraft(Topology topology) {
+        HealthObservations v6Down = new HealthObservations(Map.of("a4", Health.UP, "a6", Health.DOWN));
+        Planner planner = new Planner(plans, () -> 1_000_000L, SafetyPolicy.DEFAULTS, new ChangeGuard(0.3, 2), records::read);
+        return planner.compute(topology, v6Down, plans.latest(), TickTime.ofMonotonicMillis(1_000_000L)).desired();
+    }
+
+    static TreeMap<Endpoint, RecordSet> api(WeightedAddress... addresses) {
+        TreeMap<Endpoint, RecordSet> m = new TreeMap<>();
+        m.put(API, RecordSet.of(30, addresses));
+        return m;
+    }
+
+    @Test
+    void aForcedDraftKeepsAFamilyTheEndpointServesNowThatNoPlanStillLandingHas() {
+        // api serves a dual-stack g1; the latest, g2 (an IPv4-only forced plan), has not landed on it yet.
+        // Drafted from g2 alone, the next forced plan would empty the AAAA answer api gives now.
+        Plan g1 = publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100), WeightedAddress.of("2001:db8::1", 100)), false));
+        serve(g1, API);
+        publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100)), true));
+        RecordSet drafted = forcedDraft(dualApi()).orElseThrow().recordSets().get(API);
+        assertThat(AddressFamily.of(drafted)).as(drafted.toString()).contains(AddressFamily.IPV4, AddressFamily.IPV6);
+    }
+
+    @Test
+    void aForcedDraftTakesNoFamilyFromAPlanThatCanNoLongerLand() {
+        // api serves an IPv4-only g2; g1 (dual-stack) is older than its stamp, so the store never lands it
+        // again, and g3 (the latest) lacks api. Nothing api may serve has IPv6: none is added.
+        publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100), WeightedAddress.of("2001:db8::1", 100)), false));
+        Plan g2 = publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100)), false));
+        serve(g2, API);
+        TreeMap<Endpoint, RecordSet> svcOnly = new TreeMap<>();
+        svcOnly.put(SVC, RecordSet.of(30, WeightedAddress.of("10.0.1.1", 100)));
+        publish(new PlanDraft(svcOnly, true));
+        RecordSet drafted = forcedDraft(dualApi()).orElseThrow().recordSets().get(API);
+        assertThat(AddressFamily.of(drafted)).as(drafted.toString()).containsExactly(AddressFamily.IPV4);
     }
 }
