@@ -230,4 +230,21 @@ class ServedBaselineTest {
         RecordSet drafted = forcedDraft(dualApi()).orElseThrow().recordSets().get(API);
         assertThat(AddressFamily.of(drafted)).as(drafted.toString()).containsExactly(AddressFamily.IPV4);
     }
+
+    @Test
+    void anEndpointWhoseServedRecordsWereUnreadableOnceIsPlannedAgainOnceTheyCanBeRead() {
+        // The latest plan lacks svc, so its baseline is what it serves; a failed read leaves it out of that
+        // draft (never guessed empty), and the next read that works brings it back.
+        rolledBackPastSvc();
+        boolean[] down = {true};
+        ServedView flaky = e -> {
+            if (down[0] && e.equals(SVC)) throw new io.waymark.core.port.StoreUnavailableException("injected");
+            return records.read(e);
+        };
+        Planner planner = new Planner(plans, () -> 1_000_000L, SafetyPolicy.DEFAULTS, new ChangeGuard(0.3, 2), flaky);
+        TickTime at = TickTime.ofMonotonicMillis(1_000_000L);
+        assertThat(planner.compute(topology, svcV4Down, plans.latest(), at).desired().orElseThrow().recordSets()).doesNotContainKey(SVC);
+        down[0] = false;
+        assertThat(planner.compute(topology, svcV4Down, plans.latest(), at).desired().orElseThrow().recordSets()).containsKey(SVC);
+    }
 }
