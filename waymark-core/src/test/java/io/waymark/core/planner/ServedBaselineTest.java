@@ -247,4 +247,23 @@ class ServedBaselineTest {
         down[0] = false;
         assertThat(planner.compute(topology, svcV4Down, plans.latest(), at).desired().orElseThrow().recordSets()).containsKey(SVC);
     }
+
+    @Test
+    void afterAForcedPlanNothingChangesUntilItHasLanded() {
+        // g2 (forced) dropped 10.0.0.2; api still serves g1. Adding it back now would be judged by an enactor
+        // still serving g1 against g1, and the forced plan's own change was never limited: the planner
+        // holds every change, additions too, until g2 has landed.
+        Topology apiOnly = Topology.of(List.of(topology.endpoints().get(API)));
+        Plan g1 = publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100), WeightedAddress.of("10.0.0.2", 100)), false));
+        serve(g1, API);
+        Plan g2 = publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100)), true));
+        HealthObservations up = new HealthObservations(Map.of("a4", Health.UP, "b4", Health.UP));
+        PlannerResult held = planner().tick(apiOnly, up);
+        assertThat(held.status()).as(held.toString()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(held.safetyEvents()).anyMatch(e -> e.detail().contains("(forced); changes wait for them"));
+        serve(g2, API);
+        PlannerResult after = planner().tick(apiOnly, up);
+        assertThat(after.status()).as(after.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(after.published().orElseThrow().recordSets().get(API).addresses()).hasSize(2);
+    }
 }
