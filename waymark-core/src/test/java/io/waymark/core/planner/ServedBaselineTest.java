@@ -266,4 +266,27 @@ class ServedBaselineTest {
         assertThat(after.status()).as(after.toString()).isEqualTo(PlannerStatus.PUBLISHED);
         assertThat(after.published().orElseThrow().recordSets().get(API).addresses()).hasSize(2);
     }
+
+    @Test
+    void aRemovalPublishedWhilePinnedCountsFromWhenThePinnedPlannerSawIt() {
+        // A rollback removed lb-4 while the planner was pinned. The planner saw it on a pinned tick, so its
+        // velocity window runs from then: unpinned a window later, the next removal may go at once.
+        Topology four = Topology.of(List.of(new EndpointSpec(API, 30, List.of(t("l1", "10.0.0.1"), t("l2", "10.0.0.2"), t("l3", "10.0.0.3"), t("l4", "10.0.0.4")))));
+        SafetyPolicy oneTargetPerMinute = new SafetyPolicy(true, 0.0, 0.25, 60_000);
+        Planner planner = new Planner(plans, () -> 0L, oneTargetPerMinute, new ChangeGuard(0.5, 2), records::read);
+        HealthObservations allUp = new HealthObservations(Map.of("l1", Health.UP, "l2", Health.UP, "l3", Health.UP, "l4", Health.UP));
+        PlannerResult first = planner.tick(four, allUp, TickTime.ofMonotonicMillis(0));
+        assertThat(first.status()).isEqualTo(PlannerStatus.PUBLISHED);
+        serve(first.published().orElseThrow(), API);
+        plans.updateFlags(plans.flags(), plans.flags().withPinned(true));
+        Plan rolledBack = publish(new PlanDraft(api(WeightedAddress.of("10.0.0.1", 100), WeightedAddress.of("10.0.0.2", 100), WeightedAddress.of("10.0.0.3", 100)), true)
+                .publishedAt(1_000));
+        serve(rolledBack, API);
+        assertThat(planner.tick(four, allUp, TickTime.ofMonotonicMillis(1_000)).status()).isEqualTo(PlannerStatus.PINNED);
+        plans.updateFlags(plans.flags(), plans.flags().withPinned(false));
+        HealthObservations l3l4Down = new HealthObservations(Map.of("l1", Health.UP, "l2", Health.UP, "l3", Health.DOWN, "l4", Health.DOWN));
+        PlannerResult later = planner.tick(four, l3l4Down, TickTime.ofMonotonicMillis(62_000));
+        assertThat(later.status()).as(later.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(later.published().orElseThrow().recordSets().get(API).addresses()).as("l3 goes: the window of l4's removal is over").hasSize(2);
+    }
 }
