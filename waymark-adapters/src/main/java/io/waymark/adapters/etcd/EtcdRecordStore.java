@@ -179,13 +179,10 @@ public final class EtcdRecordStore implements RecordStore {
 
     @Override
     public List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
-        if (applies == null) throw new IllegalArgumentException("applies must not be null");
+        ConditionalApply.requireValid(applies);
         List<byte[]> values = new ArrayList<>(applies.size());
         Set<Endpoint> seen = new HashSet<>();
         for (ConditionalApply a : applies) {
-            // Validate the whole request before deciding anything: a refused request writes nothing.
-            if (a == null) throw new IllegalArgumentException("null apply in batch");
-            if (a.records().addresses().isEmpty()) throw new IllegalArgumentException("refusing to apply an empty record set to " + a.endpoint());
             if (!seen.add(a.endpoint())) throw new IllegalArgumentException("endpoint " + a.endpoint() + " twice in one batch");
             values.add(StampedRecordCodec.encode(a.endpoint(), a.next(), a.records()));
         }

@@ -243,13 +243,8 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
 
     @Override
     public List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
-        if (applies == null) throw new IllegalArgumentException("applies must not be null");
+        ConditionalApply.requireValid(applies);
         if (applies.size() > BATCH_APPLIES_MAX) throw new IllegalArgumentException("at most " + BATCH_APPLIES_MAX + " applies per call, got " + applies.size());
-        for (ConditionalApply a : applies) {
-            // Validate the whole request before deciding anything: a refused request writes nothing.
-            if (a == null) throw new IllegalArgumentException("null apply in batch");
-            if (a.records().addresses().isEmpty()) throw new IllegalArgumentException("refusing to apply an empty record set to " + a.endpoint());
-        }
         List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
         long waitFor;
         synchronized (decideLock) {
