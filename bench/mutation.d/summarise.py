@@ -39,6 +39,14 @@ def explained(path):
     return keys
 
 
+def key(m, why):
+    """The explanation of one survivor: one pinned to its line ("method:line") first, else the method's.
+    A pinned one stops matching when the line moves, which asks for a fresh look instead of silently
+    covering whatever mutant lands on that line next."""
+    pinned = (m["cls"], f'{m["method"]}:{m["line"]}', m["mutator"])
+    return pinned if pinned in why else (m["cls"], m["method"], m["mutator"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--target", type=float, default=90.0)
@@ -72,11 +80,11 @@ def main():
             print(f"kill rate {rate:.1f}% is below the target {a.target:.0f}%")
             ok = False
         survivors = [m for m in ms if m["status"] in ("SURVIVED", "NO_COVERAGE") and m["cls"].startswith(SAFETY)]
-        unexplained = [m for m in survivors if (m["cls"], m["method"], m["mutator"]) not in why]
+        unexplained = [m for m in survivors if key(m, why) not in why]
         print(f"  safety-rule survivors: {len(survivors)}, explained {len(survivors) - len(unexplained)}, unexplained {len(unexplained)}")
         for m in survivors:
-            used.add((m["cls"], m["method"], m["mutator"]))
-            reason = why.get((m["cls"], m["method"], m["mutator"]))
+            used.add(key(m, why))
+            reason = why.get(key(m, why))
             tag = "explained: " + reason if reason else "UNEXPLAINED"
             print(f"    {m['cls']}.{m['method']}:{m['line']} {m['mutator']} ({m['desc']}) -- {tag}")
         if unexplained:

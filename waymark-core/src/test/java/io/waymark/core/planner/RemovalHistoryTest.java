@@ -188,4 +188,35 @@ class RemovalHistoryTest {
         publish(0, Map.of(A, rs("2001:db8::6"))); // g3: t2 (5) goes
         assertThat(two.removedInWindow(store, topology(), new TickTime(1_000_000, 2))).isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 12L)));
     }
+
+    /**
+     * Two plans remembered. g1 → g2 removed t1; clean-up then deleted both and two newer plans appeared, so
+     * g2's diff is still cached (removals keep counting after clean-up) while the moment this process saw g2
+     * appear has been evicted: only g2's stored publish time (another process's wall clock) is left.
+     */
+    Map<Endpoint, Map<AddressFamily, Long>> removalOfAForgottenPlan(long g2PublishedAt, long wallNow) {
+        InMemoryPlanStore s = new InMemoryPlanStore();
+        RemovalHistory two = new RemovalHistory(2, WINDOW);
+        PlanDraft g1 = new PlanDraft(new TreeMap<>(Map.of(A, rs("10.0.0.1", "10.0.0.2"))), false).publishedAt(g2PublishedAt);
+        s.publish(Generation.ZERO, g1);
+        s.publish(Generation.of(1), new PlanDraft(new TreeMap<>(Map.of(A, rs("10.0.0.2"))), false).publishedAt(g2PublishedAt));
+        assertThat(two.removedInWindow(s, topology(), new TickTime(wallNow, 0))).containsKey(A); // first look: seen now
+        s.publish(Generation.of(2), new PlanDraft(new TreeMap<>(Map.of(A, rs("10.0.0.2"), B, rs("10.0.0.2"))), false).publishedAt(wallNow));
+        s.delete(Generation.of(1));
+        s.delete(Generation.of(2));
+        assertThat(two.removedInWindow(s, topology(), new TickTime(wallNow, 1))).containsKey(A); // still remembered
+        s.publish(Generation.of(3), new PlanDraft(new TreeMap<>(Map.of(A, rs("10.0.0.2"), B, rs("10.0.0.1", "10.0.0.2"))), false).publishedAt(wallNow)); // adds only
+        return two.removedInWindow(s, topology(), new TickTime(wallNow, 2));
+    }
+
+    @Test
+    void aRemovalWhosePlanThisProcessNoLongerRemembersIsAgedByItsPublishTime() {
+        long now = 10 * WINDOW;
+        assertThat(removalOfAForgottenPlan(now - WINDOW + 1, now)).as("published just inside the window")
+                .isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 7L)));
+        assertThat(removalOfAForgottenPlan(now - WINDOW, now)).as("published exactly a window ago").isEmpty();
+        assertThat(removalOfAForgottenPlan(now + 5 * WINDOW, now)).as("published in this clock's future (it stepped back): inside")
+                .isEqualTo(Map.of(A, Map.of(AddressFamily.IPV4, 7L)));
+        assertThat(removalOfAForgottenPlan(0, now)).as("no publish time (an old log): outside").isEmpty();
+    }
 }

@@ -139,6 +139,69 @@ class ServedBaselineTest {
     }
 
     @Test
+    void aRemovalJudgedAgainstTheLatestPlanIsJudgedAgainstWhatIsServedWhenAnEndpointOfItIsRetired() {
+        // g1 = big (4 A) + api (2 A), both served; api left the configuration and was retired at g1, so g1 is
+        // converged (a tombstone at g1 takes no older write) while api serves nothing. api is configured
+        // again and two of big's targets fail. Against g1 (6 A) the two removals fit the guard (2/6 <= 40%);
+        // against what the enactors judge by (4 A served) they do not (2/4): that plan would be refused by
+        // every enactor, so the planner must hold big's removals back even though g1 has converged.
+        Endpoint big = Endpoint.of("big.waymark.test.");
+        TreeMap<Endpoint, RecordSet> content = new TreeMap<>();
+        content.put(big, io.waymark.core.Fixtures.rs(1, 2, 3, 4));
+        content.put(API, io.waymark.core.Fixtures.rs(5, 6));
+        Plan g1 = publish(new PlanDraft(content, false));
+        serve(g1, big);
+        serve(g1, API);
+        assertThat(records.retire(API, g1.stamp())).isTrue();
+        List<Target> bigTargets = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) bigTargets.add(new Target("t" + i, WeightedAddress.parseLiteral("10.0.0." + i), "z", 1));
+        List<Target> apiTargets = List.of(new Target("t5", WeightedAddress.parseLiteral("10.0.0.5"), "z", 1),
+                new Target("t6", WeightedAddress.parseLiteral("10.0.0.6"), "z", 1));
+        Topology both = Topology.of(List.of(new EndpointSpec(big, 30, bigTargets), new EndpointSpec(API, 30, apiTargets)));
+        HealthObservations twoDown = new HealthObservations(Map.of("t1", Health.UP, "t2", Health.UP, "t3", Health.DOWN,
+                "t4", Health.DOWN, "t5", Health.UP, "t6", Health.UP));
+        ChangeGuard guard = new ChangeGuard(0.4, 2);
+        Planner planner = new Planner(plans, () -> 1_000_000L, new SafetyPolicy(true, 0.0, 1.0, 1), guard, records::read);
+
+        PlannerResult r = planner.tick(both, twoDown);
+        assertThat(r.status()).as(r.toString()).isEqualTo(PlannerStatus.PUBLISHED);
+        Plan g2 = r.published().orElseThrow();
+        assertThat(guard.assess(g2, Map.of(big, records.read(big).records(), API, records.read(API).records())).refusal())
+                .as("the enactors accept it against what they serve").isEmpty();
+        assertThat(g2.recordSets()).as("big keeps its removals back; api comes back").isEqualTo(g1.recordSets());
+        assertThat(r.safetyEvents()).extracting(SafetyEvent::rule).contains(SafetyRule.CHANGE_THRESHOLD, SafetyRule.RETIRED_RETURNS);
+
+        serve(g2, big);
+        serve(g2, API);
+        PlannerResult next = planner.tick(both, twoDown);
+        assertThat(next.status()).as("once it has landed, the removals fit the guard: " + next).isEqualTo(PlannerStatus.PUBLISHED);
+        assertThat(next.published().orElseThrow().recordSets().get(big)).isEqualTo(io.waymark.core.Fixtures.rs(1, 2));
+    }
+
+    @Test
+    void aConvergedPlannerReadsNoRecordsPerTick() {
+        // Every read of the served view is a network round trip with the etcd and RFC 2136 stores: a planner
+        // that re-read each endpoint every tick would put a steady load of (endpoints / tick) on them.
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        HealthObservations up = new HealthObservations(Map.of("a4", Health.UP, "b4", Health.UP, "s4", Health.UP, "s6", Health.UP));
+        Planner planner = new Planner(plans, () -> 1_000_000L, SafetyPolicy.DEFAULTS, new ChangeGuard(0.3, 2), e -> {
+            reads.incrementAndGet();
+            return records.read(e);
+        });
+        Plan g1 = planner.tick(topology, up).published().orElseThrow();
+        serve(g1, API);
+        serve(g1, SVC);
+        assertThat(planner.tick(topology, up).status()).isEqualTo(PlannerStatus.UNCHANGED);
+        int settled = reads.get();
+        for (int i = 0; i < 5; i++) assertThat(planner.tick(topology, up).status()).isEqualTo(PlannerStatus.UNCHANGED);
+        assertThat(reads.get()).as("reads after convergence").isEqualTo(settled);
+        // A change of the configured endpoints is a reason to look again (one read per endpoint of the plan).
+        Topology apiOnly = Topology.of(List.of(topology.endpoints().get(API)));
+        planner.tick(apiOnly, up);
+        assertThat(reads.get()).isGreaterThan(settled);
+    }
+
+    @Test
     void anEndpointRemovedRetiredAndAddedBackWhilePinnedIsRepublishedAfterUnpin() {
         // Seed 580 (L1): pinned, www left the configuration, was retired at the latest plan and came back;
         // after unpin the planner saw the same endpoints as before the pin and looked no further.
