@@ -20,17 +20,12 @@ import io.waymark.core.role.RetireRole;
 import io.waymark.core.role.StoreSupervisor;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
-import io.waymark.dns.DnsServerConfig;
-import io.waymark.dns.ServingOptions;
-import io.waymark.dns.Zone;
 import io.waymark.server.config.RecordStoreConfig;
-import io.waymark.server.config.ServedZones;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.demo.DemoFleet;
 import io.waymark.server.http.ApiServer;
 import io.waymark.server.http.Operations;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -97,11 +92,7 @@ public final class Daemon implements Operations, AutoCloseable {
     }
 
     private void startRoles() throws IOException {
-        List<Zone> zones = ServedZones.load(config.zones());
-        // Again here: a configuration built in code (DemoConfig, tests) has not been through ConfigLoader.
-        ServedZones.checkServable(config.endpoints(), zones);
-        Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax())
-                .withIdentity(config.dns().identity(), config.dns().nsid()));
+        Authority authority = RoleWiring.authority(config);
         Files.createDirectories(config.dataDir());
         // First, before any store opens its log: a second process on this directory is refused here.
         closeOnExit.add(DataDirLock.acquire(config.dataDir()));
@@ -130,12 +121,9 @@ public final class Daemon implements Operations, AutoCloseable {
             closeOnExit.add(embedded);
             recordStore = new ServableRecords(embedded, gate);
             records = embedded;
-            dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
-                    config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs(),
-                    config.dns().udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), config.dns().transfer());
-            dns.start();
+            dns = RoleWiring.dnsServer(config, authority, metrics);
             closeOnExit.add(dns);
-            DnsMetrics.register(metrics, dns.stats());
+            dns.start();
         }
         health = new HealthMonitor(Probes.checks(config, checks), HEALTH_CONCURRENCY_MAX, new SplittableRandom(new SecureRandom().nextLong()));
         health.start();

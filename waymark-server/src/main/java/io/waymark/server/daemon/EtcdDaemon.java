@@ -26,17 +26,12 @@ import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
-import io.waymark.dns.DnsServerConfig;
-import io.waymark.dns.ServingOptions;
-import io.waymark.dns.Zone;
 import io.waymark.server.config.PlanStoreConfig;
 import io.waymark.server.config.RecordStoreConfig;
-import io.waymark.server.config.ServedZones;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.http.ApiServer;
 import io.waymark.server.http.Operations;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -131,9 +126,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     }
 
     private void startRoles() throws IOException {
-        List<Zone> zones = ServedZones.load(config.zones());
-        ServedZones.checkServable(config.endpoints(), zones);
-        Authority authority = Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax()));
+        Authority authority = RoleWiring.authority(config);
         Files.createDirectories(config.dataDir());
         audit = AuditLog.open(config.dataDir(), Clock.systemUTC());
         closeOnExit.add(audit);
@@ -196,11 +189,9 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     }
 
     private void startDns(Authority authority) throws IOException {
-        dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
-                config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs()),
-                config.dns().transfer());
-        dns.start();
+        dns = RoleWiring.dnsServer(config, authority, metrics);
         closeOnExit.add(dns);
+        dns.start();
         Gauge.builder("waymark_etcd_reachable", feed, f -> f.status().reachable() ? 1.0 : 0.0)
                 .description("1 while etcd answers the DNS feed; 0 while DNS answers from the last records it had").register(metrics);
         Gauge.builder("waymark_dns_feed_revision", feed, f -> (double) f.status().revision())

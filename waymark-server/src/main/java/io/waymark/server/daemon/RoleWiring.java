@@ -11,7 +11,16 @@ import io.waymark.core.role.CleanerRole;
 import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
 import io.waymark.core.role.RetireRole;
+import io.waymark.server.config.ServedZones;
 import io.waymark.server.config.WaymarkConfig;
+import io.waymark.dns.Authority;
+import io.waymark.dns.DnsServer;
+import io.waymark.dns.DnsServerConfig;
+import io.waymark.dns.ServingOptions;
+import io.waymark.dns.Zone;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import io.waymark.server.http.Operations;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +47,29 @@ final class RoleWiring {
     private static final long RETIRE_SCAN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private RoleWiring() {}
+
+    /**
+     * What the configuration serves: its zones loaded and its endpoints checked servable (again here: a
+     * configuration built in code, DemoConfig or a test, has not been through ConfigLoader), with the
+     * serving options of {@code dns:}. One place, so that the all-in-one and a distributed dns role answer
+     * alike: the etcd daemon's copy had lost the NSID and CHAOS identity settings.
+     */
+    static Authority authority(WaymarkConfig config) {
+        List<Zone> zones = ServedZones.load(config.zones());
+        ServedZones.checkServable(config.endpoints(), zones);
+        return Authority.of(zones, ServingOptions.defaults().withAnswerAddressesMax(config.dns().answerAddressesMax())
+                .withIdentity(config.dns().identity(), config.dns().nsid()));
+    }
+
+    /** The DNS server of {@code dns:} (not started), its counters registered; the etcd daemon's copy had lost --udp-io and the metrics. */
+    static DnsServer dnsServer(WaymarkConfig config, Authority authority, MeterRegistry metrics) throws UnknownHostException {
+        WaymarkConfig.DnsSettings dns = config.dns();
+        DnsServer server = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(dns.listen()), dns.port(),
+                dns.tcpConnectionsMax(), dns.tcpIdleTimeoutMs(), dns.tcpConnectionsPerAddressMax(), dns.tcpMessageTimeoutMs(),
+                dns.udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), dns.transfer());
+        DnsMetrics.register(metrics, server.stats());
+        return server;
+    }
 
     /** The planner role and its one step per tick: plan (and publish), retire what left the configuration, clean up history. */
     record Planning(PlannerRole role, LongPredicate step) {}

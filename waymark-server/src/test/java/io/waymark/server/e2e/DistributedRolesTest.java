@@ -58,7 +58,7 @@ class DistributedRolesTest {
         Files.createDirectories(dir);
         String yaml = """
                 dataDir: data
-                dns: { port: 0 }
+                dns: { port: 0, identity: dns.etcd.example }
                 http: { port: 0 }
                 planStore: { type: etcd, endpoints: [%s], prefix: %s, requestTimeoutMs: 3000 }
                 recordStore: { type: etcd }
@@ -95,6 +95,9 @@ class DistributedRolesTest {
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                     assertThat(client.addresses(API)).containsExactlyInAnyOrder("127.0.0.51", "127.0.0.52", "127.0.0.53"));
             assertThat(plannerA.leading() ^ plannerB.leading()).as("exactly one planner leads").isTrue();
+            // The dns role serves with the same options as the all-in-one (its own wiring once lost them).
+            assertThat(client.chaosText("id.server.")).isEqualTo("dns.etcd.example");
+            assertThat(dns.scrapeMetrics()).contains("waymark_dns_replies_total");
 
             // Status from any process lists every enactor (zone, last tick, lag) and every planner and DNS process.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -12,6 +12,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -45,6 +46,15 @@ final class Dns {
             if (r instanceof ARecord a) addresses.add(a.getAddress().getHostAddress());
         }
         return new Answer(response.getRcode(), addresses);
+    }
+
+    /** The text of the CHAOS-class TXT answer for {@code name} (id.server., hostname.bind.), or null when there is none. */
+    String chaosText(String name) throws IOException {
+        Message response = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(name), Type.TXT, DClass.CH)));
+        for (org.xbill.DNS.Record r : response.getSection(Section.ANSWER)) {
+            if (r instanceof TXTRecord t) return String.join("", t.getStrings());
+        }
+        return null;
     }
 
     /**
