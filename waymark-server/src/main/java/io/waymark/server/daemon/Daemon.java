@@ -22,6 +22,7 @@ import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
 import io.waymark.dns.DnsServerConfig;
 import io.waymark.dns.ServingOptions;
+import io.waymark.dns.UpdatePolicy;
 import io.waymark.dns.Zone;
 import io.waymark.server.config.RecordStoreConfig;
 import io.waymark.server.config.ServedZones;
@@ -112,7 +113,7 @@ public final class Daemon implements Operations, AutoCloseable {
         closeOnExit.add(plans);
         // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
         planStore = new PlanSignal(plans);
-        gate = new ServingGate(authority);
+        gate = new ServingGate(authority, config.dns().updateKey().isPresent());
         Reopenable records;
         if (config.recordStore() instanceof RecordStoreConfig.Rfc2136 rfc2136) {
             // Records live on a standard server: nothing for the embedded DNS server to answer, so it is not started.
@@ -132,7 +133,8 @@ public final class Daemon implements Operations, AutoCloseable {
             records = embedded;
             dns = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(config.dns().listen()), config.dns().port(),
                     config.dns().tcpConnectionsMax(), config.dns().tcpIdleTimeoutMs(), config.dns().tcpConnectionsPerAddressMax(), config.dns().tcpMessageTimeoutMs(),
-                    config.dns().udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), config.dns().transfer());
+                    config.dns().udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), config.dns().transfer(),
+                    config.dns().updateKey().map(key -> UpdatePolicy.signed(key, FencedUpdates.over(embedded, configuredEndpoints(), gate, audit))).orElse(UpdatePolicy.NONE));
             dns.start();
             closeOnExit.add(dns);
             DnsMetrics.register(metrics, dns.stats());
@@ -184,6 +186,12 @@ public final class Daemon implements Operations, AutoCloseable {
         // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
         // again at once while it has more work (work per tick is bounded, so a large plan takes several).
         closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, RoleWiring.enactorStep(id, role, reports, status)));
+    }
+
+    private java.util.Set<Endpoint> configuredEndpoints() {
+        java.util.Set<Endpoint> out = new java.util.HashSet<>();
+        config.endpoints().forEach(e -> out.add(Endpoint.of(e.name())));
+        return out;
     }
 
     /** The embedded DNS server's port, or 0 when it is not started (records on an RFC 2136 server). */
