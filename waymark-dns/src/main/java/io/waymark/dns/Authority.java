@@ -82,6 +82,26 @@ public final class Authority {
         }
     }
 
+    /**
+     * As {@link #applyManaged(Map, Set)}, and each endpoint of {@code stamps} (a subset of
+     * {@code changes}) also answers its stamp: a TXT RRset at {@code _waymark.<endpoint>}, one record per
+     * list of character-strings, in the same snapshot as its records — the name and form the RFC 2136
+     * record store uses on other servers, so UPDATE writers can read the stamp their prerequisite names.
+     * A removed endpoint's stamp stops being served with its records.
+     */
+    public void applyManaged(Map<Endpoint, RecordSet> changes, Set<Endpoint> removed, Map<Endpoint, List<List<String>>> stamps) {
+        if (changes == null || removed == null || stamps == null) throw new IllegalArgumentException("changes, removed and stamps must not be null");
+        if (stamps.isEmpty()) {
+            applyManaged(changes, removed);
+            return;
+        }
+        synchronized (writerLock) {
+            ServingSnapshot next = current.get().withManaged(changes, stamps, variantTables);
+            if (!removed.isEmpty()) next = next.withoutManaged(removed);
+            current.set(next);
+        }
+    }
+
     public Optional<RecordSet> managed(Endpoint endpoint) {
         return current.get().managed(endpoint);
     }

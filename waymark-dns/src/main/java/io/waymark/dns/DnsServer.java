@@ -57,6 +57,9 @@ public final class DnsServer implements AutoCloseable {
     private final boolean nativeTransport = Epoll.isAvailable();
     private final TcpConnectionTable connections;
     private final TransferPolicy transferPolicy;
+    private final UpdatePolicy updatePolicy;
+    /** Applies UPDATEs off the event loops, bounded (null when UPDATE is off). */
+    private UpdateWorkers updateWorkers;
     /** Builds zone transfers off the TCP loop: one at a time, a few queued, the rest refused (bounded work). */
     private java.util.concurrent.ThreadPoolExecutor transferExecutor;
     private Notifier notifier;
@@ -71,10 +74,18 @@ public final class DnsServer implements AutoCloseable {
 
     /** A server that also acts as a primary: zone transfers and NOTIFY as {@code transferPolicy} says. */
     public DnsServer(Authority authority, DnsServerConfig config, TransferPolicy transferPolicy) {
-        if (authority == null || config == null || transferPolicy == null) throw new IllegalArgumentException("a server needs an authority, a config and a transfer policy");
+        this(authority, config, transferPolicy, UpdatePolicy.NONE);
+    }
+
+    /** A primary that also accepts RFC 2136 UPDATE as {@code updatePolicy} says (UPDATE over UDP needs Netty's UDP, not FFM's). */
+    public DnsServer(Authority authority, DnsServerConfig config, TransferPolicy transferPolicy, UpdatePolicy updatePolicy) {
+        if (authority == null || config == null || transferPolicy == null || updatePolicy == null) {
+            throw new IllegalArgumentException("a server needs an authority, a config, a transfer policy and an update policy");
+        }
         this.authority = authority;
         this.config = config;
         this.transferPolicy = transferPolicy;
+        this.updatePolicy = updatePolicy;
         this.connections = new TcpConnectionTable(config.tcpConnectionsMax(), config.tcpConnectionsPerAddressMax());
     }
 
@@ -89,6 +100,7 @@ public final class DnsServer implements AutoCloseable {
                         return t;
                     });
         }
+        if (updatePolicy.enabled()) updateWorkers = new UpdateWorkers(authority, updatePolicy);
         udpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         tcpGroup = new MultiThreadIoEventLoopGroup(1, nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
@@ -110,6 +122,9 @@ public final class DnsServer implements AutoCloseable {
             throw e;
         }
         log.info("serving DNS on {} (UDP {}, TCP {})", udp.localAddress(), udp.kind(), nativeTransport ? "epoll" : "nio");
+        if (updatePolicy.enabled()) {
+            log.info("RFC 2136 UPDATE accepted when signed with the configured TSIG key{}", config.udpIo() == DnsServerConfig.UdpIo.FFM && udp.kind().startsWith("ffm") ? " (over TCP only: UDP is read through FFM, which answers UPDATE NOTIMP)" : "");
+        }
         if (transferPolicy.enabled()) log.info("zone transfers allowed from {}{}", transferPolicy.allow(), transferPolicy.tsig() != null ? " with TSIG" : "");
         if (!transferPolicy.notifyTargets().isEmpty()) {
             notifier = new Notifier(authority, transferPolicy);
@@ -158,7 +173,7 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(QUERY_DATAGRAM_MAX * DATAGRAMS_PER_READ).maxMessagesPerRead(READS_PER_LOOP_MAX))
-                .handler(new UdpQueryHandler(new QueryResponder(authority), stats));
+                .handler(new UdpQueryHandler(new QueryResponder(authority), stats, updateWorkers));
         if (nativeTransport) {
             // Both settings together turn on recvmmsg in Netty's epoll datagram channel.
             b.channelFactory(() -> new EpollDatagramChannel(family))
@@ -184,8 +199,8 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline().addLast(
                                 new TcpConnectionGuard(connections, config.tcpIdleTimeoutMs(), config.tcpMessageTimeoutMs()),
                                 new LengthFieldBasedFrameDecoder(TCP_MESSAGE_MAX + 2, 0, 2, 0, 2),
-                                transferExecutor == null ? new TcpQueryHandler(new QueryResponder(authority), stats)
-                                        : new TcpQueryHandler(new QueryResponder(authority), stats, new ZoneTransfers(authority, transferPolicy), transferExecutor));
+                                new TcpQueryHandler(new QueryResponder(authority), stats,
+                                        transferExecutor == null ? null : new ZoneTransfers(authority, transferPolicy), transferExecutor, updateWorkers));
                     }
                 });
         if (nativeTransport) b.channelFactory(() -> new EpollServerSocketChannel(family));
@@ -209,7 +224,11 @@ public final class DnsServer implements AutoCloseable {
         return (InetSocketAddress) tcpChannel.localAddress();
     }
 
-    /** The port UDP and TCP both listen on. */
+    /** UPDATEs answered SERVFAIL because the in-flight and queue bounds were reached (0 when UPDATE is off). */
+    public synchronized long updatesShed() {
+        return updateWorkers == null ? 0 : updateWorkers.shed();
+    }
+
     /** Replies by transport and response code, and the time spent answering (the daemon's DNS metrics). */
     public QueryStats stats() {
         return stats;
@@ -243,6 +262,8 @@ public final class DnsServer implements AutoCloseable {
         if (udpGroup != null) udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         if (tcpGroup != null) tcpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         if (transferExecutor != null) transferExecutor.shutdownNow();
+        if (updateWorkers != null) updateWorkers.close();
+        updateWorkers = null;
         transferExecutor = null;
         udp = null;
         tcpChannel = null;

@@ -16,13 +16,39 @@ import org.xbill.DNS.Type;
  * to the change: one lookup per endpoint and per missing ancestor, and the endpoint's own records.
  */
 final class ManagedNodes {
+    /**
+     * The label of an endpoint's stamp name, {@code _waymark.<endpoint>} (RFC 8552 underscore label):
+     * the same name the RFC 2136 record store writes stamps at on other servers (its StampText.LABEL),
+     * so that another Waymark, or any writer, reads and names stamps here as it does there.
+     */
+    static final String STAMP_LABEL = "_waymark";
+    private static final byte[] STAMP_PREFIX = {8, '_', 'w', 'a', 'y', 'm', 'a', 'r', 'k'};
+
     private ManagedNodes() {}
+
+    /** The key of {@code endpointKey}'s stamp name. */
+    static byte[] stampKey(byte[] endpointKey) {
+        byte[] out = new byte[STAMP_PREFIX.length + endpointKey.length];
+        System.arraycopy(STAMP_PREFIX, 0, out, 0, STAMP_PREFIX.length);
+        System.arraycopy(endpointKey, 0, out, STAMP_PREFIX.length, endpointKey.length);
+        return out;
+    }
 
     /** The nodes to upsert, and how many endpoints were not managed before. */
     record Upserts(List<NameNode> nodes, int newlyManaged) {}
 
     /** Throws IllegalArgumentException (before anything is published) if an endpoint cannot be served. */
     static Upserts build(NameTable table, Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
+        return build(table, changes, Map.of(), variantTables);
+    }
+
+    /**
+     * As above, and each endpoint in {@code stamps} (a subset of {@code changes}) also serves its stamp
+     * as a TXT RRset at {@code _waymark.<endpoint>}, one record per list of character-strings, with the
+     * record set's TTL; other RRsets at that name stay as the zone file has them.
+     */
+    static Upserts build(NameTable table, Map<Endpoint, RecordSet> changes, Map<Endpoint, List<List<String>>> stamps, VariantTables variantTables) {
+        for (Endpoint e : stamps.keySet()) if (!changes.containsKey(e)) throw new IllegalArgumentException("a stamp for " + e + " without its records");
         Map<Key, NameNode> upserts = new HashMap<>(changes.size() * 2);
         int newlyManaged = 0;
         NameNode lastParent = null;
@@ -57,6 +83,11 @@ final class ManagedNodes {
             }
             if (existing == null || existing.managed() == null) newlyManaged++;
             upserts.put(endpointKey, node(key, existing, zone, records, variantTables));
+            List<List<String>> stamp = stamps.get(endpoint);
+            if (stamp != null) {
+                Key stampKey = new Key(stampKey(key));
+                upserts.put(stampKey, stampNode(stampKey.bytes(), lookup(table, upserts, stampKey), zone, endpoint, stamp, records.ttlSeconds()));
+            }
         }
         return new Upserts(new ArrayList<>(upserts.values()), newlyManaged);
     }
@@ -101,8 +132,34 @@ final class ManagedNodes {
             List<RRsetWire> kept = new ArrayList<>(existing.rrsets().length);
             for (RRsetWire r : existing.rrsets()) if (r.type() != Type.A && r.type() != Type.AAAA) kept.add(r);
             nodes.add(new NameNode(key, existing.zone(), existing.kind(), kept.toArray(new RRsetWire[0]), existing.cnameTarget(), existing.dnameTarget(), existing.referral(), null));
+            // A retired endpoint's stamp goes with its records: the stamp names records no longer served.
+            byte[] stampKey = stampKey(key);
+            NameNode stampNode = table.find(stampKey);
+            if (stampNode != null && stampNode.rrset(Type.TXT) != null) nodes.add(withTxt(stampNode, null));
         }
         return new Removals(nodes, nodes.size());
+    }
+
+    private static NameNode stampNode(byte[] key, NameNode existing, ZoneServing zone, Endpoint endpoint, List<List<String>> stamp, long ttl) {
+        if (stamp.isEmpty()) throw new IllegalArgumentException("the stamp of " + endpoint + " has no record");
+        org.xbill.DNS.Name owner;
+        try {
+            owner = new org.xbill.DNS.Name(key);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("endpoint " + endpoint + " is too long for a stamp name under it");
+        }
+        List<org.xbill.DNS.Record> txt = new ArrayList<>(stamp.size());
+        for (List<String> strings : stamp) txt.add(new org.xbill.DNS.TXTRecord(owner, DClass.IN, ttl, strings));
+        RRsetWire rrset = RRsetWire.of(Type.TXT, txt);
+        return existing == null ? new NameNode(key, zone, NameNode.Kind.AUTHORITATIVE, new RRsetWire[] {rrset}, null, null, null, null) : withTxt(existing, rrset);
+    }
+
+    /** {@code node} with its TXT RRset replaced by {@code txt} (dropped when null), everything else kept. */
+    private static NameNode withTxt(NameNode node, RRsetWire txt) {
+        List<RRsetWire> rrsets = new ArrayList<>(node.rrsets().length + 1);
+        for (RRsetWire r : node.rrsets()) if (r.type() != Type.TXT) rrsets.add(r);
+        if (txt != null) rrsets.add(txt);
+        return new NameNode(node.key(), node.zone(), node.kind(), rrsets.toArray(new RRsetWire[0]), node.cnameTarget(), node.dnameTarget(), node.referral(), node.managed());
     }
 
     private static NameNode lookup(NameTable table, Map<Key, NameNode> upserts, Key key) {

@@ -86,6 +86,24 @@ record RRsetWire(int type, byte[] data, int[] offsets, VariantTable variants, Co
         return new RRsetWire(type, data, offsets, variants, compressed, extras);
     }
 
+    /**
+     * The records of this RRset at {@code owner}, back as dnsjava records (zone transfers; never the
+     * query path). Only for types without compressed or weighted rdata, which is what is stored as written.
+     */
+    List<org.xbill.DNS.Record> records(org.xbill.DNS.Name owner) {
+        if (compressed != null || variants != null) throw new IllegalStateException("records() reads plain RRsets only");
+        List<org.xbill.DNS.Record> out = new java.util.ArrayList<>(offsets.length - 1);
+        for (int i = 0; i + 1 < offsets.length; i++) {
+            int at = offsets[i];
+            int t = ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
+            int c = ((data[at + 2] & 0xff) << 8) | (data[at + 3] & 0xff);
+            long ttl = ((long) (data[at + 4] & 0xff) << 24) | ((data[at + 5] & 0xff) << 16) | ((data[at + 6] & 0xff) << 8) | (data[at + 7] & 0xff);
+            byte[] rdata = java.util.Arrays.copyOfRange(data, at + 10, offsets[i + 1]);
+            out.add(org.xbill.DNS.Record.newRecord(owner, t, c, ttl, rdata));
+        }
+        return out;
+    }
+
     /** RFC 3597 §4: only the RFC 1035 types may carry compressed names in their RDATA. */
     static boolean compressible(int type) {
         return type == Type.NS || type == Type.CNAME || type == Type.SOA || type == Type.MX || type == Type.PTR;

@@ -175,7 +175,12 @@ public final class ServingSnapshot {
 
     /** A snapshot in which each endpoint answers its record set; everything else is shared. */
     ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
-        ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, variantTables);
+        return withManaged(changes, Map.of(), variantTables);
+    }
+
+    /** As above, with the stamps of {@code stamps}' endpoints served as TXT at {@code _waymark.<endpoint>}. */
+    ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, Map<Endpoint, List<List<String>>> stamps, VariantTables variantTables) {
+        ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, stamps, variantTables);
         return derived(upserts.nodes(), managedCount + upserts.newlyManaged());
     }
 

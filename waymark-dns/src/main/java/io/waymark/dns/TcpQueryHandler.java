@@ -21,16 +21,30 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     /** Null when transfers are off: AXFR and IXFR then reach the responder, which refuses them. */
     private final ZoneTransfers transfers;
     private final java.util.concurrent.Executor transferExecutor;
+    /** Null when UPDATE is off: it then reaches the responder, which answers NOTIMP. */
+    private final UpdateWorkers updates;
 
     TcpQueryHandler(QueryResponder responder, QueryStats stats) {
-        this(responder, stats, null, null);
+        this(responder, stats, null, null, null);
     }
 
-    TcpQueryHandler(QueryResponder responder, QueryStats stats, ZoneTransfers transfers, java.util.concurrent.Executor transferExecutor) {
+    TcpQueryHandler(QueryResponder responder, QueryStats stats, ZoneTransfers transfers, java.util.concurrent.Executor transferExecutor, UpdateWorkers updates) {
         this.responder = responder;
         this.stats = stats;
         this.transfers = transfers;
         this.transferExecutor = transferExecutor;
+        this.updates = updates;
+    }
+
+    /** An UPDATE is applied off the event loop; its reply may overtake replies to queries behind it (RFC 7766 §7 allows it). */
+    private void update(ChannelHandlerContext ctx, ByteBuf message) {
+        java.net.InetAddress source = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        updates.submit(message, source, reply -> {
+            ByteBuf out = ctx.alloc().buffer(reply.length + 2);
+            out.writeShort(reply.length);
+            out.writeBytes(reply);
+            ctx.channel().writeAndFlush(out, ctx.channel().voidPromise());
+        });
     }
 
     /**
@@ -72,6 +86,10 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         try {
             if (transfers != null && ZoneTransfers.isTransfer(query)) {
                 transfer(ctx, query);
+                return;
+            }
+            if (updates != null && ZoneUpdates.isUpdate(query)) {
+                update(ctx, query);
                 return;
             }
             long start = System.nanoTime();

@@ -20,9 +20,13 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
 
     private final QueryStats stats;
 
-    UdpQueryHandler(QueryResponder responder, QueryStats stats) {
+    /** Null when UPDATE is off: it then reaches the responder, which answers NOTIMP. */
+    private final UpdateWorkers updates;
+
+    UdpQueryHandler(QueryResponder responder, QueryStats stats, UpdateWorkers updates) {
         this.responder = responder;
         this.stats = stats;
+        this.updates = updates;
     }
 
     @Override
@@ -34,6 +38,12 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
         try {
             // When the socket cannot keep up, drop instead of queueing without bound: UDP clients retry.
             if (!ctx.channel().isWritable()) return;
+            if (updates != null && ZoneUpdates.isUpdate(packet.content())) {
+                java.net.InetSocketAddress sender = packet.sender();
+                updates.submit(packet.content(), sender.getAddress(),
+                        reply -> ctx.channel().writeAndFlush(new DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(reply), sender), ctx.channel().voidPromise()));
+                return;
+            }
             long start = System.nanoTime();
             ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);
             boolean send;

@@ -29,6 +29,7 @@ final class ZoneContent {
         out.add(soa);
         for (org.xbill.DNS.Record r : zone.records()) {
             if (r.getType() == Type.SOA) continue;
+            if (r.getType() == Type.TXT && servesStamp(table, r.getName(), index)) continue; // the stamp served, below
             if (r.getType() == Type.A || r.getType() == Type.AAAA) {
                 // Addresses at a managed (or retired) name are what the node serves now, not the file's;
                 // glue below a cut is never managed and stays as the file has it.
@@ -41,9 +42,21 @@ final class ZoneContent {
         table.forEach(node -> {
             if (node.managed() == null || node.zone().index() != index) return;
             addManaged(out, name(node.key()), node.managed());
+            NameNode stamp = table.find(ManagedNodes.stampKey(node.key()));
+            RRsetWire txt = stamp == null ? null : stamp.rrset(Type.TXT);
+            if (txt != null) out.addAll(txt.records(name(stamp.key())));
         });
         out.add(soa);
         return out;
+    }
+
+    /** Whether {@code name} is the stamp name of an endpoint managed in zone {@code index} whose stamp is served. */
+    private static boolean servesStamp(NameTable table, Name name, int index) {
+        byte[] key = WireNames.key(name);
+        if (key.length <= 9 || key[0] != 8 || !ManagedNodes.STAMP_LABEL.equalsIgnoreCase(new String(key, 1, 8, java.nio.charset.StandardCharsets.US_ASCII))) return false;
+        NameNode endpoint = table.find(WireNames.suffix(key, 9));
+        NameNode stamp = table.find(key);
+        return endpoint != null && endpoint.managed() != null && endpoint.zone().index() == index && stamp != null && stamp.rrset(Type.TXT) != null;
     }
 
     private static Name name(byte[] key) {

@@ -38,6 +38,17 @@ final class TestServer implements AutoCloseable {
         server.start();
     }
 
+    private TestServer(Authority authority, DnsServer server) throws IOException {
+        this.authority = authority;
+        this.server = server;
+        server.start();
+    }
+
+    /** Starts {@code server} (built by the test, e.g. with an update policy) and wraps it. */
+    static TestServer wrap(Authority authority, DnsServer server) throws IOException {
+        return new TestServer(authority, server);
+    }
+
     static TestServer start(Authority authority) throws IOException {
         return new TestServer(authority, DnsServerConfig.of(LOOPBACK, 0));
     }

@@ -151,9 +151,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             // The live size is unknown until the next compaction measures it; counting from the
             // current size bounds growth to 2x + slack without encoding the whole state at start.
             store.liveBytesAtCompaction = log.sizeBytes();
-            Map<Endpoint, RecordSet> full = new HashMap<>(replayed.size() * 2);
-            replayed.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
-            sink.publish(full);
+            sink.publishStamped(replayed, Set.of());
             return store;
         } catch (RuntimeException e) {
             log.close();
@@ -193,9 +191,7 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
             }
         });
         SalvagedRecordStore.Report report = new SalvagedRecordStore.Report(log, undecodable[0], outOfOrder);
-        Map<Endpoint, RecordSet> full = new HashMap<>(state.size() * 2);
-        state.forEach((e, s) -> full.put(e, s.records().orElseThrow()));
-        sink.publish(full);
+        sink.publishStamped(state, Set.of());
         if (report.damaged()) LOG.error("{}", report.summary());
         return new SalvagedRecordStore(state, report);
     }
@@ -243,22 +239,38 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
 
     @Override
     public List<ApplyOutcome> applyAllIfNewer(List<ConditionalApply> applies) {
+        return apply(applies, false);
+    }
+
+    /**
+     * The applies as ONE compare-and-set: either every outcome is {@link ApplyOutcome#APPLIED} and all
+     * were written together (one log entry, one snapshot, durable on return), or nothing was written and
+     * the outcomes say what each alone would have been (its APPLIED ones were not written). An RFC 2136
+     * UPDATE naming several endpoints lands this way (RFC 2136 §3.4: all or nothing).
+     */
+    public List<ApplyOutcome> applyAllOrNothing(List<ConditionalApply> applies) {
+        return apply(applies, true);
+    }
+
+    private List<ApplyOutcome> apply(List<ConditionalApply> applies, boolean allOrNothing) {
         ConditionalApply.requireValid(applies);
         if (applies.size() > BATCH_APPLIES_MAX) throw new IllegalArgumentException("at most " + BATCH_APPLIES_MAX + " applies per call, got " + applies.size());
         List<ApplyOutcome> outcomes = new ArrayList<>(applies.size());
         long waitFor;
         synchronized (decideLock) {
             checkUsable();
-            List<EndpointChange> changes = new ArrayList<>();
             for (ConditionalApply a : applies) {
                 StampedRecords current = newest.getOrDefault(a.endpoint(), StampedRecords.ABSENT);
-                ApplyOutcome outcome = decide(current.stamp(), newestRetired.get(a.endpoint()), a.expected(), a.next());
-                if (outcome == ApplyOutcome.APPLIED) {
-                    newest.put(a.endpoint(), new StampedRecords(a.next(), Optional.of(a.records())));
-                    newestRetired.remove(a.endpoint());
-                    changes.add(new EndpointChange(a.endpoint(), a.next(), a.records()));
-                }
-                outcomes.add(outcome);
+                outcomes.add(decide(current.stamp(), newestRetired.get(a.endpoint()), a.expected(), a.next()));
+            }
+            boolean write = !allOrNothing || outcomes.stream().allMatch(o -> o == ApplyOutcome.APPLIED);
+            List<EndpointChange> changes = new ArrayList<>();
+            for (int i = 0; i < applies.size() && write; i++) {
+                ConditionalApply a = applies.get(i);
+                if (outcomes.get(i) != ApplyOutcome.APPLIED) continue;
+                newest.put(a.endpoint(), new StampedRecords(a.next(), Optional.of(a.records())));
+                newestRetired.remove(a.endpoint());
+                changes.add(new EndpointChange(a.endpoint(), a.next(), a.records()));
             }
             if (!changes.isEmpty()) queued.addLast(new Group(++decidedSeq, changes));
             // Even a call that wrote nothing waits for what it observed to be durable: a SUPERSEDED
@@ -362,14 +374,13 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         // Later changes to the same endpoint win: the map keeps the last one, in commit order.
         Map<Endpoint, EndpointChange> last = new LinkedHashMap<>(all.size() * 2);
         for (EndpointChange c : all) last.put(c.endpoint(), c);
-        Map<Endpoint, RecordSet> served = new LinkedHashMap<>(last.size() * 2);
+        Map<Endpoint, StampedRecords> served = new LinkedHashMap<>(last.size() * 2);
         Set<Endpoint> removed = new java.util.HashSet<>();
         for (EndpointChange c : last.values()) {
             if (c.isRetirement()) removed.add(c.endpoint());
-            else served.put(c.endpoint(), c.records());
+            else served.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
         }
-        if (removed.isEmpty()) sink.publish(served);
-        else sink.publish(served, removed);
+        sink.publishStamped(served, removed);
         // Reads switch only after serving: read() never reports what DNS does not answer yet.
         for (EndpointChange c : all) {
             if (c.isRetirement()) {

@@ -45,6 +45,19 @@ public interface ServingSink {
         publish(changed);
     }
 
+    /**
+     * As {@link #publish(Map, Set)}, with each endpoint's stamp beside its records (every value holds
+     * records): the embedded store calls this one, so a sink that serves stamps (the DNS server as an
+     * UPDATE target answers them at {@code _waymark.<endpoint>}) has them in the same snapshot. Default:
+     * the stamps are dropped and the records published.
+     */
+    default void publishStamped(Map<Endpoint, io.waymark.core.port.StampedRecords> changed, Set<Endpoint> removed) {
+        Map<Endpoint, RecordSet> records = new java.util.LinkedHashMap<>(changed.size() * 2);
+        changed.forEach((e, s) -> records.put(e, s.records().orElseThrow(() -> new IllegalArgumentException("published " + e + " without records"))));
+        if (removed.isEmpty()) publish(records);
+        else publish(records, removed);
+    }
+
     /** Whether {@link #publish(Map, Set)} can stop serving names (checked before a retirement is made durable). */
     default boolean removes() {
         return false;

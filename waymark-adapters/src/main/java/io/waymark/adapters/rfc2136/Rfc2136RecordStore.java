@@ -327,8 +327,7 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             outcomes[index] = ApplyOutcome.CONFLICT;
             return null;
         }
-        List<List<String>> txt = List.of(StampText.stamp(a.next(), a.records()), StampText.high(a.next().generation()));
-        EndpointState written = new EndpointState(txt, StampText.served(a.records()));
+        EndpointState written = new EndpointState(StampRecords.txt(a.next(), a.records()), StampText.served(a.records()));
         return new Candidate(index, a, state, written, d.drift());
     }
 

@@ -100,7 +100,8 @@ public final class ConfigLoader {
                 identity(dnsNode, "identity"),
                 identity(dnsNode, "nsid"),
                 udpThroughFfm(dnsNode),
-                TransferConfigReader.read(dnsNode, base));
+                TransferConfigReader.read(dnsNode, base),
+                UpdateConfigReader.read(dnsNode, base));
         dnsNode.refuseUnknownKeys();
 
         ConfigNode httpNode = top.child("http");
@@ -157,6 +158,14 @@ public final class ConfigLoader {
         if (recordStore instanceof RecordStoreConfig.Rfc2136 && dns.transfer().enabled()) {
             // With an rfc2136 store the embedded server is not started: there is nothing to transfer from.
             throw new ConfigException("dns.transfer", "(set)", "no transfer section with recordStore type rfc2136 (its server is the primary; Waymark serves no DNS then)");
+        }
+        if (recordStore instanceof RecordStoreConfig.Rfc2136 && dns.updateKey().isPresent()) {
+            throw new ConfigException("dns.update", "(set)", "no update section with recordStore type rfc2136 (UPDATEs go to that server; Waymark serves no DNS then)");
+        }
+        if (recordStore instanceof RecordStoreConfig.Etcd && dns.updateKey().isPresent()) {
+            // An UPDATE is fenced into one compare-and-set on the embedded store; the dns role of distributed
+            // mode serves etcd's records read-only, so an accepted UPDATE would have nowhere to go.
+            throw new ConfigException("dns.update", "(set)", "no update section with recordStore type etcd (the UPDATE target needs recordStore type embedded)");
         }
 
         return new WaymarkConfig(dataDir, dns, http, zones, targets, endpoints, safety, planner, enactors, planStore, recordStore);

@@ -74,7 +74,8 @@ final class TransferConfigReader {
         }
     }
 
-    private static TSIG tsig(ConfigNode t, Path base) {
+    /** A {@code tsig:} section ({@code name}, {@code algorithm}, {@code secretFile} or {@code secret}); also read for {@code dns.update.tsig}. */
+    static TSIG tsig(ConfigNode t, Path base) {
         String keyName = t.requiredString("name");
         String algorithm = t.string("algorithm", "hmac-sha256");
         if (!algorithm.equals("hmac-sha256")) throw t.invalid("algorithm", "'" + algorithm + "'", "hmac-sha256");

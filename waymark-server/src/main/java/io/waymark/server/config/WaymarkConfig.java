@@ -55,12 +55,29 @@ public record WaymarkConfig(
      * and {@code nsid} the NSID option, both empty (off) by default. {@code udpThroughFfm}: UDP via
      * recvmmsg/sendmmsg called through FFM ({@code udpIo: ffm}) instead of Netty. {@code transfer}:
      * zone transfers and NOTIFY ({@code dns.transfer}, see TransferConfigReader); none by default.
+     * {@code updateKey}: the TSIG key RFC 2136 UPDATEs must be signed with ({@code dns.update}, see
+     * UpdateConfigReader); empty: UPDATE is answered NOTIMP.
      */
     public record DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs,
             int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid, boolean udpThroughFfm,
-            io.waymark.dns.TransferPolicy transfer) {
+            io.waymark.dns.TransferPolicy transfer, java.util.Optional<org.xbill.DNS.TSIG> updateKey) {
         public DnsSettings {
             if (transfer == null) throw new IllegalArgumentException("transfer policy must not be null (TransferPolicy.NONE: no transfers)");
+            if (updateKey == null) throw new IllegalArgumentException("update key must not be null (Optional.empty(): no UPDATE)");
+        }
+
+        /** Without RFC 2136 UPDATE. */
+        public DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs,
+                int tcpConnectionsPerAddressMax, int tcpMessageTimeoutMs, String identity, String nsid, boolean udpThroughFfm,
+                io.waymark.dns.TransferPolicy transfer) {
+            this(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm,
+                    transfer, java.util.Optional.empty());
+        }
+
+        /** The same settings accepting UPDATEs signed with {@code key} (tests and benchmarks build it in code). */
+        public DnsSettings withUpdateKey(org.xbill.DNS.TSIG key) {
+            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm,
+                    transfer, java.util.Optional.of(key));
         }
 
         /** Without zone transfers (the server is no primary). */
@@ -78,7 +95,8 @@ public record WaymarkConfig(
         }
 
         DnsSettings withPort(int port) {
-            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm, transfer);
+            return new DnsSettings(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs, tcpConnectionsPerAddressMax, tcpMessageTimeoutMs, identity, nsid, udpThroughFfm, transfer,
+                    updateKey);
         }
     }
 

@@ -20,6 +20,7 @@ import io.waymark.core.role.RetireRole;
 import io.waymark.core.role.StoreSupervisor;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
+import io.waymark.dns.UpdatePolicy;
 import io.waymark.server.config.RecordStoreConfig;
 import io.waymark.server.config.WaymarkConfig;
 import io.waymark.server.demo.DemoFleet;
@@ -103,7 +104,7 @@ public final class Daemon implements Operations, AutoCloseable {
         closeOnExit.add(plans);
         // Everyone in this process publishes through the signal, so the enactors wake on a new plan.
         planStore = new PlanSignal(plans);
-        gate = new ServingGate(authority);
+        gate = new ServingGate(authority, config.dns().updateKey().isPresent());
         Reopenable records;
         if (config.recordStore() instanceof RecordStoreConfig.Rfc2136 rfc2136) {
             // Records live on a standard server: nothing for the embedded DNS server to answer, so it is not started.
@@ -121,7 +122,8 @@ public final class Daemon implements Operations, AutoCloseable {
             closeOnExit.add(embedded);
             recordStore = new ServableRecords(embedded, gate);
             records = embedded;
-            dns = RoleWiring.dnsServer(config, authority, metrics);
+            dns = RoleWiring.dnsServer(config, authority, metrics, config.dns().updateKey()
+                    .map(key -> UpdatePolicy.signed(key, FencedUpdates.over(embedded, configuredEndpoints(), gate, audit))).orElse(UpdatePolicy.NONE));
             closeOnExit.add(dns);
             dns.start();
         }
@@ -172,6 +174,12 @@ public final class Daemon implements Operations, AutoCloseable {
         // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
         // again at once while it has more work (work per tick is bounded, so a large plan takes several).
         closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, RoleWiring.enactorStep(id, role, reports, status)));
+    }
+
+    private java.util.Set<Endpoint> configuredEndpoints() {
+        java.util.Set<Endpoint> out = new java.util.HashSet<>();
+        config.endpoints().forEach(e -> out.add(Endpoint.of(e.name())));
+        return out;
     }
 
     /** The embedded DNS server's port, or 0 when it is not started (records on an RFC 2136 server). */

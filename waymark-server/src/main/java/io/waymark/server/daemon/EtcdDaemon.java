@@ -26,6 +26,7 @@ import io.waymark.core.role.EnactorRole;
 import io.waymark.core.role.PlannerRole;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
+import io.waymark.dns.UpdatePolicy;
 import io.waymark.server.config.PlanStoreConfig;
 import io.waymark.server.config.RecordStoreConfig;
 import io.waymark.server.config.WaymarkConfig;
@@ -189,7 +190,7 @@ public final class EtcdDaemon implements Operations, AutoCloseable {
     }
 
     private void startDns(Authority authority) throws IOException {
-        dns = RoleWiring.dnsServer(config, authority, metrics);
+        dns = RoleWiring.dnsServer(config, authority, metrics, UpdatePolicy.NONE); // ConfigLoader refuses dns.update with etcd
         closeOnExit.add(dns);
         dns.start();
         Gauge.builder("waymark_etcd_reachable", feed, f -> f.status().reachable() ? 1.0 : 0.0)

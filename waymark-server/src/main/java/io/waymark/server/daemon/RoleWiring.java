@@ -16,6 +16,7 @@ import io.waymark.server.config.WaymarkConfig;
 import io.waymark.dns.Authority;
 import io.waymark.dns.DnsServer;
 import io.waymark.dns.DnsServerConfig;
+import io.waymark.dns.UpdatePolicy;
 import io.waymark.dns.ServingOptions;
 import io.waymark.dns.Zone;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,12 +62,15 @@ final class RoleWiring {
                 .withIdentity(config.dns().identity(), config.dns().nsid()));
     }
 
-    /** The DNS server of {@code dns:} (not started), its counters registered; the etcd daemon's copy had lost --udp-io and the metrics. */
-    static DnsServer dnsServer(WaymarkConfig config, Authority authority, MeterRegistry metrics) throws UnknownHostException {
+    /**
+     * The DNS server of {@code dns:} (not started), its counters registered; the etcd daemon's copy had lost
+     * --udp-io and the metrics. {@code updates}: how it takes RFC 2136 UPDATEs (the embedded record store only).
+     */
+    static DnsServer dnsServer(WaymarkConfig config, Authority authority, MeterRegistry metrics, UpdatePolicy updates) throws UnknownHostException {
         WaymarkConfig.DnsSettings dns = config.dns();
         DnsServer server = new DnsServer(authority, new DnsServerConfig(InetAddress.getByName(dns.listen()), dns.port(),
                 dns.tcpConnectionsMax(), dns.tcpIdleTimeoutMs(), dns.tcpConnectionsPerAddressMax(), dns.tcpMessageTimeoutMs(),
-                dns.udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), dns.transfer());
+                dns.udpThroughFfm() ? DnsServerConfig.UdpIo.FFM : DnsServerConfig.UdpIo.NETTY), dns.transfer(), updates);
         DnsMetrics.register(metrics, server.stats());
         return server;
     }

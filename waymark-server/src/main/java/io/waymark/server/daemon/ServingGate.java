@@ -1,6 +1,9 @@
 package io.waymark.server.daemon;
 
 import io.waymark.adapters.record.ServingSink;
+import io.waymark.adapters.rfc2136.StampRecords;
+import io.waymark.core.port.StampedRecords;
+import java.util.List;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.dns.Authority;
@@ -27,12 +30,24 @@ public final class ServingGate implements ServingSink {
     private static final Logger LOG = LoggerFactory.getLogger(ServingGate.class);
 
     private final Authority authority;
+    /** Whether the stamps are served too, as TXT at {@code _waymark.<endpoint>} (the server is an UPDATE target). */
+    private final boolean stamps;
     /** Endpoints skipped so far, with why; bounded by the record store's endpoints. */
     private final Map<Endpoint, String> skipped = new ConcurrentHashMap<>();
 
     public ServingGate(Authority authority) {
+        this(authority, false);
+    }
+
+    /**
+     * With {@code stamps}, every endpoint's stamp is served beside its records (TXT at
+     * {@code _waymark.<endpoint>}, as the RFC 2136 store writes it on other servers): what an UPDATE's
+     * prerequisite must name. Off unless the server takes UPDATEs: stamps tell the world plan generations.
+     */
+    public ServingGate(Authority authority, boolean stamps) {
         if (authority == null) throw new IllegalArgumentException("serving gate needs an authority");
         this.authority = authority;
+        this.stamps = stamps;
     }
 
     @Override
@@ -43,6 +58,27 @@ public final class ServingGate implements ServingSink {
     /** Retired endpoints stop being served in the same snapshot; an unservable one was never served, and the authority skips it. */
     @Override
     public void publish(Map<Endpoint, RecordSet> changed, Set<Endpoint> removed) {
+        authority.applyManaged(servable(changed), removed);
+        removed.forEach(skipped::remove);
+    }
+
+    /** As {@link #publish(Map, Set)}; with stamps on, each served endpoint's stamp is in the same snapshot. */
+    @Override
+    public void publishStamped(Map<Endpoint, StampedRecords> changed, Set<Endpoint> removed) {
+        if (!stamps) {
+            ServingSink.super.publishStamped(changed, removed);
+            return;
+        }
+        Map<Endpoint, RecordSet> records = new HashMap<>(changed.size() * 2);
+        changed.forEach((e, s) -> records.put(e, s.records().orElseThrow(() -> new IllegalArgumentException("published " + e + " without records"))));
+        Map<Endpoint, RecordSet> servable = servable(records);
+        Map<Endpoint, List<List<String>>> txt = new HashMap<>(servable.size() * 2);
+        servable.forEach((e, r) -> txt.put(e, StampRecords.txt(changed.get(e).stamp(), r)));
+        authority.applyManaged(servable, removed, txt);
+        removed.forEach(skipped::remove);
+    }
+
+    private Map<Endpoint, RecordSet> servable(Map<Endpoint, RecordSet> changed) {
         Map<Endpoint, RecordSet> servable = new HashMap<>(changed.size() * 2);
         changed.forEach((endpoint, records) -> {
             Optional<String> why = authority.unservable(endpoint);
@@ -53,8 +89,7 @@ public final class ServingGate implements ServingSink {
                         + " it is retired, which happens to endpoints that are not configured)", endpoint, why.get());
             }
         });
-        authority.applyManaged(servable, removed);
-        removed.forEach(skipped::remove);
+        return servable;
     }
 
     @Override

@@ -172,6 +172,13 @@ final class SupervisedRecordStore implements RecordStore, Reopenable, AutoClosea
         return store().applyAllIfNewer(applies);
     }
 
+    /** See {@link EmbeddedRecordStore#applyAllOrNothing}; a salvaged (read-only) store refuses every write. */
+    public List<ApplyOutcome> applyAllOrNothing(List<ConditionalApply> applies) {
+        EmbeddedRecordStore s = current;
+        if (s == null) throw new StoreUnavailableException("record store is not open for writes: " + openFailure);
+        return s.applyAllOrNothing(applies);
+    }
+
     @Override
     public Set<Endpoint> endpoints() {
         return store().endpoints();

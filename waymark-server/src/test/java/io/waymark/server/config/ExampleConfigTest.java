@@ -29,6 +29,14 @@ class ExampleConfigTest {
     }
 
     @Test
+    void examples_waymark_update_yaml_accepts_update_with_the_key_file() {
+        WaymarkConfig config = ConfigLoader.load(Path.of("..", "examples", "waymark-update.yaml"));
+        assertThat(config.dns().updateKey()).isPresent();
+        assertThat(config.dns().transfer().enabled()).isTrue();
+        assertThat(ConfigLoader.load(Path.of("..", "examples", "waymark.yaml")).dns().updateKey()).isEmpty();
+    }
+
+    @Test
     void examples_waymark_etcd_yaml_is_accepted_as_distributed_mode() {
         WaymarkConfig config = ConfigLoader.load(Path.of("..", "examples", "waymark-etcd.yaml"));
         assertThat(config.distributed()).isTrue();

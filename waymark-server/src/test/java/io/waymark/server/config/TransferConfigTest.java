@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code dns.transfer}: the embedded server as a primary (allow list, NOTIFY targets, TSIG). */
 class TransferConfigTest {
-    private static final String VALID = """
+    /** A valid configuration whose dns section ends in the placeholder " TRANSFER" (UpdateConfigTest fills it too). */
+    static final String VALID = """
             dataDir: /var/lib/waymark
             dns: { listen: 127.0.0.1, port: 5300 TRANSFER }
             zones:
