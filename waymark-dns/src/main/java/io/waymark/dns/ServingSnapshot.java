@@ -140,6 +140,7 @@ public final class ServingSnapshot {
      * parent is authoritative for it (RFC 4035 §3.1.4.1), and the child's copy would be no DS at all.
      */
     private static List<NameNode> withParentDs(List<Zone> zones, List<NameNode> nodes) {
+        if (zones.size() < 2) return nodes; // no child beside its parent; spares decoding the records once more
         java.util.Map<Name, List<org.xbill.DNS.Record>> dsAtChildApex = new java.util.HashMap<>();
         for (Zone parent : zones) {
             for (org.xbill.DNS.Record r : parent.records()) {
