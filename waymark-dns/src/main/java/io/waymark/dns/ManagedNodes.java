@@ -152,7 +152,7 @@ final class ManagedNodes {
             weights[i] = family.get(i).weight();
         }
         offsets[family.size()] = data.length;
-        return new RRsetWire(type, data, offsets, variantTables.forWeights(weights));
+        return new RRsetWire(type, data, RRsetWire.shareable(offsets), variantTables.forWeights(weights));
     }
 
     /** A name key with its hash computed once: hashing dominated the cost of large changes. */
