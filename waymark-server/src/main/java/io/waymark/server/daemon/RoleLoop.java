@@ -94,7 +94,12 @@ final class RoleLoop implements AutoCloseable {
             try {
                 if (wake != null) {
                     wake.awaitChangeAfter(seen, Math.min(leftMs, WAIT_SLICE_MS));
-                    if (wake.version() != seen) return;
+                    long now = wake.version();
+                    if (now != seen) {
+                        // One loop per change steps at once; the others wait out their interval (or a stop, or a task).
+                        if (wake.claim(now)) return;
+                        seen = now;
+                    }
                 } else {
                     Thread.sleep(Math.min(leftMs, WAIT_SLICE_MS));
                 }
