@@ -18,8 +18,9 @@ import org.xbill.DNS.Type;
  *
  * <p>Every snapshot keeps its zones for the whole life of the server (zone transfers send the file's
  * records), so the records are held packed, not as dnsjava objects: each in its uncompressed wire form
- * (case kept), the owner written only when it differs from the previous record's. A 1,000,000-record
- * zone then costs about 16 MB here instead of about 60 MB of {@code Record}, {@code Name} and array
+ * (case kept), the owner written only when it differs from the previous record's, and type, class,
+ * TTL and RDATA length only when they differ too (the records of an RRset share them). An A record of
+ * a large zone then costs 5 bytes here instead of about 60 of {@code Record}, {@code Name} and array
  * objects (bench/dns-memory). {@link #records()} decodes them again: it is called when a snapshot is
  * first built and per zone transfer, never on the query path.
  */
@@ -29,9 +30,12 @@ public final class Zone {
     private static final long DEFAULT_NEGATIVE_TTL = 30;
     /** Packed bytes per chunk: big enough that chunk overhead is nothing, small enough to allocate anywhere. */
     private static final int CHUNK_BYTES = 1 << 16;
-    /** Marks before each packed record: its owner follows, or it is the previous record's. */
-    private static final byte OWNER_FOLLOWS = 1;
-    private static final byte SAME_OWNER = 0;
+    /** Marks before each packed record: what follows it (owner, fixed part, RDATA) and what is the previous record's. */
+    private static final byte SAME_OWNER_AND_FIXED = 0;
+    private static final byte SAME_OWNER = 1;
+    private static final byte OWNER_FOLLOWS = 2;
+    /** Type, class, TTL and RDATA length: the fixed part of a record after its owner. */
+    private static final int FIXED_BYTES = 10;
 
     private final Name origin;
     private final String source;
@@ -116,29 +120,35 @@ public final class Zone {
     public List<org.xbill.DNS.Record> records() {
         List<org.xbill.DNS.Record> out = new ArrayList<>(recordCount);
         byte[] owner = null;
+        byte[] fixed = new byte[FIXED_BYTES];
         for (int c = 0; c < chunks.length; c++) {
             byte[] chunk = chunks[c];
             int at = 0;
-            while (at < chunkLengths[c]) { // each step consumes at least the 13 bytes of a record's fixed part
-                boolean ownerFollows = chunk[at++] == OWNER_FOLLOWS;
-                if (ownerFollows) {
+            while (at < chunkLengths[c]) { // each step consumes at least the mark byte
+                byte mark = chunk[at++];
+                if (mark == OWNER_FOLLOWS) {
                     int length = nameLength(chunk, at);
                     owner = Arrays.copyOfRange(chunk, at, at + length);
                     at += length;
                 }
-                int restLength = 10 + ((chunk[at + 8] & 0xff) << 8 | (chunk[at + 9] & 0xff));
-                out.add(decode(owner, chunk, at, restLength));
-                at += restLength;
+                if (mark != SAME_OWNER_AND_FIXED) {
+                    System.arraycopy(chunk, at, fixed, 0, FIXED_BYTES);
+                    at += FIXED_BYTES;
+                }
+                int rdataLength = (fixed[8] & 0xff) << 8 | (fixed[9] & 0xff);
+                out.add(decode(owner, fixed, chunk, at, rdataLength));
+                at += rdataLength;
             }
         }
         if (out.size() != recordCount) throw new IllegalStateException("packed zone " + origin + " decoded to " + out.size() + " records, not " + recordCount + " (bug)");
         return out;
     }
 
-    private org.xbill.DNS.Record decode(byte[] owner, byte[] chunk, int at, int restLength) {
-        byte[] wire = new byte[owner.length + restLength];
+    private org.xbill.DNS.Record decode(byte[] owner, byte[] fixed, byte[] chunk, int at, int rdataLength) {
+        byte[] wire = new byte[owner.length + FIXED_BYTES + rdataLength];
         System.arraycopy(owner, 0, wire, 0, owner.length);
-        System.arraycopy(chunk, at, wire, owner.length, restLength);
+        System.arraycopy(fixed, 0, wire, owner.length, FIXED_BYTES);
+        System.arraycopy(chunk, at, wire, owner.length + FIXED_BYTES, rdataLength);
         try {
             return org.xbill.DNS.Record.fromWire(wire, Section.ANSWER);
         } catch (IOException e) {
@@ -177,25 +187,28 @@ public final class Zone {
         private byte[] current = new byte[0];
         private int used;
         private byte[] previousOwner;
+        private final byte[] previousFixed = new byte[FIXED_BYTES];
 
         void add(org.xbill.DNS.Record r) {
             byte[] wire = r.toWire(Section.ANSWER); // uncompressed, names as spelled
             int ownerLength = r.getName().length();
             // Byte for byte, not Name.equals: a different spelling of the same name keeps its case.
-            boolean same = previousOwner != null && Arrays.equals(previousOwner, 0, previousOwner.length, wire, 0, ownerLength);
-            int need = 1 + (same ? wire.length - ownerLength : wire.length);
-            if (used + need > current.length) {
+            boolean sameOwner = previousOwner != null && Arrays.equals(previousOwner, 0, previousOwner.length, wire, 0, ownerLength);
+            boolean sameFixed = sameOwner && Arrays.equals(previousFixed, 0, FIXED_BYTES, wire, ownerLength, ownerLength + FIXED_BYTES);
+            int skip = sameFixed ? ownerLength + FIXED_BYTES : sameOwner ? ownerLength : 0;
+            if (used + 1 + wire.length - skip > current.length) {
                 finish();
-                current = new byte[Math.max(CHUNK_BYTES, need)];
-                // A chunk starts with its owner written out, so each chunk decodes on its own.
-                same = false;
-                need = 1 + wire.length;
+                current = new byte[Math.max(CHUNK_BYTES, 1 + wire.length)];
+                // A chunk starts with a record written out whole, so each chunk decodes on its own.
+                sameOwner = false;
+                sameFixed = false;
+                skip = 0;
             }
-            current[used++] = same ? SAME_OWNER : OWNER_FOLLOWS;
-            int from = same ? ownerLength : 0;
-            System.arraycopy(wire, from, current, used, wire.length - from);
-            used += wire.length - from;
-            if (!same) previousOwner = Arrays.copyOf(wire, ownerLength);
+            current[used++] = sameFixed ? SAME_OWNER_AND_FIXED : sameOwner ? SAME_OWNER : OWNER_FOLLOWS;
+            System.arraycopy(wire, skip, current, used, wire.length - skip);
+            used += wire.length - skip;
+            if (!sameOwner) previousOwner = Arrays.copyOf(wire, ownerLength);
+            System.arraycopy(wire, ownerLength, previousFixed, 0, FIXED_BYTES);
         }
 
         private void finish() {
