@@ -20,16 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * seen at the next interval as before.
  *
  * <p>Why: with a 100 ms tick an update waited 50 ms on average before any enactor looked at it, 50x
- * the whole cost of applying it (two fsyncs and a snapshot swap). One enactor is woken per change
- * ({@link #claim}): on two cores, three woken at once made the update wait for CPU.
+ * the whole cost of applying it (two fsyncs and a snapshot swap).
  */
 final class PlanSignal implements PlanStore {
     private final PlanStore store;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long version;
-    /** The highest version an enactor has claimed (see {@link #claim}). */
-    private long claimed;
 
     PlanSignal(PlanStore store) {
         this.store = store;
@@ -52,24 +49,6 @@ final class PlanSignal implements PlanStore {
         try {
             // Bounded by the timeout: each wait consumes part of the remaining nanos.
             while (version == seen && nanos > 0) nanos = changed.awaitNanos(nanos);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * True for the first caller to claim {@code seenVersion} (a version {@link #version()} returned),
-     * false for everyone after: a change wakes one waiting enactor at once, not all of them. The
-     * enactors of one process apply the same plan to the same store, so the others' ticks would only
-     * race the first for the two cores (reading, guarding, deciding SUPERSEDED) while it fsyncs and
-     * swaps the snapshot; they still tick on their interval, which is the net if the first stalls.
-     */
-    boolean claim(long seenVersion) {
-        lock.lock();
-        try {
-            if (seenVersion <= claimed) return false;
-            claimed = seenVersion;
-            return true;
         } finally {
             lock.unlock();
         }

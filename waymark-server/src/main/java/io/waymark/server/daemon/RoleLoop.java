@@ -94,12 +94,7 @@ final class RoleLoop implements AutoCloseable {
             try {
                 if (wake != null) {
                     wake.awaitChangeAfter(seen, Math.min(leftMs, WAIT_SLICE_MS));
-                    long now = wake.version();
-                    if (now != seen) {
-                        // One loop per change steps at once; the others wait out their interval (or a stop, or a task).
-                        if (wake.claim(now)) return;
-                        seen = now;
-                    }
+                    if (wake.version() != seen) return;
                 } else {
                     Thread.sleep(Math.min(leftMs, WAIT_SLICE_MS));
                 }
