@@ -55,6 +55,9 @@ final class ManagedNodes {
                 byte[] ancestor = WireNames.suffix(key, at);
                 upserts.putIfAbsent(new Key(ancestor), NameNode.emptyNonTerminal(ancestor, zone, NameNode.Kind.AUTHORITATIVE, null));
             }
+            // Same records as served: the answers would be byte for byte the same. Every plan restamps
+            // every endpoint, so this keeps a one-endpoint update from rebuilding all the others' nodes.
+            if (existing != null && records.equals(existing.managed())) continue;
             if (existing == null || existing.managed() == null) newlyManaged++;
             upserts.put(endpointKey, node(key, existing, zone, records, variantTables));
         }

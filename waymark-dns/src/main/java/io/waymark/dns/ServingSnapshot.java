@@ -177,6 +177,8 @@ public final class ServingSnapshot {
     /** A snapshot in which each endpoint answers its record set; everything else is shared. */
     ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, VariantTables variantTables) {
         ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, variantTables);
+        // Nothing answers differently (only stamps moved): same snapshot, and no new serial for secondaries to fetch.
+        if (upserts.nodes().isEmpty()) return this;
         return derived(upserts.nodes(), managedCount + upserts.newlyManaged());
     }
 
