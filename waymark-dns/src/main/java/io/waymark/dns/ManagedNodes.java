@@ -81,8 +81,14 @@ final class ManagedNodes {
                 byte[] ancestor = WireNames.suffix(key, at);
                 upserts.putIfAbsent(new Key(ancestor), NameNode.emptyNonTerminal(ancestor, zone, NameNode.Kind.AUTHORITATIVE, null));
             }
-            if (existing == null || existing.managed() == null) newlyManaged++;
-            upserts.put(endpointKey, node(key, existing, zone, records, variantTables));
+            // Same records as served: the answers would be byte for byte the same. Every plan restamps
+            // every endpoint, so this keeps a one-endpoint update from rebuilding all the others' nodes.
+            // A served stamp still moves: writers fenced by it (dns.update) read it before each UPDATE,
+            // and a stale one would fail their prerequisite on every retry.
+            if (existing == null || !records.equals(existing.managed())) {
+                if (existing == null || existing.managed() == null) newlyManaged++;
+                upserts.put(endpointKey, node(key, existing, zone, records, variantTables));
+            }
             List<List<String>> stamp = stamps.get(endpoint);
             if (stamp != null) {
                 Key stampKey = new Key(stampKey(key));
@@ -209,7 +215,7 @@ final class ManagedNodes {
             weights[i] = family.get(i).weight();
         }
         offsets[family.size()] = data.length;
-        return new RRsetWire(type, data, offsets, variantTables.forWeights(weights));
+        return new RRsetWire(type, data, RRsetWire.shareable(offsets), variantTables.forWeights(weights));
     }
 
     /** A name key with its hash computed once: hashing dominated the cost of large changes. */

@@ -24,6 +24,16 @@ record RRsetWire(int type, byte[] data, int[] offsets, VariantTable variants, Co
     /** Bytes of type, class and TTL: the part of a record before its rdata length. */
     private static final int TYPE_CLASS_TTL = 8;
     private static final int LABELS_MAX = 128;
+    /** Record lengths of A and AAAA (fixed part + 4 or 16 bytes of address): most RRsets are one of these. */
+    private static final int[] SHARED_STRIDES = {10 + 4, 10 + 16};
+    /** Up to this many records, RRsets of a shared stride share one offsets array per count. */
+    private static final int SHARED_COUNT_MAX = 64;
+    /**
+     * Offsets arrays of evenly spaced records, built once and never written: a zone of a million
+     * addresses holds hundreds of thousands of RRsets whose offsets are the same few arrays, which
+     * would otherwise cost about 10 bytes per record (bench/dns-memory).
+     */
+    private static final int[][][] SHARED_OFFSETS = sharedOffsets();
 
     RRsetWire {
         if (offsets.length < 2) throw new IllegalArgumentException("an RRset holds at least one record");
@@ -50,6 +60,32 @@ record RRsetWire(int type, byte[] data, int[] offsets, VariantTable variants, Co
                 throw new IllegalArgumentException("pieces do not line up");
             }
         }
+    }
+
+    private static int[][][] sharedOffsets() {
+        int[][][] out = new int[SHARED_STRIDES.length][SHARED_COUNT_MAX + 1][];
+        for (int s = 0; s < SHARED_STRIDES.length; s++) {
+            for (int n = 1; n <= SHARED_COUNT_MAX; n++) {
+                int[] offsets = new int[n + 1];
+                for (int i = 0; i <= n; i++) offsets[i] = i * SHARED_STRIDES[s];
+                out[s][n] = offsets;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code offsets} itself, or the shared array equal to it when its records are evenly spaced at a
+     * shared stride. Callers hand over {@code offsets} and never write it afterwards (nor the result).
+     */
+    static int[] shareable(int[] offsets) {
+        int n = offsets.length - 1;
+        if (n < 1 || n > SHARED_COUNT_MAX || offsets[0] != 0) return offsets;
+        int stride = offsets[1];
+        int s = java.util.Arrays.binarySearch(SHARED_STRIDES, stride);
+        if (s < 0) return offsets;
+        for (int i = 2; i <= n; i++) if (offsets[i] != i * stride) return offsets;
+        return SHARED_OFFSETS[s][n];
     }
 
     static RRsetWire of(int type, List<org.xbill.DNS.Record> records) {
@@ -83,7 +119,7 @@ record RRsetWire(int type, byte[] data, int[] offsets, VariantTable variants, Co
             compressed = new CompressedRdata[records.size()];
             for (int i = 0; i < compressed.length; i++) compressed[i] = compress(records.get(i));
         }
-        return new RRsetWire(type, data, offsets, variants, compressed, extras);
+        return new RRsetWire(type, data, shareable(offsets), variants, compressed, extras);
     }
 
     /**

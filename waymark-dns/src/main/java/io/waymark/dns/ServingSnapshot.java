@@ -140,6 +140,7 @@ public final class ServingSnapshot {
      * parent is authoritative for it (RFC 4035 §3.1.4.1), and the child's copy would be no DS at all.
      */
     private static List<NameNode> withParentDs(List<Zone> zones, List<NameNode> nodes) {
+        if (zones.size() < 2) return nodes; // no child beside its parent; spares decoding the records once more
         java.util.Map<Name, List<org.xbill.DNS.Record>> dsAtChildApex = new java.util.HashMap<>();
         for (Zone parent : zones) {
             for (org.xbill.DNS.Record r : parent.records()) {
@@ -181,6 +182,8 @@ public final class ServingSnapshot {
     /** As above, with the stamps of {@code stamps}' endpoints served as TXT at {@code _waymark.<endpoint>}. */
     ServingSnapshot withManaged(Map<Endpoint, RecordSet> changes, Map<Endpoint, List<List<String>>> stamps, VariantTables variantTables) {
         ManagedNodes.Upserts upserts = ManagedNodes.build(table, changes, stamps, variantTables);
+        // Nothing answers differently (only stamps moved, none served): same snapshot, and no new serial for secondaries to fetch.
+        if (upserts.nodes().isEmpty()) return this;
         return derived(upserts.nodes(), managedCount + upserts.newlyManaged());
     }
 

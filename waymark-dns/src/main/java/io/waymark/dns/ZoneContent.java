@@ -25,7 +25,7 @@ final class ZoneContent {
         Zone zone = snapshot.zones().get(index);
         NameTable table = snapshot.table();
         SOARecord soa = snapshot.soa(index);
-        List<org.xbill.DNS.Record> out = new ArrayList<>(zone.records().size() + 16);
+        List<org.xbill.DNS.Record> out = new ArrayList<>(zone.recordCount() + 16);
         out.add(soa);
         for (org.xbill.DNS.Record r : zone.records()) {
             if (r.getType() == Type.SOA) continue;

@@ -55,7 +55,7 @@ public final class ZoneFileReader {
             int line = problem.recordIndex() < 0 ? 0 : lineOfRecord(file, origin, problem.recordIndex());
             throw new ZoneLoadException(file, line, problem.reason(), null);
         }
-        return new Zone(zoneOrigin, records, file.toString());
+        return Zone.normalised(zoneOrigin, records, file.toString());
     }
 
     /** RFC 2181 §5 at load: duplicates dropped, one TTL per RRset, each change a warning with file and line. */

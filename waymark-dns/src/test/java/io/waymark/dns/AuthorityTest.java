@@ -42,6 +42,43 @@ class AuthorityTest {
     }
 
     @Test
+    void records_applied_again_unchanged_keep_the_snapshot_and_its_serial_and_a_real_change_moves_both() throws Exception {
+        Authority authority = authority();
+        Endpoint api = Endpoint.of("api.waymark.test.");
+        Endpoint web = Endpoint.of("web.waymark.test.");
+        authority.applyManaged(Map.of(api, records(20, "192.0.2.7"), web, records(20, "192.0.2.8")));
+        ServingSnapshot before = authority.current();
+        // A new plan restamps every endpoint with the same records: nothing answers differently.
+        authority.applyManaged(Map.of(api, records(20, "192.0.2.7"), web, records(20, "192.0.2.8")));
+        assertThat(authority.current()).isSameAs(before);
+        // One of them changes: a new snapshot, a new serial, the other endpoint still served as before.
+        authority.applyManaged(Map.of(api, records(20, "192.0.2.9"), web, records(20, "192.0.2.8")));
+        assertThat(authority.current()).isNotSameAs(before);
+        assertThat(authority.current().soa(0).getSerial()).isNotEqualTo(before.soa(0).getSerial());
+        assertThat(authority.managed(api)).contains(records(20, "192.0.2.9"));
+        assertThat(authority.managed(web)).contains(records(20, "192.0.2.8"));
+        // Same addresses, another TTL: that is a change too.
+        ServingSnapshot changed = authority.current();
+        authority.applyManaged(Map.of(web, records(30, "192.0.2.8")));
+        assertThat(authority.current()).isNotSameAs(changed);
+        assertThat(ask(authority, "web.waymark.test.", Type.A).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(r.getTTL()).isEqualTo(30));
+    }
+
+    @Test
+    void a_served_stamp_moves_with_a_plan_that_keeps_the_records() throws Exception {
+        // With dns.update on, writers read _waymark.<endpoint> before each UPDATE and name it as their
+        // prerequisite: a stamp left behind because the records did not change would fail every retry.
+        Authority authority = authority();
+        Endpoint api = Endpoint.of("api.waymark.test.");
+        authority.applyManaged(Map.of(api, records(20, "192.0.2.7")), Set.of(), Map.of(api, List.of(List.of("g1"))));
+        authority.applyManaged(Map.of(api, records(20, "192.0.2.7")), Set.of(), Map.of(api, List.of(List.of("g2"))));
+        assertThat(ask(authority, "_waymark.api.waymark.test.", Type.TXT).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(((org.xbill.DNS.TXTRecord) r).getStrings()).containsExactly("g2"));
+        assertThat(ask(authority, "api.waymark.test.", Type.A).getSection(Section.ANSWER)).hasSize(1);
+    }
+
+    @Test
     void a_managed_endpoint_is_served_and_read_back() throws Exception {
         Authority authority = authority();
         Endpoint api = Endpoint.of("api.eu.waymark.test.");
