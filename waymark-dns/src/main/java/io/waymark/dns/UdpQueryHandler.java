@@ -19,10 +19,25 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
     private final QueryResponder responder;
 
     private final QueryStats stats;
+    /** Null when transfers are off: IXFR then reaches the responder, which refuses it. */
+    private final ZoneTransfers transfers;
 
-    UdpQueryHandler(QueryResponder responder, QueryStats stats) {
+    UdpQueryHandler(QueryResponder responder, QueryStats stats, ZoneTransfers transfers) {
         this.responder = responder;
         this.stats = stats;
+        this.transfers = transfers;
+    }
+
+    /**
+     * IXFR over UDP (RFC 1995 §2), answered here on the loop: it is rare, and the answer is bounded
+     * (a difference that cannot fit one datagram is never built; the SOA alone sends the client to TCP).
+     */
+    private ByteBuf ixfr(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf query = packet.content();
+        byte[] wire = new byte[query.readableBytes()];
+        query.getBytes(query.readerIndex(), wire);
+        byte[] answer = transfers.answerUdp(wire, packet.sender().getAddress());
+        return answer == null ? null : ctx.alloc().directBuffer(answer.length).writeBytes(answer);
     }
 
     @Override
@@ -34,6 +49,13 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
         try {
             // When the socket cannot keep up, drop instead of queueing without bound: UDP clients retry.
             if (!ctx.channel().isWritable()) return;
+            if (transfers != null && ZoneTransfers.isIxfr(packet.content())) {
+                ByteBuf answer = ixfr(ctx, packet);
+                if (answer != null) {
+                    ctx.write(new DatagramPacket(answer, packet.sender()), ctx.voidPromise());
+                    return;
+                }
+            }
             long start = System.nanoTime();
             ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);
             boolean send;

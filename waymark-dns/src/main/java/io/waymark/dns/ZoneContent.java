@@ -46,7 +46,7 @@ final class ZoneContent {
         return out;
     }
 
-    private static Name name(byte[] key) {
+    static Name name(byte[] key) {
         try {
             return new Name(key);
         } catch (java.io.IOException e) {
