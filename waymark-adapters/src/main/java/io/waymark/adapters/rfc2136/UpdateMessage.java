@@ -24,11 +24,14 @@ import org.xbill.DNS.Update;
 final class UpdateMessage {
     private UpdateMessage() {}
 
-    /** Groups that each fit one message, and the candidates too large for any message on their own. */
-    record Chunks(List<List<Candidate>> chunks, List<Candidate> oversized) {}
+    /** Groups that each fit one message (with the message, built once: building is most of the client's work), and the candidates too large for any message on their own. */
+    record Chunks(List<Chunk> chunks, List<Candidate> oversized) {}
+
+    /** One group of candidates and its UPDATE message. */
+    record Chunk(List<Candidate> group, Message message) {}
 
     static Chunks chunks(List<Candidate> candidates, int bytesMax, Name zone) {
-        List<List<Candidate>> out = new ArrayList<>();
+        List<Chunk> out = new ArrayList<>();
         List<Candidate> oversized = new ArrayList<>();
         List<Candidate> current = new ArrayList<>();
         long bytes = 0;
@@ -47,10 +50,11 @@ final class UpdateMessage {
     }
 
     /** The estimate assumes compressed names; the built message decides, halving a group that is still too large. */
-    private static void fit(List<Candidate> group, int bytesMax, Name zone, List<List<Candidate>> out, List<Candidate> oversized) {
+    private static void fit(List<Candidate> group, int bytesMax, Name zone, List<Chunk> out, List<Candidate> oversized) {
         // Bounded: each level halves the group, and a single candidate ends it.
-        if (build(group, zone).toWire().length <= bytesMax) {
-            out.add(List.copyOf(group));
+        Message m = build(group, zone);
+        if (m.toWire().length <= bytesMax) {
+            out.add(new Chunk(List.copyOf(group), m));
         } else if (group.size() == 1) {
             oversized.add(group.get(0));
         } else {

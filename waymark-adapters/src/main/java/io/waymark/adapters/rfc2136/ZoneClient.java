@@ -258,7 +258,17 @@ final class ZoneClient {
 
     /** Sends one signed UPDATE and returns the server's answer; an IOException means its outcome is unknown. */
     Reply update(Message update) throws IOException {
-        Message m = await(wire.send(update, true));
+        return reply(send(update));
+    }
+
+    /** Sends a signed UPDATE without waiting: pipelined with others on the wire's connection; {@link #reply} awaits it. */
+    CompletableFuture<Message> send(Message update) {
+        return wire.send(update, true);
+    }
+
+    /** The reply to an UPDATE sent with {@link #send}, at most the message timeout away. */
+    Reply reply(CompletableFuture<Message> sent) throws IOException {
+        Message m = await(sent);
         boolean verified = settings.tsig().isEmpty() || m.isVerified();
         Optional<String> tsigError = Optional.empty();
         if (m.getTSIG() != null && m.getTSIG().getError() != Rcode.NOERROR) tsigError = Optional.of(Rcode.TSIGstring(m.getTSIG().getError()));
