@@ -294,14 +294,7 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             Candidate c = decide(i, applies.get(i), known(applies.get(i).endpoint()), outcomes);
             if (c != null) candidates.add(c);
         }
-        UpdateMessage.Chunks chunks = UpdateMessage.chunks(candidates, settings.updateBytesMax(), zone);
-        for (Candidate c : chunks.oversized()) {
-            // Left as a conflict (the enactor moves on; the other endpoints are not held back), and said why.
-            outcomes[c.index()] = ApplyOutcome.CONFLICT;
-            LOG.error("endpoint {}: its change ({} addresses) does not fit one UPDATE of {} bytes; not written", c.apply().endpoint(),
-                    c.apply().records().addresses().size(), settings.updateBytesMax());
-        }
-        sendPipelined(chunks.chunks(), outcomes);
+        sendPipelined(UpdateMessage.groups(candidates, settings.updateBytesMax()), outcomes);
         List<ApplyOutcome> out = new ArrayList<>(applies.size());
         for (ApplyOutcome o : outcomes) {
             if (o == null) throw new IllegalStateException("an apply got no outcome");
@@ -342,10 +335,10 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
      * Each message is still its own all-or-nothing compare-and-set. When one fails, the ones already
      * sent are still answered (their outcome known or marked unsure) before the failure is thrown.
      */
-    private void sendPipelined(List<UpdateMessage.Chunk> chunks, ApplyOutcome[] outcomes) {
+    private void sendPipelined(List<List<Candidate>> groups, ApplyOutcome[] outcomes) {
         java.util.ArrayDeque<Outgoing> window = new java.util.ArrayDeque<>();
         try {
-            for (UpdateMessage.Chunk chunk : chunks) {
+            for (List<Candidate> group : groups) for (UpdateMessage.Chunk chunk : built(group, outcomes)) {
                 // At most updatesInFlightMax unanswered here, and a slot is freed by taking answers, never by waiting on one we hold.
                 while (window.size() >= settings.updatesInFlightMax()) finish(window.poll(), 0, outcomes);
                 Optional<Admission.Permit> permit = window.isEmpty() ? Optional.empty() : admission.admitIfWindowOpen();
@@ -367,6 +360,17 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** {@code group}'s messages; a candidate too large for any message alone is left as a conflict (the others are not held back), and said why. */
+    private List<UpdateMessage.Chunk> built(List<Candidate> group, ApplyOutcome[] outcomes) {
+        UpdateMessage.Chunks chunks = UpdateMessage.fitted(group, settings.updateBytesMax(), zone);
+        for (Candidate c : chunks.oversized()) {
+            outcomes[c.index()] = ApplyOutcome.CONFLICT;
+            LOG.error("endpoint {}: its change ({} addresses) does not fit one UPDATE of {} bytes; not written", c.apply().endpoint(),
+                    c.apply().records().addresses().size(), settings.updateBytesMax());
+        }
+        return chunks.chunks();
     }
 
     /**

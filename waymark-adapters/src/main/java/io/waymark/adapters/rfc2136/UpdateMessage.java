@@ -30,22 +30,34 @@ final class UpdateMessage {
     /** One group of candidates and its UPDATE message. */
     record Chunk(List<Candidate> group, Message message) {}
 
-    static Chunks chunks(List<Candidate> candidates, int bytesMax, Name zone) {
-        List<Chunk> out = new ArrayList<>();
-        List<Candidate> oversized = new ArrayList<>();
+    /**
+     * The candidates in groups that should each fit one message, by estimate alone (nothing built):
+     * the caller builds each with {@link #fitted} just before sending it, so building the next message
+     * overlaps the server's work on the ones in flight.
+     */
+    static List<List<Candidate>> groups(List<Candidate> candidates, int bytesMax) {
+        List<List<Candidate>> out = new ArrayList<>();
         List<Candidate> current = new ArrayList<>();
         long bytes = 0;
         for (Candidate c : candidates) {
             long size = estimate(c);
             if (!current.isEmpty() && bytes + size > bytesMax) {
-                fit(current, bytesMax, zone, out, oversized);
+                out.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
             }
             current.add(c);
             bytes += size;
         }
-        if (!current.isEmpty()) fit(current, bytesMax, zone, out, oversized);
+        if (!current.isEmpty()) out.add(current);
+        return out;
+    }
+
+    /** One group as built messages under {@code bytesMax} (halved where the estimate was low), and its candidates too large alone. */
+    static Chunks fitted(List<Candidate> group, int bytesMax, Name zone) {
+        List<Chunk> out = new ArrayList<>();
+        List<Candidate> oversized = new ArrayList<>();
+        fit(group, bytesMax, zone, out, oversized);
         return new Chunks(out, oversized);
     }
 
