@@ -74,54 +74,71 @@ final class ZoneTransfers {
 
     /** The reply messages, in order (wire form, without TCP length prefixes); never empty, never throws. */
     List<byte[]> answer(byte[] wire, InetAddress source) {
+        List<byte[]> out = new ArrayList<>();
+        answer(wire, source, out::add);
+        return out;
+    }
+
+    /**
+     * As {@link #answer(byte[], InetAddress)}, handing each message to {@code sink} as soon as it is
+     * built: the secondary reads the first part of a large zone while the rest is still being built.
+     */
+    void answer(byte[] wire, InetAddress source, java.util.function.Consumer<byte[]> sink) {
         Message query;
         try {
             query = new Message(wire);
         } catch (IOException e) {
-            return List.of(headerOnly(wire, Rcode.FORMERR));
+            sink.accept(headerOnly(wire, Rcode.FORMERR));
+            return;
         }
         Record question = query.getQuestion();
-        if (question == null) return List.of(headerOnly(wire, Rcode.FORMERR));
+        if (question == null) {
+            sink.accept(headerOnly(wire, Rcode.FORMERR));
+            return;
+        }
         Name zoneName = question.getName();
         String kind = Type.string(question.getType());
         if (!policy.allows(source)) {
             log.info("{} of {} from {} refused: source not in transfer allow list", kind, zoneName, source.getHostAddress());
-            return List.of(reply(query, Rcode.REFUSED, List.of()).toWire());
+            sink.accept(reply(query, Rcode.REFUSED, List.of()).toWire());
+            return;
         }
         TSIGRecord queryTsig = query.getTSIG();
         if (policy.tsig() != null) {
             int verdict = queryTsig == null ? Rcode.BADKEY : policy.tsig().verify(query, wire, null);
             if (verdict != Rcode.NOERROR) {
                 log.info("{} of {} from {} refused: TSIG {}", kind, zoneName, source.getHostAddress(), queryTsig == null ? "missing" : Rcode.TSIGstring(verdict));
-                return List.of(reply(query, Rcode.NOTAUTH, List.of()).toWire()); // RFC 8945 §5.2: unsigned NOTAUTH
+                sink.accept(reply(query, Rcode.NOTAUTH, List.of()).toWire()); // RFC 8945 §5.2: unsigned NOTAUTH
+                return;
             }
         }
         ServingSnapshot snapshot = authority.current(); // one snapshot for the whole transfer
         int index = snapshot.origins().contains(zoneName) ? indexOf(snapshot, zoneName) : -1;
         if (index < 0 || question.getDClass() != org.xbill.DNS.DClass.IN) {
-            return List.of(signed(reply(query, Rcode.NOTAUTH, List.of()), queryTsig, true).toWire());
+            sink.accept(signed(reply(query, Rcode.NOTAUTH, List.of()), queryTsig, true).toWire());
+            return;
         }
         SOARecord soa = snapshot.soa(index);
         if (question.getType() == Type.IXFR) {
             Long client = clientSerial(query, soa.getName());
             if (client != null && atOrAhead(client, soa.getSerial())) {
-                return List.of(signed(reply(query, Rcode.NOERROR, List.of(soa)), queryTsig, true).toWire());
+                sink.accept(signed(reply(query, Rcode.NOERROR, List.of(soa)), queryTsig, true).toWire());
+                return;
             }
             Optional<List<TransferJournal.Version>> chain = client == null ? Optional.empty() : snapshot.journal().chain(index, client, soa.getSerial());
             if (chain.isPresent()) {
                 List<Record> difference = difference(TransferJournal.condensed(chain.get()), client, soa);
-                List<byte[]> messages = inMessages(query, queryTsig, difference);
+                int messages = inMessages(query, queryTsig, difference, sink);
                 log.info("IXFR of {} from serial {} to {} for {}: {} versions, {} records in {} messages",
-                        zoneName, client, soa.getSerial(), source.getHostAddress(), chain.get().size(), difference.size(), messages.size());
-                return messages;
+                        zoneName, client, soa.getSerial(), source.getHostAddress(), chain.get().size(), difference.size(), messages);
+                return;
             }
             // RFC 1995 §4: a serial the journal cannot take to ours (too old, unknown) gets the whole zone.
             log.info("IXFR of {} from serial {} to {}: not in the journal, sending the full zone", zoneName, client, source.getHostAddress());
         }
         List<Record> records = ZoneContent.of(snapshot, index);
-        List<byte[]> messages = inMessages(query, queryTsig, records);
-        log.info("{} of {} serial {} to {}: {} records in {} messages", kind, zoneName, soa.getSerial(), source.getHostAddress(), records.size(), messages.size());
-        return messages;
+        int messages = inMessages(query, queryTsig, records, sink);
+        log.info("{} of {} serial {} to {}: {} records in {} messages", kind, zoneName, soa.getSerial(), source.getHostAddress(), records.size(), messages);
     }
 
     /**
@@ -166,17 +183,18 @@ final class ZoneTransfers {
         return out;
     }
 
-    /** {@code records} as reply messages, each under {@link #MESSAGE_RECORD_BYTES} of records, TSIG-chained when a key is set. */
-    private List<byte[]> inMessages(Message query, TSIGRecord queryTsig, List<Record> records) {
-        List<byte[]> messages = new ArrayList<>();
+    /** {@code records} as reply messages to {@code sink}, each under {@link #MESSAGE_RECORD_BYTES} of records, TSIG-chained when a key is set; returns how many. */
+    private int inMessages(Message query, TSIGRecord queryTsig, List<Record> records, java.util.function.Consumer<byte[]> sink) {
+        int messages = 0;
         List<Record> chunk = new ArrayList<>();
         int bytes = 0;
         TSIGRecord previous = queryTsig;
         for (Record r : records) {
             int length = r.toWire(Section.ANSWER).length;
             if (!chunk.isEmpty() && bytes + length > MESSAGE_RECORD_BYTES) {
-                Message m = signed(messages.isEmpty() ? reply(query, Rcode.NOERROR, chunk) : continuation(query, chunk), previous, messages.isEmpty());
-                messages.add(m.toWire());
+                Message m = signed(messages == 0 ? reply(query, Rcode.NOERROR, chunk) : continuation(query, chunk), previous, messages == 0);
+                sink.accept(m.toWire());
+                messages++;
                 previous = m.getTSIG();
                 chunk = new ArrayList<>();
                 bytes = 0;
@@ -184,9 +202,9 @@ final class ZoneTransfers {
             chunk.add(r);
             bytes += length;
         }
-        Message last = signed(messages.isEmpty() ? reply(query, Rcode.NOERROR, chunk) : continuation(query, chunk), previous, messages.isEmpty());
-        messages.add(last.toWire());
-        return messages;
+        Message last = signed(messages == 0 ? reply(query, Rcode.NOERROR, chunk) : continuation(query, chunk), previous, messages == 0);
+        sink.accept(last.toWire());
+        return messages + 1;
     }
 
     private static int indexOf(ServingSnapshot snapshot, Name origin) {
