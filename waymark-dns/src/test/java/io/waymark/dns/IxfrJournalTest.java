@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
-import io.waymark.core.model.WeightedAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,19 +27,11 @@ import org.xbill.DNS.ZoneTransferIn;
  * or the full zone): the differences applied to the zone at the old serial give the zone at the new.
  */
 class IxfrJournalTest {
-    private static final Name ZONE = name("example.test.");
-    private static final TransferPolicy LOOPBACK_ONLY = new TransferPolicy(List.of(AddressBlock.parse("127.0.0.0/8"), AddressBlock.parse("::1")), null, List.of());
-
-    private static Name name(String s) {
-        try {
-            return Name.fromString(s);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
+    private static final Name ZONE = ZoneTransferTest.ZONE;
+    private static final TransferPolicy LOOPBACK_ONLY = ZoneTransferTest.LOOPBACK_ONLY;
 
     private static RecordSet records(String... addresses) {
-        return new RecordSet(java.util.Arrays.stream(addresses).map(a -> WeightedAddress.of(a, 1)).toList(), 20);
+        return ZoneTransferTest.records(addresses);
     }
 
     private static long serial(Authority authority) {
