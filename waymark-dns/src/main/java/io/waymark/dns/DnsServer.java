@@ -173,7 +173,7 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(QUERY_DATAGRAM_MAX * DATAGRAMS_PER_READ).maxMessagesPerRead(READS_PER_LOOP_MAX))
-                .handler(new UdpQueryHandler(new QueryResponder(authority), stats, updateWorkers));
+                .handler(new UdpQueryHandler(new QueryResponder(authority), stats, updateWorkers, transferExecutor == null ? null : new ZoneTransfers(authority, transferPolicy)));
         if (nativeTransport) {
             // Both settings together turn on recvmmsg in Netty's epoll datagram channel.
             b.channelFactory(() -> new EpollDatagramChannel(family))

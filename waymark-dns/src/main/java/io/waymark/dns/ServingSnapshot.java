@@ -26,9 +26,12 @@ public final class ServingSnapshot {
     /** Per zone (same order as {@link #zones}): the SOA served now, serial included, and its negative-answer form. */
     private final SOARecord[] soas;
     private final RRsetWire[] negativeSoas;
+    /** The differences that led here, for IXFR; ends at {@link #soas}' serials. */
+    private final TransferJournal journal;
 
-    private ServingSnapshot(List<Zone> zones, NameTable table, ServingOptions options, long managedCount, SOARecord[] soas, RRsetWire[] negativeSoas) {
+    private ServingSnapshot(List<Zone> zones, NameTable table, ServingOptions options, long managedCount, SOARecord[] soas, RRsetWire[] negativeSoas, TransferJournal journal) {
         this.zones = zones;
+        this.journal = journal;
         this.table = table;
         this.options = options;
         this.managedCount = managedCount;
@@ -83,7 +86,7 @@ public final class ServingSnapshot {
             soas[i] = zones.get(i).soa();
             negativeSoas[i] = ZoneNodes.negativeSoa(soas[i]);
         }
-        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(withParentDs(zones, nodes)), options, 0, soas, negativeSoas);
+        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(withParentDs(zones, nodes)), options, 0, soas, negativeSoas, TransferJournal.EMPTY);
     }
 
     private static long nowSeconds() {
@@ -121,8 +124,30 @@ public final class ServingSnapshot {
             nextSoas[i] = withSerial(soas[i], SoaSerial.next(zones.get(i).soa().getSerial(), soas[i].getSerial(), now));
             nextNegative[i] = ZoneNodes.negativeSoa(nextSoas[i]);
         }
+        TransferJournal nextJournal = journal.with(versions(upserts, changed, nextSoas));
         NameTable next = table.with(upserts);
-        return new ServingSnapshot(zones, next.with(apexesWith(next, nextSoas, changed)), options, nextManagedCount, nextSoas, nextNegative);
+        return new ServingSnapshot(zones, next.with(apexesWith(next, nextSoas, changed)), options, nextManagedCount, nextSoas, nextNegative, nextJournal);
+    }
+
+    /**
+     * What {@code upserts} change against this snapshot, one journal version per zone touched: the
+     * address RRsets of each upserted name before and after. One lookup per upsert, so the cost
+     * follows the change, not the zone.
+     */
+    private List<TransferJournal.Version> versions(List<NameNode> upserts, java.util.Set<Integer> changed, SOARecord[] nextSoas) {
+        Map<Integer, List<TransferJournal.Change>> byZone = new java.util.TreeMap<>();
+        for (int i : changed) byZone.put(i, new ArrayList<>());
+        for (NameNode n : upserts) {
+            RRsetWire[] before = TransferJournal.addressRrsets(table.find(n.key(), n.hash()));
+            RRsetWire[] after = TransferJournal.addressRrsets(n);
+            if (!TransferJournal.sameAddresses(before, after)) byZone.get(n.zone().index()).add(new TransferJournal.Change(n.key(), before, after));
+        }
+        List<TransferJournal.Version> out = new ArrayList<>(byZone.size());
+        for (Map.Entry<Integer, List<TransferJournal.Change>> e : byZone.entrySet()) {
+            int i = e.getKey();
+            out.add(TransferJournal.Version.of(i, soas[i].getSerial(), nextSoas[i].getSerial(), e.getValue()));
+        }
+        return out;
     }
 
     /** The SOA every negative answer of {@code zone} carries in this snapshot. */
@@ -232,5 +257,10 @@ public final class ServingSnapshot {
 
     NameTable table() {
         return table;
+    }
+
+    /** The recent differences of the zones, ending at this snapshot's serials (IXFR). */
+    TransferJournal journal() {
+        return journal;
     }
 }

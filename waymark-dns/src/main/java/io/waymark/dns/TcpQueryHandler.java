@@ -59,13 +59,13 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         try {
             transferExecutor.execute(() -> {
                 try {
-                    for (byte[] message : transfers.answer(wire, source)) {
+                    // Each message is flushed as it is built: the secondary parses the first while later ones are built.
+                    transfers.answer(wire, source, message -> {
                         ByteBuf out = ctx.alloc().buffer(message.length + 2);
                         out.writeShort(message.length);
                         out.writeBytes(message);
-                        ctx.channel().write(out, ctx.channel().voidPromise());
-                    }
-                    ctx.channel().flush();
+                        ctx.channel().writeAndFlush(out, ctx.channel().voidPromise());
+                    });
                 } catch (RuntimeException e) {
                     log.warn("zone transfer failed (bug): {}", e.toString());
                     ctx.close();

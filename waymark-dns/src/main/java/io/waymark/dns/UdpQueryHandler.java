@@ -19,14 +19,29 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
     private final QueryResponder responder;
 
     private final QueryStats stats;
+    /** Null when transfers are off: IXFR then reaches the responder, which refuses it. */
+    private final ZoneTransfers transfers;
 
     /** Null when UPDATE is off: it then reaches the responder, which answers NOTIMP. */
     private final UpdateWorkers updates;
 
-    UdpQueryHandler(QueryResponder responder, QueryStats stats, UpdateWorkers updates) {
+    UdpQueryHandler(QueryResponder responder, QueryStats stats, UpdateWorkers updates, ZoneTransfers transfers) {
         this.responder = responder;
         this.stats = stats;
         this.updates = updates;
+        this.transfers = transfers;
+    }
+
+    /**
+     * IXFR over UDP (RFC 1995 §2), answered here on the loop: it is rare, and the answer is bounded
+     * (a difference that cannot fit one datagram is never built; the SOA alone sends the client to TCP).
+     */
+    private ByteBuf ixfr(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf query = packet.content();
+        byte[] wire = new byte[query.readableBytes()];
+        query.getBytes(query.readerIndex(), wire);
+        byte[] answer = transfers.answerUdp(wire, packet.sender().getAddress());
+        return answer == null ? null : ctx.alloc().directBuffer(answer.length).writeBytes(answer);
     }
 
     @Override
@@ -43,6 +58,13 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
                 updates.submit(packet.content(), sender.getAddress(),
                         reply -> ctx.channel().writeAndFlush(new DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(reply), sender), ctx.channel().voidPromise()));
                 return;
+            }
+            if (transfers != null && ZoneTransfers.isIxfr(packet.content())) {
+                ByteBuf answer = ixfr(ctx, packet);
+                if (answer != null) {
+                    ctx.write(new DatagramPacket(answer, packet.sender()), ctx.voidPromise());
+                    return;
+                }
             }
             long start = System.nanoTime();
             ByteBuf reply = ctx.alloc().directBuffer(REPLY_CAPACITY_INITIAL);

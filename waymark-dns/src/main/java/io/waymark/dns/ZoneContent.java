@@ -59,7 +59,7 @@ final class ZoneContent {
         return endpoint != null && endpoint.managed() != null && endpoint.zone().index() == index && stamp != null && stamp.rrset(Type.TXT) != null;
     }
 
-    private static Name name(byte[] key) {
+    static Name name(byte[] key) {
         try {
             return new Name(key);
         } catch (java.io.IOException e) {

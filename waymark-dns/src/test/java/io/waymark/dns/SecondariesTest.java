@@ -183,6 +183,49 @@ class SecondariesTest {
         }
     }
 
+    /** Lines of a secondary's log that record an incoming transfer: Knot writes "IXFR, incoming" or "AXFR, incoming". */
+    private static long logLines(Secondaries.Secondary s, String needle) throws IOException {
+        return Files.readAllLines(s.dir.resolve("server.log")).stream().filter(l -> l.contains(needle)).count();
+    }
+
+    @Test
+    void knot_and_bind_take_a_few_changes_by_ixfr_and_serve_the_same_answers() throws Exception {
+        List<Secondaries.Secondary> ixfrCapable = List.of(secondaries.get(0), secondaries.get(2)); // NSD is configured for AXFR
+        List<Name> probes = List.of(name("ix1.example.test."), name("ix2.example.test."), name("www.example.test."));
+        long knotAxfrBefore = logLines(secondaries.get(0), "AXFR, incoming");
+        long knotIxfrBefore = logLines(secondaries.get(0), "IXFR, incoming");
+        long bindTransfersBefore = logLines(secondaries.get(2), "Transfer completed");
+        for (int round = 1; round <= 3; round++) {
+            long start = System.nanoTime();
+            authority.applyManaged(Map.of(Endpoint.of("ix1.example.test."), records("203.0.113." + (10 + round)),
+                    Endpoint.of("ix2.example.test."), records("2001:db8::" + (10 + round), "203.0.113.9")));
+            Map<String, Long> took = awaitSameAnswers(ixfrCapable, probes, start);
+            for (Secondaries.Secondary s : ixfrCapable) awaitSerial(s, servedSerial(), CONVERGE_WITHIN_MS);
+            System.out.printf("secondary converged by IXFR: round %d %s%n", round, took);
+        }
+        Secondaries.Secondary knot = secondaries.get(0);
+        assertThat(logLines(knot, "IXFR, incoming") - knotIxfrBefore).as("Knot's log:\n" + knot.logTail()).isGreaterThan(0);
+        assertThat(logLines(knot, "AXFR, incoming")).as("Knot fell back to AXFR:\n" + knot.logTail()).isEqualTo(knotAxfrBefore);
+        // BIND does not name the kind at its default log level; its record count tells: a difference
+        // is the four SOAs and the changed addresses, the zone is every record.
+        Secondaries.Secondary bind = secondaries.get(2);
+        int zoneRecords = ZoneContent.of(authority.current(), 0).size();
+        List<Integer> counts = transferRecordCounts(bind);
+        assertThat(counts.size()).as("BIND's log:\n" + bind.logTail()).isGreaterThan((int) bindTransfersBefore);
+        for (int records : counts.subList((int) bindTransfersBefore, counts.size())) assertThat(records).as("BIND took the full zone").isLessThan(Math.min(12, zoneRecords));
+    }
+
+    /** The record counts of BIND's "Transfer completed: M messages, N records" lines, in order. */
+    private static List<Integer> transferRecordCounts(Secondaries.Secondary bind) throws IOException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("Transfer completed: \\d+ messages, (\\d+) records");
+        List<Integer> out = new ArrayList<>();
+        for (String line : Files.readAllLines(bind.dir.resolve("server.log"))) {
+            java.util.regex.Matcher m = p.matcher(line);
+            if (m.find()) out.add(Integer.parseInt(m.group(1)));
+        }
+        return out;
+    }
+
     @Test
     void a_secondary_that_was_down_catches_up_when_it_starts_again() throws Exception {
         Secondaries.Secondary knot = secondaries.get(0);

@@ -26,10 +26,10 @@ import org.xbill.DNS.ZoneTransferIn;
 
 /** AXFR and IXFR against the real server over TCP, with dnsjava's transfer client on the wire. */
 class ZoneTransferTest {
-    private static final Name ZONE = name("example.test.");
-    private static final TransferPolicy LOOPBACK_ONLY = new TransferPolicy(List.of(AddressBlock.parse("127.0.0.0/8"), AddressBlock.parse("::1")), null, List.of());
+    static final Name ZONE = name("example.test.");
+    static final TransferPolicy LOOPBACK_ONLY = new TransferPolicy(List.of(AddressBlock.parse("127.0.0.0/8"), AddressBlock.parse("::1")), null, List.of());
 
-    private static Name name(String s) {
+    static Name name(String s) {
         try {
             return Name.fromString(s);
         } catch (Exception e) {
@@ -37,7 +37,7 @@ class ZoneTransferTest {
         }
     }
 
-    private static RecordSet records(String... addresses) {
+    static RecordSet records(String... addresses) {
         return new RecordSet(java.util.Arrays.stream(addresses).map(a -> WeightedAddress.of(a, 1)).toList(), 20);
     }
 

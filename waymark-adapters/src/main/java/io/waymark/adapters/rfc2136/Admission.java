@@ -81,6 +81,10 @@ final class Admission {
      *               and returns empty when the budget is spent (nothing is sent)
      */
     synchronized Optional<Permit> admit(boolean update, boolean resend) {
+        return admit(update, resend, true);
+    }
+
+    private Optional<Permit> admit(boolean update, boolean resend, boolean waitForSlot) {
         long deadline = nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         long waitedMs = 0;
         // Bounded: every pass returns, throws, or waits; the waits add up to at most the message timeout
@@ -101,6 +105,7 @@ final class Admission {
             }
             int limit = consecutiveFailures > 0 ? 1 : window;
             boolean slot = inFlight < limit;
+            if (!slot && !waitForSlot) return Optional.empty();
             boolean rate = !update || tokens >= 1.0;
             if (resend && resendTokens < 1.0) return Optional.empty();
             if (slot && rate) {
@@ -126,6 +131,15 @@ final class Admission {
                 throw new StoreUnavailableException("interrupted while waiting to send to " + settings.serverText());
             }
         }
+    }
+
+    /**
+     * As {@link #admit} for an UPDATE, except that a full window returns empty at once instead of
+     * waiting: a caller with UPDATEs of its own in flight then takes their answers first (which frees
+     * slots) rather than waiting on a slot it holds itself. A free slot still waits for its rate token.
+     */
+    synchronized Optional<Permit> admitIfWindowOpen() {
+        return admit(true, false, false);
     }
 
     private void refill(long now) {

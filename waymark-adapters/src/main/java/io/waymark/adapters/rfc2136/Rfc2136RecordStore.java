@@ -294,14 +294,7 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             Candidate c = decide(i, applies.get(i), known(applies.get(i).endpoint()), outcomes);
             if (c != null) candidates.add(c);
         }
-        UpdateMessage.Chunks chunks = UpdateMessage.chunks(candidates, settings.updateBytesMax(), zone);
-        for (Candidate c : chunks.oversized()) {
-            // Left as a conflict (the enactor moves on; the other endpoints are not held back), and said why.
-            outcomes[c.index()] = ApplyOutcome.CONFLICT;
-            LOG.error("endpoint {}: its change ({} addresses) does not fit one UPDATE of {} bytes; not written", c.apply().endpoint(),
-                    c.apply().records().addresses().size(), settings.updateBytesMax());
-        }
-        for (List<Candidate> chunk : chunks.chunks()) send(chunk, 0, outcomes);
+        sendPipelined(UpdateMessage.groups(candidates, settings.updateBytesMax()), outcomes);
         List<ApplyOutcome> out = new ArrayList<>(applies.size());
         for (ApplyOutcome o : outcomes) {
             if (o == null) throw new IllegalStateException("an apply got no outcome");
@@ -331,7 +324,71 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
         return new Candidate(index, a, state, written, d.drift());
     }
 
-    /** Sends one UPDATE for {@code group}; on a rejection, re-reads and splits (see the class comment). */
+    /** An UPDATE sent and not yet answered: its endpoints, its admission permit, the answer to come. */
+    private record Outgoing(List<Candidate> group, Admission.Permit permit, java.util.concurrent.CompletableFuture<org.xbill.DNS.Message> answer) {}
+
+    /**
+     * Sends the chunks with up to {@code updatesInFlightMax} UPDATEs outstanding at once on the
+     * connection (the admission window and rate decide), taking answers in order: the server works
+     * on one while the next travels and is parsed, instead of idling for a round trip per message.
+     * Each message is still its own all-or-nothing compare-and-set. When one fails, the ones already
+     * sent are still answered (their outcome known or marked unsure) before the failure is thrown.
+     */
+    private void sendPipelined(List<List<Candidate>> groups, ApplyOutcome[] outcomes) {
+        java.util.ArrayDeque<Outgoing> window = new java.util.ArrayDeque<>();
+        try {
+            for (List<Candidate> group : groups) for (UpdateMessage.Chunk chunk : built(group, outcomes)) {
+                // At most updatesInFlightMax unanswered here, and a slot is freed by taking answers, never by waiting on one we hold.
+                while (window.size() >= settings.updatesInFlightMax()) finish(window.poll(), 0, outcomes);
+                Optional<Admission.Permit> permit = window.isEmpty() ? Optional.empty() : admission.admitIfWindowOpen();
+                while (permit.isEmpty() && !window.isEmpty()) {
+                    finish(window.poll(), 0, outcomes);
+                    permit = window.isEmpty() ? Optional.empty() : admission.admitIfWindowOpen();
+                }
+                if (permit.isEmpty()) permit = admission.admit(true, false); // waits (bounded) for a token; never empty for a first send
+                window.add(start(chunk.group(), chunk.message(), permit.orElseThrow()));
+            }
+            while (!window.isEmpty()) finish(window.poll(), 0, outcomes);
+        } catch (StoreUnavailableException e) {
+            for (Outgoing o : window) {
+                try {
+                    finish(o, 0, outcomes);
+                } catch (StoreUnavailableException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** {@code group}'s messages; a candidate too large for any message alone is left as a conflict (the others are not held back), and said why. */
+    private List<UpdateMessage.Chunk> built(List<Candidate> group, ApplyOutcome[] outcomes) {
+        UpdateMessage.Chunks chunks = UpdateMessage.fitted(group, settings.updateBytesMax(), zone);
+        for (Candidate c : chunks.oversized()) {
+            outcomes[c.index()] = ApplyOutcome.CONFLICT;
+            LOG.error("endpoint {}: its change ({} addresses) does not fit one UPDATE of {} bytes; not written", c.apply().endpoint(),
+                    c.apply().records().addresses().size(), settings.updateBytesMax());
+        }
+        return chunks.chunks();
+    }
+
+    /**
+     * Sends {@code group}'s UPDATE under {@code permit}. The permit is given back when the answer arrives
+     * (or the wait for it ends), not when the caller gets to it: the window counts messages on the wire,
+     * so a caller busy with a rejection never holds slots that other callers wait for.
+     */
+    private Outgoing start(List<Candidate> group, org.xbill.DNS.Message message, Admission.Permit permit) {
+        try {
+            java.util.concurrent.CompletableFuture<org.xbill.DNS.Message> answer = client.send(message);
+            answer.whenComplete((m, t) -> permit.close());
+            return new Outgoing(group, permit, answer);
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
+        }
+    }
+
+    /** Sends one UPDATE for {@code group} and handles its answer; on a rejection, re-reads and splits (see the class comment). */
     private void send(List<Candidate> group, int depth, ApplyOutcome[] outcomes) {
         if (group.isEmpty()) return;
         Optional<Admission.Permit> permit = admission.admit(true, depth > 0);
@@ -340,9 +397,15 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
             for (Candidate c : group) outcomes[c.index()] = ApplyOutcome.CONFLICT;
             return;
         }
+        finish(start(group, UpdateMessage.build(group, zone), permit.get()), depth, outcomes);
+    }
+
+    /** Awaits the answer to {@code o} and acts on it: outcomes, observations, a rejection's re-read and split. */
+    private void finish(Outgoing o, int depth, ApplyOutcome[] outcomes) {
+        List<Candidate> group = o.group();
         Reply reply;
-        try (Admission.Permit p = permit.get()) {
-            reply = client.update(UpdateMessage.build(group, zone));
+        try (Admission.Permit p = o.permit()) {
+            reply = client.reply(o.answer());
         } catch (IOException e) {
             long now = nanos.getAsLong();
             for (Candidate c : group) {

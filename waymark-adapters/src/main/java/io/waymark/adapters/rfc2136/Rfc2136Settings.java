@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param tsig                   key that signs every message (UPDATE, queries, AXFR); empty only for tests of unsigned refusal
  * @param timeoutMs              one message's round trip at most; past it the outcome is unknown
  * @param updateBytesMax         one UPDATE message at most this large (TCP carries 65,535 bytes; TSIG needs room)
- * @param updatesInFlightMax     UPDATE messages outstanding at once across every caller of the store
+ * @param updatesInFlightMax     UPDATE messages outstanding at once across every caller of the store (one caller's
+ *                               large batch goes out pipelined up to this many; after a failure it restarts at 1)
  * @param updatesPerSecondMax    ceiling on UPDATE messages sent per second (recovery admission: no stampede)
  * @param readRefreshMs          reads are answered from a zone transfer at most this old (an IXFR from the serial
  *                               held this often: one message when nothing changed); drift is found within it
@@ -63,7 +64,9 @@ public record Rfc2136Settings(
     }
 
     public static Rfc2136Settings defaults(InetSocketAddress server, String zone, TsigKey tsig) {
-        return new Rfc2136Settings(server, zone, Optional.ofNullable(tsig), 5_000, 60_000, 4, 200, 1_000, 30_000, 100, 10_000, 20);
+        // 16 in flight: Knot applies the UPDATEs queued at once in one commit ("DDNS, processing N updates"), and its
+        // cost is per commit, so a deeper window halved Knot's CPU for 100,000 endpoints (bench/README.md, RFC 2136).
+        return new Rfc2136Settings(server, zone, Optional.ofNullable(tsig), 5_000, 60_000, 16, 200, 1_000, 30_000, 100, 10_000, 20);
     }
 
     public Rfc2136Settings withTimeoutMs(int v) {

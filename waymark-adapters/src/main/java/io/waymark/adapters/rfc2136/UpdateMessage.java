@@ -24,33 +24,49 @@ import org.xbill.DNS.Update;
 final class UpdateMessage {
     private UpdateMessage() {}
 
-    /** Groups that each fit one message, and the candidates too large for any message on their own. */
-    record Chunks(List<List<Candidate>> chunks, List<Candidate> oversized) {}
+    /** Groups that each fit one message (with the message, built once: building is most of the client's work), and the candidates too large for any message on their own. */
+    record Chunks(List<Chunk> chunks, List<Candidate> oversized) {}
 
-    static Chunks chunks(List<Candidate> candidates, int bytesMax, Name zone) {
+    /** One group of candidates and its UPDATE message. */
+    record Chunk(List<Candidate> group, Message message) {}
+
+    /**
+     * The candidates in groups that should each fit one message, by estimate alone (nothing built):
+     * the caller builds each with {@link #fitted} just before sending it, so building the next message
+     * overlaps the server's work on the ones in flight.
+     */
+    static List<List<Candidate>> groups(List<Candidate> candidates, int bytesMax) {
         List<List<Candidate>> out = new ArrayList<>();
-        List<Candidate> oversized = new ArrayList<>();
         List<Candidate> current = new ArrayList<>();
         long bytes = 0;
         for (Candidate c : candidates) {
             long size = estimate(c);
             if (!current.isEmpty() && bytes + size > bytesMax) {
-                fit(current, bytesMax, zone, out, oversized);
+                out.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
             }
             current.add(c);
             bytes += size;
         }
-        if (!current.isEmpty()) fit(current, bytesMax, zone, out, oversized);
+        if (!current.isEmpty()) out.add(current);
+        return out;
+    }
+
+    /** One group as built messages under {@code bytesMax} (halved where the estimate was low), and its candidates too large alone. */
+    static Chunks fitted(List<Candidate> group, int bytesMax, Name zone) {
+        List<Chunk> out = new ArrayList<>();
+        List<Candidate> oversized = new ArrayList<>();
+        fit(group, bytesMax, zone, out, oversized);
         return new Chunks(out, oversized);
     }
 
     /** The estimate assumes compressed names; the built message decides, halving a group that is still too large. */
-    private static void fit(List<Candidate> group, int bytesMax, Name zone, List<List<Candidate>> out, List<Candidate> oversized) {
+    private static void fit(List<Candidate> group, int bytesMax, Name zone, List<Chunk> out, List<Candidate> oversized) {
         // Bounded: each level halves the group, and a single candidate ends it.
-        if (build(group, zone).toWire().length <= bytesMax) {
-            out.add(List.copyOf(group));
+        Message m = build(group, zone);
+        if (m.toWire().length <= bytesMax) {
+            out.add(new Chunk(List.copyOf(group), m));
         } else if (group.size() == 1) {
             oversized.add(group.get(0));
         } else {

@@ -148,9 +148,29 @@ final class ZoneClient {
         return out;
     }
 
+    /**
+     * A TXT record's strings exactly as {@link TXTRecord#getStrings()} gives them. Stamps are printable
+     * ASCII without quotes or backslashes, which dnsjava would leave as they are: those bytes become the
+     * string directly, skipping its escaping pass (most of the client's time in reading a large IXFR).
+     */
+    static List<String> strings(TXTRecord t) {
+        List<byte[]> raw = t.getStringsAsByteArrays();
+        List<String> out = new ArrayList<>(raw.size());
+        for (byte[] b : raw) {
+            if (!plain(b)) return t.getStrings();
+            out.add(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return out;
+    }
+
+    private static boolean plain(byte[] b) {
+        for (byte x : b) if (x < 0x20 || x > 0x7e || x == '"' || x == '\\') return false;
+        return true;
+    }
+
     private static List<List<String>> strings(List<Record> txt) {
         List<List<String>> out = new ArrayList<>();
-        for (Record r : txt) out.add(((TXTRecord) r).getStrings());
+        for (Record r : txt) out.add(strings((TXTRecord) r));
         return out;
     }
 
@@ -213,13 +233,14 @@ final class ZoneClient {
         List<List<String>> txt = new ArrayList<>(s.txt());
         List<Served> served = new ArrayList<>(s.served());
         for (Record r : deletes) {
-            if (r instanceof TXTRecord t) txt.remove(t.getStrings());
+            if (r instanceof TXTRecord t) txt.remove(strings(t));
             else if (r instanceof ARecord a) served.removeIf(x -> x.address().equals(a.getAddress()));
             else if (r instanceof AAAARecord a) served.removeIf(x -> x.address().equals(a.getAddress()));
         }
         for (Record r : adds) {
             if (r instanceof TXTRecord t) {
-                if (!txt.contains(t.getStrings())) txt.add(t.getStrings());
+                List<String> strings = strings(t);
+                if (!txt.contains(strings)) txt.add(strings);
             } else if (r instanceof ARecord a) {
                 served.removeIf(x -> x.address().equals(a.getAddress()));
                 served.add(new Served(a.getAddress(), a.getTTL()));
@@ -241,7 +262,7 @@ final class ZoneClient {
             switch (r) {
                 case SOARecord soa -> serial = soa.getSerial();
                 case TXTRecord t when isStampName(n, label) ->
-                        txt.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(t.getStrings());
+                        txt.computeIfAbsent(new Name(n, 1), k -> new ArrayList<>()).add(strings(t));
                 case ARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
                 case AAAARecord a -> served.computeIfAbsent(n, k -> new ArrayList<>()).add(new Served(a.getAddress(), a.getTTL()));
                 default -> { }
@@ -258,7 +279,17 @@ final class ZoneClient {
 
     /** Sends one signed UPDATE and returns the server's answer; an IOException means its outcome is unknown. */
     Reply update(Message update) throws IOException {
-        Message m = await(wire.send(update, true));
+        return reply(send(update));
+    }
+
+    /** Sends a signed UPDATE without waiting: pipelined with others on the wire's connection; {@link #reply} awaits it. */
+    CompletableFuture<Message> send(Message update) {
+        return wire.send(update, true);
+    }
+
+    /** The reply to an UPDATE sent with {@link #send}, at most the message timeout away. */
+    Reply reply(CompletableFuture<Message> sent) throws IOException {
+        Message m = await(sent);
         boolean verified = settings.tsig().isEmpty() || m.isVerified();
         Optional<String> tsigError = Optional.empty();
         if (m.getTSIG() != null && m.getTSIG().getError() != Rcode.NOERROR) tsigError = Optional.of(Rcode.TSIGstring(m.getTSIG().getError()));

@@ -226,6 +226,78 @@ abstract class Rfc2136StoreContract {
         assertThat(a.read(ep("stale", 17)).stamp()).isEqualTo(s2);
     }
 
+    /**
+     * The real wire, counting the UPDATEs outstanding on it at once (a probe around the real client, not a
+     * stand-in). Each answer is handed on 50 ms after it arrived, as over a WAN link: on loopback a fast
+     * server answered before the next message was built, so whether two were ever outstanding depended on
+     * the machine's load (PowerDNS: 1 in a loaded run), not on whether the store pipelines.
+     */
+    static final class CountingWire implements DnsWire {
+        private final DnsWire real;
+        private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger outstandingMax = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingWire(DnsWire real) {
+            this.real = real;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Message> send(Message message, boolean sign) {
+            if (message.getHeader().getOpcode() != org.xbill.DNS.Opcode.UPDATE) return real.send(message, sign);
+            outstandingMax.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+            java.util.concurrent.Executor later = java.util.concurrent.CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return real.send(message, sign).thenApplyAsync(m -> m, later).whenComplete((m, t) -> outstanding.decrementAndGet());
+        }
+
+        @Override
+        public List<Record> transfer(Name zone) throws IOException {
+            return real.transfer(zone);
+        }
+
+        @Override
+        public Incremental incremental(Name zone, long fromSerial) throws IOException {
+            return real.incremental(zone, fromSerial);
+        }
+    }
+
+    @Test
+    void aBatchOfManyMessagesGoesOutPipelinedWithinTheWindowAndAStaleMessageHoldsBackOnlyItsOwnEndpoints() throws Exception {
+        // Small messages, so that 400 endpoints take dozens of them.
+        Rfc2136Settings small = settings().withUpdateBytesMax(4_096);
+        CountingWire wire = new CountingWire(new TcpWire(small));
+        Rfc2136RecordStore store = Rfc2136RecordStore.open(small, wire, System::nanoTime, new SplittableRandom(3), Rfc2136RecordStore.DriftListener.NONE);
+        stores.add(store);
+        PlanDraft g1 = draft("pipe", 400, 1);
+        Stamp s1 = Stamp.of(1, g1.hash());
+        List<ConditionalApply> first = new ArrayList<>();
+        g1.recordSets().forEach((e, rs) -> first.add(new ConditionalApply(e, Stamp.NONE, s1, rs)));
+        long sentBefore = store.updatesSent();
+        assertThat(store.applyAllIfNewer(first)).containsOnly(ApplyOutcome.APPLIED);
+        assertThat(store.updatesSent() - sentBefore).isGreaterThan(10L);
+        assertThat(wire.outstandingMax.get()).as("UPDATEs in flight at once").isBetween(2, small.updatesInFlightMax());
+        for (Endpoint e : List.of(ep("pipe", 0), ep("pipe", 200), ep("pipe", 399))) assertThat(served(e)).isEqualTo(addresses(g1.recordSets().get(e)));
+
+        // Another writer moves three endpoints on; the pipelined batch from the old view loses exactly those.
+        Rfc2136RecordStore other = store();
+        PlanDraft g2 = draft("pipe", 400, 2);
+        Stamp s2 = Stamp.of(2, g2.hash());
+        for (int i : new int[] {3, 150, 390}) assertThat(other.applyIfNewer(ep("pipe", i), s1, s2, g2.recordSets().get(ep("pipe", i)))).isEqualTo(ApplyOutcome.APPLIED);
+        PlanDraft g3 = draft("pipe", 400, 3);
+        Stamp s3 = Stamp.of(3, g3.hash());
+        List<ConditionalApply> stale = new ArrayList<>();
+        g3.recordSets().forEach((e, rs) -> stale.add(new ConditionalApply(e, s1, s3, rs)));
+        List<ApplyOutcome> outcomes = store.applyAllIfNewer(stale);
+        Map<Endpoint, ApplyOutcome> byEndpoint = new HashMap<>();
+        for (int i = 0; i < stale.size(); i++) byEndpoint.put(stale.get(i).endpoint(), outcomes.get(i));
+        for (int i : new int[] {3, 150, 390}) {
+            assertThat(byEndpoint.get(ep("pipe", i))).isEqualTo(ApplyOutcome.CONFLICT);
+            assertThat(served(ep("pipe", i))).isEqualTo(addresses(g2.recordSets().get(ep("pipe", i))));
+        }
+        assertThat(byEndpoint.values().stream().filter(o -> o == ApplyOutcome.APPLIED).count()).isEqualTo(397);
+        assertThat(served(ep("pipe", 200))).isEqualTo(addresses(g3.recordSets().get(ep("pipe", 200))));
+        assertThat(wire.outstandingMax.get()).isLessThanOrEqualTo(small.updatesInFlightMax());
+    }
+
     @Test
     void threeEnactorsWithTheirOwnStoresConvergeOnOneServerAndNoEndpointEverGoesBack() throws Exception {
         InMemoryPlanStore plans = new InMemoryPlanStore();

@@ -21,7 +21,7 @@ import java.util.Optional;
  *   zone: example.test.            # every endpoint lies in it
  *   tsig: { name: waymark-key., algorithm: hmac-sha256, secretFile: waymark.key }   # or secret: BASE64 (tests)
  *   timeoutMs: 5000                # optional tuning, see Rfc2136Settings
- *   updatesInFlightMax: 4
+ *   updatesInFlightMax: 16
  *   updatesPerSecondMax: 200
  *   readRefreshMs: 1000
  *   fullReadIntervalMs: 30000
