@@ -35,13 +35,25 @@ final class ZoneUpdates {
     private static final int PREREQUISITES = Section.ANSWER;
     private static final int UPDATES = Section.AUTHORITY;
 
+    /** Refusals logged per second at most; a flood of bad UPDATEs is counted, not written out line by line. */
+    private static final int REFUSALS_LOGGED_PER_SECOND = 10;
+
     private final Authority authority;
     private final UpdatePolicy policy;
+    private final LogThrottle refusals = new LogThrottle(REFUSALS_LOGGED_PER_SECOND, System::nanoTime);
 
     ZoneUpdates(Authority authority, UpdatePolicy policy) {
         if (authority == null || policy == null || !policy.enabled()) throw new IllegalArgumentException("UPDATE handling needs an authority and an enabled policy");
         this.authority = authority;
         this.policy = policy;
+    }
+
+    private void refusal(boolean warn, String format, Object... args) {
+        long dropped = refusals.admit();
+        if (dropped < 0) return;
+        String line = format + LogThrottle.suffix(dropped);
+        if (warn) log.warn(line, args);
+        else log.info(line, args);
     }
 
     /** Whether {@code message} is an UPDATE request (opcode 5, QR clear): a look at the header only. */
@@ -58,19 +70,19 @@ final class ZoneUpdates {
         try {
             query = new Message(wire);
         } catch (IOException e) {
-            log.info("UPDATE from {} refused: FORMERR, not a DNS message ({})", source.getHostAddress(), e.getMessage());
+            refusal(false, "UPDATE from {} refused: FORMERR, not a DNS message ({})", source.getHostAddress(), e.getMessage());
             return headerOnly(wire, Rcode.FORMERR);
         }
         List<Record> zoneSection = query.getSection(ZONE);
         String zoneText = zoneSection.size() == 1 ? zoneSection.get(0).getName().toString() : "(no zone)";
         TSIGRecord queryTsig = query.getTSIG();
         if (queryTsig == null) {
-            log.info("UPDATE of {} from {} refused: NOTAUTH, not signed (a TSIG key is required)", zoneText, source.getHostAddress());
+            refusal(false, "UPDATE of {} from {} refused: NOTAUTH, not signed (a TSIG key is required)", zoneText, source.getHostAddress());
             return reply(query, Rcode.NOTAUTH).toWire();
         }
         int verdict = policy.tsig().verify(query, wire, null);
         if (verdict != Rcode.NOERROR) {
-            log.info("UPDATE of {} from {} refused: NOTAUTH, TSIG {} (key {})", zoneText, source.getHostAddress(), Rcode.TSIGstring(verdict), queryTsig.getName());
+            refusal(false, "UPDATE of {} from {} refused: NOTAUTH, TSIG {} (key {})", zoneText, source.getHostAddress(), Rcode.TSIGstring(verdict), queryTsig.getName());
             return tsigError(query, queryTsig, verdict).toWire();
         }
         int rcode;
@@ -81,12 +93,12 @@ final class ZoneUpdates {
             reason = v.reason();
         } catch (RuntimeException e) {
             // The store failed (or a bug): the outcome of this message is SERVFAIL, the client may retry.
-            log.warn("UPDATE of {} from {} failed: SERVFAIL ({})", zoneText, source.getHostAddress(), e.toString());
+            refusal(true, "UPDATE of {} from {} failed: SERVFAIL ({})", zoneText, source.getHostAddress(), e.toString());
             rcode = Rcode.SERVFAIL;
             reason = "";
         }
         if (rcode != Rcode.NOERROR && !reason.isEmpty()) {
-            log.info("UPDATE of {} from {} (key {}) refused: {}, {}", zoneText, source.getHostAddress(), queryTsig.getName(), Rcode.string(rcode), reason);
+            refusal(false, "UPDATE of {} from {} (key {}) refused: {}, {}", zoneText, source.getHostAddress(), queryTsig.getName(), Rcode.string(rcode), reason);
         }
         Message reply = reply(query, rcode);
         policy.tsig().apply(reply, queryTsig);
