@@ -138,9 +138,9 @@ public final class ServingSnapshot {
         Map<Integer, List<TransferJournal.Change>> byZone = new java.util.TreeMap<>();
         for (int i : changed) byZone.put(i, new ArrayList<>());
         for (NameNode n : upserts) {
-            RRsetWire[] before = TransferJournal.addressRrsets(table.find(n.key(), n.hash()));
-            RRsetWire[] after = TransferJournal.addressRrsets(n);
-            if (!TransferJournal.sameAddresses(before, after)) byZone.get(n.zone().index()).add(new TransferJournal.Change(n.key(), before, after));
+            RRsetWire[] before = TransferJournal.managedRrsets(table.find(n.key(), n.hash()));
+            RRsetWire[] after = TransferJournal.managedRrsets(n);
+            if (!TransferJournal.sameRecords(before, after)) byZone.get(n.zone().index()).add(new TransferJournal.Change(n.key(), before, after));
         }
         List<TransferJournal.Version> out = new ArrayList<>(byZone.size());
         for (Map.Entry<Integer, List<TransferJournal.Change>> e : byZone.entrySet()) {

@@ -187,7 +187,7 @@ final class TransferJournal {
      * The managed RRsets of a node (A, AAAA, TXT, in that order, those present), none for a node that is
      * absent or has none. TXT holds no compressed names, so its bytes after the owner are the record.
      */
-    static RRsetWire[] addressRrsets(NameNode node) {
+    static RRsetWire[] managedRrsets(NameNode node) {
         if (node == null) return NONE;
         RRsetWire a = node.rrset(Type.A);
         RRsetWire aaaa = node.rrset(Type.AAAA);
@@ -202,8 +202,8 @@ final class TransferJournal {
         return out;
     }
 
-    /** Whether two sides serve the same address records (same RRset objects, or equal bytes). */
-    static boolean sameAddresses(RRsetWire[] x, RRsetWire[] y) {
+    /** Whether two sides serve the same managed records (same RRset objects, or equal bytes). */
+    static boolean sameRecords(RRsetWire[] x, RRsetWire[] y) {
         if (x.length != y.length) return false;
         for (int i = 0; i < x.length; i++) {
             if (x[i] != y[i] && (x[i].type() != y[i].type() || !Arrays.equals(x[i].data(), y[i].data()))) return false;

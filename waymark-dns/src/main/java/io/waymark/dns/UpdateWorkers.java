@@ -25,6 +25,7 @@ final class UpdateWorkers implements AutoCloseable {
     private final ZoneUpdates updates;
     private final ThreadPoolExecutor executor;
     private final AtomicLong shed = new AtomicLong();
+    private final LogThrottle shedLog = new LogThrottle(ZoneUpdates.REFUSALS_LOGGED_PER_SECOND, System::nanoTime);
 
     UpdateWorkers(Authority authority, UpdatePolicy policy) {
         this.updates = new ZoneUpdates(authority, policy);
@@ -47,10 +48,11 @@ final class UpdateWorkers implements AutoCloseable {
         try {
             executor.execute(() -> reply.accept(updates.answer(wire, source)));
         } catch (RejectedExecutionException e) {
-            // Counted, and logged at the first and then every 1000th, so the flood does not become a log flood.
+            // Counted, and logged under the same throttle as refusals, so the flood does not become a log flood.
             long n = shed.incrementAndGet();
-            if (n == 1 || n % 1000 == 0) log.warn("UPDATE from {} answered SERVFAIL: {} applying and {} queued already ({} shed so far)",
-                    source.getHostAddress(), executor.getMaximumPoolSize(), executor.getQueue().size(), n);
+            long dropped = shedLog.admit();
+            if (dropped >= 0) log.warn("UPDATE from {} answered SERVFAIL: {} applying and {} queued already ({} shed so far){}",
+                    source.getHostAddress(), executor.getMaximumPoolSize(), executor.getQueue().size(), n, LogThrottle.suffix(dropped));
             reply.accept(ZoneUpdates.headerOnly(wire, Rcode.SERVFAIL));
         }
     }

@@ -36,7 +36,7 @@ final class ZoneUpdates {
     private static final int UPDATES = Section.AUTHORITY;
 
     /** Refusals logged per second at most; a flood of bad UPDATEs is counted, not written out line by line. */
-    private static final int REFUSALS_LOGGED_PER_SECOND = 10;
+    static final int REFUSALS_LOGGED_PER_SECOND = 10;
 
     private final Authority authority;
     private final UpdatePolicy policy;

@@ -15,9 +15,9 @@ import io.waymark.adapters.record.StampedRecordCodec;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.Generation;
 import io.waymark.core.model.PlanHash;
-import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.BatchRecordStore;
 import io.waymark.core.port.ConditionalApply;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
@@ -52,7 +52,7 @@ import java.util.concurrent.CompletableFuture;
  * compares cover every key; if any compare fails (someone else wrote one of them), each is retried on
  * its own, so the outcomes are exactly those of one compare-and-set each.
  */
-public final class EtcdRecordStore implements RecordStore {
+public final class EtcdRecordStore implements BatchRecordStore {
     /** etcd's default --max-txn-ops is 128: two keys per endpoint. */
     public static final int BATCH_ENDPOINTS_MAX = 64;
     /** Values per batched transaction stay below etcd's default 1.5 MiB request limit. */
@@ -169,12 +169,6 @@ public final class EtcdRecordStore implements RecordStore {
 
     private static String stampText(Stamp s) {
         return s.generation().value() + " " + s.planHash().hex();
-    }
-
-    @Override
-    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
-        if (records == null) throw new IllegalArgumentException("refusing to apply an empty record set to " + endpoint);
-        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
     }
 
     @Override

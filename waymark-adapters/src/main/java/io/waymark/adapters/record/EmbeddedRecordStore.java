@@ -8,9 +8,9 @@ import io.waymark.adapters.log.Recovery;
 import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.PlanDraft;
-import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.BatchRecordStore;
 import io.waymark.core.port.ConditionalApply;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * {@link StoreUnavailableException} until it is reopened, which recovers exactly the durable prefix.
  * (This is PostgreSQL's lesson about retrying fsync: a failed fsync cannot be retried.)
  */
-public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
+public final class EmbeddedRecordStore implements BatchRecordStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRecordStore.class);
     public static final String LOG_FILE = "records.log";
     /** One request may carry a whole plan's worth of applies, and no more. */
@@ -229,12 +229,6 @@ public final class EmbeddedRecordStore implements RecordStore, AutoCloseable {
         if (live != null) return live;
         Stamp retired = durableRetired.get(endpoint);
         return retired == null ? StampedRecords.ABSENT : StampedRecords.tombstone(retired.generation());
-    }
-
-    @Override
-    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
-        if (records == null) throw new IllegalArgumentException("refusing to apply an empty record set to " + endpoint);
-        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
     }
 
     @Override

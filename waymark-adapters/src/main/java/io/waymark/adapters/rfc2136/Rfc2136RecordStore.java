@@ -3,9 +3,9 @@ package io.waymark.adapters.rfc2136;
 import io.waymark.adapters.rfc2136.ZoneClient.Reply;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.PlanDraft;
-import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.BatchRecordStore;
 import io.waymark.core.port.ConditionalApply;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
@@ -64,7 +64,7 @@ import org.xbill.DNS.Rcode;
  * ceiling. A timeout or an unverifiable answer leaves the outcome unknown: the endpoints are marked for a
  * fresh read and nothing is re-sent blindly. Every method may throw {@link StoreUnavailableException}.
  */
-public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
+public final class Rfc2136RecordStore implements BatchRecordStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rfc2136RecordStore.class);
     public static final int BATCH_APPLIES_MAX = PlanDraft.ENDPOINTS_MAX;
     /** Halvings of a rejected UPDATE at most: 2^20 endpoints is beyond any batch. */
@@ -262,12 +262,6 @@ public final class Rfc2136RecordStore implements RecordStore, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- writes
-
-    @Override
-    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
-        if (records == null) throw new IllegalArgumentException("refusing to apply an empty record set to " + endpoint);
-        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
-    }
 
     /** One apply on its way: the state its prerequisite names, and what it writes. */
     record Candidate(int index, ConditionalApply apply, EndpointState assumed, EndpointState written, Optional<String> drift) {}

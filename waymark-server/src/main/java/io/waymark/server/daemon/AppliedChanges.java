@@ -8,6 +8,7 @@ import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.model.WeightedAddress;
 import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.BatchRecordStore;
 import io.waymark.core.port.ConditionalApply;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  * before → after — in one line per endpoint and one fsync per batch. The store's semantics are
  * untouched: this only watches what passes through.
  */
-final class AppliedChanges implements RecordStore {
+final class AppliedChanges implements BatchRecordStore {
     private final String enactorId;
     private final RecordStore store;
     private final Map<Endpoint, StampedRecords> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
@@ -57,11 +58,6 @@ final class AppliedChanges implements RecordStore {
         StampedRecords r = store.read(endpoint);
         lastRead.put(endpoint, r);
         return r;
-    }
-
-    @Override
-    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
-        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
     }
 
     @Override

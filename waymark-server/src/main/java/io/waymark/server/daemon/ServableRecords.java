@@ -2,9 +2,9 @@ package io.waymark.server.daemon;
 
 import io.waymark.adapters.record.ServingSink;
 import io.waymark.core.model.Endpoint;
-import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
+import io.waymark.core.port.BatchRecordStore;
 import io.waymark.core.port.ConditionalApply;
 import io.waymark.core.port.RecordStore;
 import io.waymark.core.port.StampedRecords;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * moves on without retrying — the endpoint can never be served, so there is nothing to retry — while
  * the other endpoints of the batch are applied as usual. Refusals are counted ({@link #refused()}).
  */
-final class ServableRecords implements RecordStore {
+final class ServableRecords implements BatchRecordStore {
     private final RecordStore store;
     private final ServingSink sink;
     private final AtomicLong refused = new AtomicLong();
@@ -40,11 +40,6 @@ final class ServableRecords implements RecordStore {
     @Override
     public StampedRecords read(Endpoint endpoint) {
         return store.read(endpoint);
-    }
-
-    @Override
-    public ApplyOutcome applyIfNewer(Endpoint endpoint, Stamp expected, Stamp next, RecordSet records) {
-        return applyAllIfNewer(List.of(new ConditionalApply(endpoint, expected, next, records))).get(0);
     }
 
     @Override
