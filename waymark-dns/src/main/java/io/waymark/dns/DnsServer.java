@@ -77,7 +77,7 @@ public final class DnsServer implements AutoCloseable {
         this(authority, config, transferPolicy, UpdatePolicy.NONE);
     }
 
-    /** A primary that also accepts RFC 2136 UPDATE as {@code updatePolicy} says (UPDATE over UDP needs Netty's UDP, not FFM's). */
+    /** A primary that also accepts RFC 2136 UPDATE as {@code updatePolicy} says, over UDP and TCP. */
     public DnsServer(Authority authority, DnsServerConfig config, TransferPolicy transferPolicy, UpdatePolicy updatePolicy) {
         if (authority == null || config == null || transferPolicy == null || updatePolicy == null) {
             throw new IllegalArgumentException("a server needs an authority, a config, a transfer policy and an update policy");
@@ -123,7 +123,7 @@ public final class DnsServer implements AutoCloseable {
         }
         log.info("serving DNS on {} (UDP {}, TCP {})", udp.localAddress(), udp.kind(), nativeTransport ? "epoll" : "nio");
         if (updatePolicy.enabled()) {
-            log.info("RFC 2136 UPDATE accepted when signed with the configured TSIG key{}", config.udpIo() == DnsServerConfig.UdpIo.FFM && udp.kind().startsWith("ffm") ? " (over TCP only: UDP is read through FFM, which answers UPDATE NOTIMP)" : "");
+            log.info("RFC 2136 UPDATE accepted when signed with the configured TSIG key");
         }
         if (transferPolicy.enabled()) log.info("zone transfers allowed from {}{}", transferPolicy.allow(), transferPolicy.tsig() != null ? " with TSIG" : "");
         if (!transferPolicy.notifyTargets().isEmpty()) {
@@ -135,7 +135,7 @@ public final class DnsServer implements AutoCloseable {
     /** FFM when asked for and available (Netty otherwise, with a warning), else Netty. */
     private UdpLoop openUdp(int port) throws IOException {
         if (config.udpIo() == DnsServerConfig.UdpIo.FFM) {
-            UdpLoop ffm = UdpLoop.ffm(authority, config.listen(), port);
+            UdpLoop ffm = UdpLoop.ffm(authority, config.listen(), port, stats, updateWorkers, udpTransfers());
             if (ffm != null) return ffm;
             log.warn("UDP through FFM is not available in this build or on this platform: using Netty");
         }
@@ -158,6 +158,11 @@ public final class DnsServer implements AutoCloseable {
         };
     }
 
+    /** IXFR over UDP, answered on the UDP loop itself (null when transfers are off). */
+    private ZoneTransfers udpTransfers() {
+        return transferExecutor == null ? null : new ZoneTransfers(authority, transferPolicy);
+    }
+
     private SocketProtocolFamily family() {
         // Netty's epoll sockets are dual-stack IPv6 unless told: an IPv4 socket is measurably faster.
         return config.listen() instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
@@ -173,7 +178,7 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(QUERY_DATAGRAM_MAX * DATAGRAMS_PER_READ).maxMessagesPerRead(READS_PER_LOOP_MAX))
-                .handler(new UdpQueryHandler(new QueryResponder(authority), stats, updateWorkers, transferExecutor == null ? null : new ZoneTransfers(authority, transferPolicy)));
+                .handler(new UdpQueryHandler(new QueryResponder(authority), stats, updateWorkers, udpTransfers()));
         if (nativeTransport) {
             // Both settings together turn on recvmmsg in Netty's epoll datagram channel.
             b.channelFactory(() -> new EpollDatagramChannel(family))

@@ -21,13 +21,15 @@ interface UdpLoop extends AutoCloseable {
     void close();
 
     /**
-     * The FFM loop bound to {@code listen}:{@code port}, or null when this build or platform has none
+     * The FFM loop bound to {@code listen}:{@code port}, serving what the Netty path serves over UDP
+     * ({@code updates} and {@code transfers} null when off), or null when this build or platform has none
      * (compiled without JDK 25, not Linux, native access denied). A bind failure is an IOException.
      */
-    static UdpLoop ffm(Authority authority, InetAddress listen, int port) throws IOException {
+    static UdpLoop ffm(Authority authority, InetAddress listen, int port, QueryStats stats, UpdateWorkers updates, ZoneTransfers transfers) throws IOException {
         try {
             Class<?> type = Class.forName("io.waymark.dns.FfmUdpLoop");
-            return (UdpLoop) type.getDeclaredConstructor(Authority.class, InetAddress.class, int.class).newInstance(authority, listen, port);
+            return (UdpLoop) type.getDeclaredConstructor(Authority.class, InetAddress.class, int.class, QueryStats.class, UpdateWorkers.class, ZoneTransfers.class)
+                    .newInstance(authority, listen, port, stats, updates, transfers);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IOException io) throw io;
             return null; // linking the native calls failed: no FFM here

@@ -24,7 +24,13 @@ import org.slf4j.LoggerFactory;
  * (Linux, JDK 22+), over fixed off-heap buffers: a batch of datagrams per system call each way, no
  * object per packet, answers written straight into the send slots (BENCHMARKS.md's probe: 2.7 µs per
  * query against Netty's 3.3). Compiled only on JDK 25 (the {@code ffm} profile of this module);
- * {@link UdpLoop#open} falls back to Netty where it is absent or cannot start.
+ * {@link UdpLoop#ffm} falls back to Netty where it is absent or cannot start.
+ *
+ * <p>It serves everything the Netty path serves over UDP, so that choosing it loses nothing: queries
+ * (counted in {@link QueryStats} like Netty's), IXFR (answered on the loop, bounded to one datagram,
+ * as {@link UdpQueryHandler} does) and RFC 2136 UPDATE (handed to the {@link UpdateWorkers}, whose
+ * answer comes back on a worker thread and goes out with its own {@code sendto}). Only the rare
+ * IXFR and UPDATE allocate.
  */
 final class FfmUdpLoop implements UdpLoop {
     private static final Logger log = LoggerFactory.getLogger(FfmUdpLoop.class);
@@ -50,6 +56,10 @@ final class FfmUdpLoop implements UdpLoop {
     /** How often the blocked receive wakes to see whether the loop should stop. */
     private static final int STOP_CHECK_MS = 100;
     private static final int SEND_ATTEMPTS_MAX = 8;
+    /** Offsets in struct sockaddr_in / sockaddr_in6 of the family, the port and the address. */
+    private static final int SOCKADDR_PORT = 2;
+    private static final int SOCKADDR_IN_ADDRESS = 4;
+    private static final int SOCKADDR_IN6_ADDRESS = 8;
 
     // struct msghdr and struct mmsghdr as the kernel lays them out on 64-bit Linux.
     private static final StructLayout MSGHDR = MemoryLayout.structLayout(
@@ -73,6 +83,7 @@ final class FfmUdpLoop implements UdpLoop {
     private static final MethodHandle GETSOCKNAME;
     private static final MethodHandle RECVMMSG;
     private static final MethodHandle SENDMMSG;
+    private static final MethodHandle SENDTO;
     private static final MethodHandle CLOSE;
 
     static {
@@ -89,6 +100,7 @@ final class FfmUdpLoop implements UdpLoop {
         GETSOCKNAME = linker.downcallHandle(lookup.findOrThrow("getsockname"), FunctionDescriptor.of(i, i, p, p), errno);
         RECVMMSG = linker.downcallHandle(lookup.findOrThrow("recvmmsg"), FunctionDescriptor.of(i, i, p, i, i, p), errno);
         SENDMMSG = linker.downcallHandle(lookup.findOrThrow("sendmmsg"), FunctionDescriptor.of(i, i, p, i, i), errno);
+        SENDTO = linker.downcallHandle(lookup.findOrThrow("sendto"), FunctionDescriptor.of(ValueLayout.JAVA_LONG, i, p, ValueLayout.JAVA_LONG, i, p, i));
         CLOSE = linker.downcallHandle(lookup.findOrThrow("close"), FunctionDescriptor.of(i, i));
     }
 
@@ -101,8 +113,15 @@ final class FfmUdpLoop implements UdpLoop {
     private final int fd;
     private final InetSocketAddress localAddress;
     private final QueryResponder responder;
+    private final QueryStats stats;
+    /** Null when UPDATE is off: it then reaches the responder, which answers NOTIMP. */
+    private final UpdateWorkers updates;
+    /** Null when transfers are off: IXFR then reaches the responder, which refuses it. */
+    private final ZoneTransfers transfers;
     private final Thread thread;
     private volatile boolean stopping;
+    /** Set under this object's lock when the socket is closed: a late UPDATE answer must not write to a reused fd. */
+    private boolean closed;
     // Fixed off-heap buffers: headers, iovecs, addresses and slots, with a ByteBuf view of each slot.
     private final MemorySegment rxHeaders = arena.allocate(MMSG_BYTES * BATCH, 8);
     private final MemorySegment txHeaders = arena.allocate(MMSG_BYTES * BATCH, 8);
@@ -114,9 +133,13 @@ final class FfmUdpLoop implements UdpLoop {
     private final ByteBuf[] queries = new ByteBuf[BATCH];
     private final ByteBuf[] replies = new ByteBuf[BATCH];
 
-    /** Binds {@code listen}:{@code port} (0: a free port) and starts the loop thread. */
-    FfmUdpLoop(Authority authority, InetAddress listen, int port) throws IOException {
+    /** Binds {@code listen}:{@code port} (0: a free port) and starts the loop thread; {@code updates} and {@code transfers} may be null (off). */
+    FfmUdpLoop(Authority authority, InetAddress listen, int port, QueryStats stats, UpdateWorkers updates, ZoneTransfers transfers) throws IOException {
+        if (authority == null || listen == null || stats == null) throw new IllegalArgumentException("a UDP loop needs an authority, an address and its stats");
         this.responder = new QueryResponder(authority);
+        this.stats = stats;
+        this.updates = updates;
+        this.transfers = transfers;
         try {
             fd = (int) SOCKET.invokeExact(callState, listen instanceof Inet4Address ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
             if (fd < 0) throw new IOException("socket() failed, errno " + errno());
@@ -199,6 +222,7 @@ final class FfmUdpLoop implements UdpLoop {
 
     /** Answers the received datagrams into the send slots; returns how many replies to send. */
     private int answer(int received) {
+        long arrived = System.nanoTime(); // the batch's arrival: what QueryStats times for Netty's handler too
         int replyCount = 0;
         for (int j = 0; j < received; j++) {
             long rx = j * MMSG_BYTES;
@@ -207,7 +231,15 @@ final class FfmUdpLoop implements UdpLoop {
             ByteBuf reply = replies[replyCount].clear();
             boolean send;
             try {
-                send = responder.respond(query, reply, Transport.UDP);
+                if (updates != null && ZoneUpdates.isUpdate(query)) {
+                    submitUpdate(query, j);
+                    continue;
+                }
+                send = transfers != null && ZoneTransfers.isIxfr(query) && ixfr(query, j, reply);
+                if (!send) {
+                    send = responder.respond(query, reply, Transport.UDP);
+                    if (send) stats.replied(Transport.UDP, reply, 0, arrived);
+                }
             } catch (RuntimeException e) {
                 log.warn("query handler failed (bug): {}", e.toString());
                 continue;
@@ -221,6 +253,57 @@ final class FfmUdpLoop implements UdpLoop {
             replyCount++;
         }
         return replyCount;
+    }
+
+    /**
+     * IXFR over UDP (RFC 1995 §2) into {@code reply}: true when there is an answer to send, false to
+     * let the responder answer as for any other query (a message that does not parse).
+     */
+    private boolean ixfr(ByteBuf query, int slot, ByteBuf reply) {
+        byte[] wire = new byte[query.readableBytes()];
+        query.getBytes(query.readerIndex(), wire);
+        byte[] answer = transfers.answerUdp(wire, sender(slot).getAddress());
+        if (answer == null) return false;
+        if (answer.length > REPLY_SLOT_BYTES) throw new IllegalStateException("a UDP IXFR answer of " + answer.length + " bytes");
+        reply.writeBytes(answer);
+        return true;
+    }
+
+    /** Hands an UPDATE to the workers; its answer goes back to the sender from the worker's thread. */
+    private void submitUpdate(ByteBuf query, int slot) {
+        long rx = slot * MMSG_BYTES;
+        int nameLength = rxHeaders.get(ValueLayout.JAVA_INT, rx + NAMELEN);
+        byte[] sockaddr = addresses.asSlice((long) slot * SOCKADDR_BYTES, Math.min(nameLength, SOCKADDR_BYTES)).toArray(ValueLayout.JAVA_BYTE);
+        updates.submit(query, sender(slot).getAddress(), answer -> sendTo(answer, sockaddr));
+    }
+
+    /** The address a received datagram came from (rare paths only: it allocates). */
+    private InetSocketAddress sender(int slot) {
+        MemorySegment a = addresses.asSlice((long) slot * SOCKADDR_BYTES, SOCKADDR_BYTES);
+        int port = Short.toUnsignedInt(Short.reverseBytes(a.get(ValueLayout.JAVA_SHORT, SOCKADDR_PORT)));
+        boolean v4 = a.get(ValueLayout.JAVA_SHORT, 0) == AF_INET;
+        byte[] bytes = a.asSlice(v4 ? SOCKADDR_IN_ADDRESS : SOCKADDR_IN6_ADDRESS, v4 ? 4 : 16).toArray(ValueLayout.JAVA_BYTE);
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(bytes), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("the kernel gave a " + bytes.length + "-byte address", e);
+        }
+    }
+
+    /**
+     * One datagram from a thread other than the loop's (an UPDATE's answer). It takes this object's
+     * lock with {@link #closeFd} so it never writes to a descriptor number the process has since reused;
+     * a send the kernel refuses is dropped, as any UDP reply would be.
+     */
+    private synchronized void sendTo(byte[] message, byte[] sockaddr) {
+        if (closed) return;
+        try (Arena call = Arena.ofConfined()) {
+            long n = (long) SENDTO.invokeExact(fd, call.allocateFrom(ValueLayout.JAVA_BYTE, message), (long) message.length, 0,
+                    call.allocateFrom(ValueLayout.JAVA_BYTE, sockaddr), sockaddr.length);
+            if (n < 0) log.debug("UPDATE answer not sent (sendto failed)");
+        } catch (Throwable e) {
+            log.warn("UPDATE answer not sent: {}", e.toString());
+        }
     }
 
     /** Sends replies 0..count-1, resuming after a partial send; a send the kernel refuses is dropped (UDP). */
@@ -276,6 +359,8 @@ final class FfmUdpLoop implements UdpLoop {
     }
 
     private synchronized void closeFd() {
+        if (closed) return;
+        closed = true;
         try {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable e) {

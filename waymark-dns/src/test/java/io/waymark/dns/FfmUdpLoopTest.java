@@ -56,6 +56,19 @@ class FfmUdpLoopTest {
     }
 
     @Test
+    void replies_are_counted_in_the_stats_by_rcode_as_on_the_netty_path() throws Exception {
+        assumeFfm();
+        QueryStats stats = server.server.stats();
+        long noerror = stats.replies(Transport.UDP, Rcode.NOERROR), nxdomain = stats.replies(Transport.UDP, Rcode.NXDOMAIN), answered = stats.answered();
+        server.query("www.example.test.", Type.A);
+        server.query("www.example.test.", Type.AAAA);
+        server.query("nope.example.test.", Type.A);
+        assertThat(stats.replies(Transport.UDP, Rcode.NOERROR) - noerror).isEqualTo(2);
+        assertThat(stats.replies(Transport.UDP, Rcode.NXDOMAIN) - nxdomain).isEqualTo(1);
+        assertThat(stats.answered() - answered).isEqualTo(3);
+    }
+
+    @Test
     void a_reply_is_never_answered() throws Exception {
         assumeFfm();
         byte[] reply = TestServer.queryBytes("www.example.test.");

@@ -57,6 +57,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(authority, config);
     }
 
+    /** A primary as {@code transfers} says, listening as {@code config} says. */
+    static TestServer start(Authority authority, DnsServerConfig config, TransferPolicy transfers) throws IOException {
+        return new TestServer(authority, config, transfers);
+    }
+
     /** A server that is also a primary, as {@code transfers} says. */
     static TestServer start(Authority authority, TransferPolicy transfers) throws IOException {
         return new TestServer(authority, DnsServerConfig.of(LOOPBACK, 0), transfers);

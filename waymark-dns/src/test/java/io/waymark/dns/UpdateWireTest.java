@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -20,7 +22,8 @@ import org.xbill.DNS.Update;
  * The wire side of UPDATE, target aside (the real target, the fenced record store, is tested with
  * nsupdate in waymark-server's UpdateTargetTest): off means NOTIMP; the key decides NOTAUTH before the
  * target is ever asked; the form is checked (NOTZONE, NOTAUTH for a zone not served); replies are
- * signed; and the bounds hold, over UDP, with the target stuck.
+ * signed; and the bounds hold, over UDP, with the target stuck. Each over both UDP paths (FFM's loop
+ * hands UPDATE to the same workers as Netty's handler and sends their answer itself).
  */
 class UpdateWireTest {
     private static final TSIG KEY = new TSIG(TSIG.HMAC_SHA256, name("upd-key."), java.util.Base64.getDecoder().decode("ROjsf7s7gRgBrTbYbOZ0/1u64eGSbQW98sW6fxP86zI="));
@@ -40,9 +43,9 @@ class UpdateWireTest {
         return u;
     }
 
-    private static TestServer server(UpdateTarget target, int inFlight, int queued) throws Exception {
+    private static TestServer server(DnsServerConfig.UdpIo io, UpdateTarget target, int inFlight, int queued) throws Exception {
         Authority authority = TestServer.exampleAuthority();
-        DnsServer s = new DnsServer(authority, DnsServerConfig.of(TestServer.LOOPBACK, 0), TransferPolicy.NONE, new UpdatePolicy(KEY, target, inFlight, queued));
+        DnsServer s = new DnsServer(authority, DnsServerConfig.of(TestServer.LOOPBACK, 0).withUdpIo(io), TransferPolicy.NONE, new UpdatePolicy(KEY, target, inFlight, queued));
         return TestServer.wrap(authority, s);
     }
 
@@ -55,10 +58,11 @@ class UpdateWireTest {
         }
     }
 
-    @Test
-    void the_key_decides_before_the_target_is_asked_and_replies_are_signed() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DnsServerConfig.UdpIo.class)
+    void the_key_decides_before_the_target_is_asked_and_replies_are_signed(DnsServerConfig.UdpIo io) throws Exception {
         AtomicInteger asked = new AtomicInteger();
-        try (TestServer s = server(r -> {
+        try (TestServer s = server(io, r -> {
             asked.incrementAndGet();
             return UpdateTarget.Verdict.APPLIED;
         }, 2, 4)) {
@@ -90,11 +94,12 @@ class UpdateWireTest {
         }
     }
 
-    @Test
-    void a_flood_while_the_target_is_stuck_is_shed_with_servfail_not_queued() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DnsServerConfig.UdpIo.class)
+    void a_flood_while_the_target_is_stuck_is_shed_with_servfail_not_queued(DnsServerConfig.UdpIo io) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger asked = new AtomicInteger();
-        try (TestServer s = server(r -> {
+        try (TestServer s = server(io, r -> {
             asked.incrementAndGet();
             try {
                 release.await(30, TimeUnit.SECONDS);

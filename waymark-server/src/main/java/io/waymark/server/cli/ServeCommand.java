@@ -80,8 +80,8 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--availability-zone", paramLabel = "AZ", description = "With planStore type etcd: the zone this process runs in, shown by status.")
     String availabilityZone;
 
-    @Option(names = "--udp-io", paramLabel = "netty|ffm", defaultValue = "netty",
-            description = "UDP through Netty's epoll channel, or recvmmsg/sendmmsg called through FFM (JDK 25 builds; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--udp-io", paramLabel = "netty|ffm", defaultValue = "ffm",
+            description = "UDP through recvmmsg/sendmmsg called through FFM (JDK 25 builds; Netty where it cannot run), or Netty's epoll channel (default: ${DEFAULT-VALUE}).")
     String udpIo;
 
     private static final long SHUTDOWN_WAIT_MS = 10_000;

@@ -79,7 +79,7 @@ public final class ConfigLoader {
     }
 
     private static boolean udpThroughFfm(ConfigNode dnsNode) {
-        String io = dnsNode.string("udpIo", "netty");
+        String io = dnsNode.string("udpIo", "ffm");
         if (!io.equals("netty") && !io.equals("ffm")) throw dnsNode.invalid("udpIo", "'" + io + "'", "netty or ffm");
         return io.equals("ffm");
     }

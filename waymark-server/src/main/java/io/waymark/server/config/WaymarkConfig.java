@@ -53,7 +53,7 @@ public record WaymarkConfig(
      * The {@code dns:} section. TCP limits as in {@code DnsServerConfig} (per source address, a whole
      * message's deadline from its first byte); {@code identity} answers CHAOS id.server./hostname.bind.
      * and {@code nsid} the NSID option, both empty (off) by default. {@code udpThroughFfm}: UDP via
-     * recvmmsg/sendmmsg called through FFM ({@code udpIo: ffm}) instead of Netty. {@code transfer}:
+     * recvmmsg/sendmmsg called through FFM ({@code udpIo: ffm}, the default) or Netty ({@code udpIo: netty}). {@code transfer}:
      * zone transfers and NOTIFY ({@code dns.transfer}, see TransferConfigReader); none by default.
      * {@code updateKey}: the TSIG key RFC 2136 UPDATEs must be signed with ({@code dns.update}, see
      * UpdateConfigReader); empty: UPDATE is answered NOTIMP.

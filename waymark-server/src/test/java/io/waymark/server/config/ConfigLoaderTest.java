@@ -54,8 +54,8 @@ class ConfigLoaderTest {
         assertThat(c.dns().identity()).isEqualTo("ns1.example");
         assertThat(c.dns().nsid()).isEqualTo("ns1");
         assertThat(c.withDnsPort(0).dns().tcpConnectionsPerAddressMax()).isEqualTo(4);
-        assertThat(defaults.dns().udpThroughFfm()).isFalse();
-        assertThat(ConfigLoader.parse(VALID.replace("port: 5300 }", "port: 5300, udpIo: ffm }"), BASE).dns().udpThroughFfm()).isTrue();
+        assertThat(defaults.dns().udpThroughFfm()).isTrue();
+        assertThat(ConfigLoader.parse(VALID.replace("port: 5300 }", "port: 5300, udpIo: netty }"), BASE).dns().udpThroughFfm()).isFalse();
         assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("port: 5300 }", "port: 5300, tcpConnectionsMax: 8, tcpConnectionsPerAddressMax: 9 }"), BASE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("dns.tcpConnectionsPerAddressMax")
