@@ -87,11 +87,11 @@ public record WaymarkConfig(
                     io.waymark.dns.TransferPolicy.NONE);
         }
 
-        /** With the per-address limit, message deadline, identity and NSID at their defaults. */
+        /** With the per-address limit, message deadline, identity, NSID and UDP path (FFM) at their defaults, as a config file without them. */
         public DnsSettings(String listen, int port, int answerAddressesMax, int tcpConnectionsMax, int tcpIdleTimeoutMs) {
             this(listen, port, answerAddressesMax, tcpConnectionsMax, tcpIdleTimeoutMs,
                     Math.min(io.waymark.dns.DnsServerConfig.TCP_CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, tcpConnectionsMax),
-                    io.waymark.dns.DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, "", "", false);
+                    io.waymark.dns.DnsServerConfig.TCP_MESSAGE_TIMEOUT_MS_DEFAULT, "", "", true);
         }
 
         DnsSettings withPort(int port) {

@@ -170,7 +170,6 @@ public final class Daemon implements Operations, AutoCloseable {
 
     private void startEnactor(String id) {
         EnactorRole role = new EnactorRole(new Enactor(id, planStore, new AppliedChanges(id, recordStore, audit, metrics), new SplittableRandom(new SecureRandom().nextLong()), Roles.enactor(config)));
-        status.enactorAdded(id);
         // Its own thread, stepping at least every tickMs, at once when a plan is published here, and
         // again at once while it has more work (work per tick is bounded, so a large plan takes several).
         closeOnExit.add(RoleLoop.start(id, config.enactors().tickMs(), planStore, RoleWiring.enactorStep(id, role, reports, status)));

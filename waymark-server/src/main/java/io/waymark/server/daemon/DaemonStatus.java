@@ -50,6 +50,7 @@ final class DaemonStatus {
     }
 
     void enactorAdded(String id) {
+        if (enactors.containsKey(id)) throw new IllegalStateException("enactor " + id + " added twice");
         enactorIds.add(id);
         enactors.put(id, new AtomicReference<>(new Operations.EnactorStatus(id, "never", "not run yet", new Operations.RoleView("OK", "not run yet", ""), 0)));
     }

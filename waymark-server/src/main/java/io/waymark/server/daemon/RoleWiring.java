@@ -113,7 +113,11 @@ final class RoleWiring {
         return new Planning(plannerRole, step);
     }
 
-    /** One enactor's step with its reports; true while it has more work (work per tick is bounded). */
+    /**
+     * One enactor's step with its reports; true while it has more work (work per tick is bounded). It
+     * adds the enactor to {@code status}: the one place that does, for both daemons (each had its own
+     * call once, and the embedded daemon then listed every enactor twice).
+     */
     static LongPredicate enactorStep(String id, EnactorRole role, RoleReports reports, DaemonStatus status) {
         status.enactorAdded(id);
         return now -> {

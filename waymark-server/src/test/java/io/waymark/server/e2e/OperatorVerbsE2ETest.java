@@ -79,6 +79,9 @@ class OperatorVerbsE2ETest {
                 .contains("use1-az1-a", "use1-az1-b", "use1-az2-a", "use1-az2-b", "use1-az3-a", "use1-az3-b")
                 .doesNotContain("PAUSED", "PINNED", "UNHEALTHY");
         assertThat(ok("status", "--json").out()).contains("\"latestGeneration\"").contains("\"enactors\"");
+        // Each enactor once: the status page, the console and the per-enactor gauges are built from this list.
+        assertThat(demo.daemon.enactors()).extracting(io.waymark.server.http.Operations.EnactorStatus::id)
+                .containsExactly("enactor-1", "enactor-2", "enactor-3");
     }
 
     @Test
