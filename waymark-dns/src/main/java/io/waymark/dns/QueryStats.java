@@ -28,6 +28,23 @@ public final class QueryStats {
         nanos.add(System.nanoTime() - startNanos);
     }
 
+    /**
+     * A batch of replies counted at once (the FFM loop: one batch per recvmmsg), so the loop pays a
+     * few increments per batch, not per query: {@code rcodes[i]} replies with RCODE i, all written
+     * {@code nanosEach} after their batch arrived. {@code rcodes} is the caller's, read and not kept.
+     */
+    void repliedBatch(Transport transport, int[] rcodes, long nanosEach) {
+        if (rcodes.length != RCODES) throw new IllegalArgumentException("one count per RCODE");
+        long count = 0;
+        for (int i = 0; i < RCODES; i++) {
+            if (rcodes[i] == 0) continue;
+            replies[transport.ordinal()][i].add(rcodes[i]);
+            count += rcodes[i];
+        }
+        answered.add(count);
+        nanos.add(count * nanosEach);
+    }
+
     public long replies(Transport transport, int rcode) {
         return replies[transport.ordinal()][rcode].sum();
     }

@@ -132,6 +132,8 @@ final class FfmUdpLoop implements UdpLoop {
     private final MemorySegment txSlots = arena.allocate((long) REPLY_SLOT_BYTES * BATCH, 64);
     private final ByteBuf[] queries = new ByteBuf[BATCH];
     private final ByteBuf[] replies = new ByteBuf[BATCH];
+    /** Replies of the current batch by RCODE, handed to {@link QueryStats} once per batch. */
+    private final int[] batchRcodes = new int[QueryStats.RCODES];
 
     /** Binds {@code listen}:{@code port} (0: a free port) and starts the loop thread; {@code updates} and {@code transfers} may be null (off). */
     FfmUdpLoop(Authority authority, InetAddress listen, int port, QueryStats stats, UpdateWorkers updates, ZoneTransfers transfers) throws IOException {
@@ -223,6 +225,7 @@ final class FfmUdpLoop implements UdpLoop {
     /** Answers the received datagrams into the send slots; returns how many replies to send. */
     private int answer(int received) {
         long arrived = System.nanoTime(); // the batch's arrival: what QueryStats times for Netty's handler too
+        java.util.Arrays.fill(batchRcodes, 0);
         int replyCount = 0;
         for (int j = 0; j < received; j++) {
             long rx = j * MMSG_BYTES;
@@ -238,7 +241,7 @@ final class FfmUdpLoop implements UdpLoop {
                 send = transfers != null && ZoneTransfers.isIxfr(query) && ixfr(query, j, reply);
                 if (!send) {
                     send = responder.respond(query, reply, Transport.UDP);
-                    if (send) stats.replied(Transport.UDP, reply, 0, arrived);
+                    if (send && reply.writerIndex() >= 4) batchRcodes[reply.getByte(3) & 0x0F]++;
                 }
             } catch (RuntimeException e) {
                 log.warn("query handler failed (bug): {}", e.toString());
@@ -252,6 +255,7 @@ final class FfmUdpLoop implements UdpLoop {
             txHeaders.set(ValueLayout.JAVA_INT, tx + NAMELEN, rxHeaders.get(ValueLayout.JAVA_INT, rx + NAMELEN));
             replyCount++;
         }
+        stats.repliedBatch(Transport.UDP, batchRcodes, System.nanoTime() - arrived);
         return replyCount;
     }
 
