@@ -95,13 +95,18 @@ final class TransferJournal {
         if (added.isEmpty()) return this;
         List<Version> all = new ArrayList<>(versions.length + added.size());
         all.addAll(Arrays.asList(versions));
+        // The running total moves by what is added and dropped only: summing every kept version touched
+        // up to VERSIONS_MAX objects on each snapshot swap, i.e. on the path of every update.
+        long total = bytes;
         for (Version v : added) {
             Version last = lastOf(all, v.zone());
-            if (last != null && last.toSerial() != v.fromSerial()) all.removeIf(old -> old.zone() == v.zone());
+            if (last != null && last.toSerial() != v.fromSerial()) {
+                for (Version old : all) if (old.zone() == v.zone()) total -= old.bytes();
+                all.removeIf(old -> old.zone() == v.zone());
+            }
             all.add(v);
+            total += v.bytes();
         }
-        long total = 0;
-        for (Version v : all) total += v.bytes();
         int drop = Math.max(0, all.size() - VERSIONS_MAX);
         for (int i = 0; i < drop; i++) total -= all.get(i).bytes();
         while (drop < all.size() && total > BYTES_MAX) total -= all.get(drop++).bytes();

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -55,7 +56,9 @@ public final class UpdateLatencyBench {
             int[] version = new int[n];
             Arrays.fill(version, 1);
             int polls = 0;
+            Map<String, Long> cpuAtStart = Map.of();
             for (int u = -warmup; u < updates; u++) {
+                if (u == 0) cpuAtStart = ThreadCpu.byRole();
                 int i = random.nextInt(n);
                 version[i] = version[i] % 250 + 2; // 2..251, never the previous value
                 int expected = BenchFleet.address(i, version[i]);
@@ -87,11 +90,14 @@ public final class UpdateLatencyBench {
                     afterPublish[u] = t2 - t1;
                 }
             }
+            Map<String, Long> cpu = ThreadCpu.since(cpuAtStart);
             long[] fsync = fsyncLatency(data, updates);
             System.out.printf("  publish call (plan store fsync)       %s%n", summary(publishCall));
             System.out.printf("  publish return -> first new answer    %s%n", summary(afterPublish));
             System.out.printf("  update -> first query serving it      %s   (%d UDP polls, %.1f per update)%n", summary(total), polls, polls / (double) updates);
             System.out.printf("  fsync of this disk (200 B + force)    %s%n", summary(fsync));
+            // CPU per update by thread role: far steadier than wall-clock latency on shared cores.
+            System.out.printf("  CPU per update (us)                   %s%n", ThreadCpu.perUpdate(cpu, updates));
             Arrays.sort(total);
             System.out.printf("RESULT update-latency updates=%d p50_ms=%.3f p99_ms=%.3f (target p50 < 1; BIND 0.99, Knot 10.7)%n",
                     updates, ms(total[updates / 2]), ms(total[(int) Math.min(updates - 1, Math.ceil(updates * 0.99) - 1)]));

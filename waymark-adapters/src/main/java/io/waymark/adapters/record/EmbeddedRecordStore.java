@@ -8,6 +8,7 @@ import io.waymark.adapters.log.Recovery;
 import io.waymark.adapters.log.SalvageReport;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.PlanDraft;
+import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
 import io.waymark.core.port.ApplyOutcome;
 import io.waymark.core.port.BatchRecordStore;
@@ -370,9 +371,13 @@ public final class EmbeddedRecordStore implements BatchRecordStore, AutoCloseabl
         for (EndpointChange c : all) last.put(c.endpoint(), c);
         Map<Endpoint, StampedRecords> served = new LinkedHashMap<>(last.size() * 2);
         Set<Endpoint> removed = new java.util.HashSet<>();
+        // Every plan restamps every endpoint: for a sink that does not answer stamps, an endpoint whose
+        // records are the ones already durable (hence served: `durable` switches only after the sink)
+        // changes no answer, and handing it over anyway cost a name lookup per endpoint per commit.
+        boolean restampsServed = sink.servesStamps();
         for (EndpointChange c : last.values()) {
             if (c.isRetirement()) removed.add(c.endpoint());
-            else served.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
+            else if (restampsServed || !servesAlready(c)) served.put(c.endpoint(), new StampedRecords(c.stamp(), Optional.of(c.records())));
         }
         sink.publishStamped(served, removed);
         // Reads switch only after serving: read() never reports what DNS does not answer yet.
@@ -387,6 +392,14 @@ public final class EmbeddedRecordStore implements BatchRecordStore, AutoCloseabl
         }
         compactIfWorthwhile();
         return upTo;
+    }
+
+    /** Whether the durable (and served) state already holds exactly {@code c}'s records. Called by the flusher. */
+    private boolean servesAlready(EndpointChange c) {
+        StampedRecords now = durable.get(c.endpoint());
+        if (now == null) return false;
+        RecordSet records = now.records().orElse(null);
+        return records == c.records() || c.records().equals(records);
     }
 
     private void compactIfWorthwhile() throws IOException {

@@ -58,6 +58,17 @@ public interface ServingSink {
         else publish(records, removed);
     }
 
+    /**
+     * Whether this sink answers stamps, i.e. what its {@link #publishStamped} does with them. When
+     * false, the embedded store leaves out of each commit's call the endpoints whose records are the
+     * ones already durable and served (a plan that restamps every endpoint and changes one: only that
+     * one is handed over), since nothing such a sink answers changes for the others. Default true:
+     * every endpoint written in the commit is handed over.
+     */
+    default boolean servesStamps() {
+        return true;
+    }
+
     /** Whether {@link #publish(Map, Set)} can stop serving names (checked before a retirement is made durable). */
     default boolean removes() {
         return false;

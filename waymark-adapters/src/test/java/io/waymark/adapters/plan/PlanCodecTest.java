@@ -58,6 +58,23 @@ class PlanCodecTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("forced");
     }
 
+    /** The log's bytes, pinned: how an entry is produced may change (it is on every publish's path), its form may not. */
+    @Test
+    void aPublishEntryKeepsItsExactForm() {
+        TreeMap<Endpoint, RecordSet> m = new TreeMap<>(Map.of(
+                Endpoint.of("api.example.test."), new RecordSet(List.of(WeightedAddress.of("192.0.2.1", 10), WeightedAddress.of("2001:db8::1", 5)), 30),
+                Endpoint.of("b.example.test."), new RecordSet(List.of(WeightedAddress.of("198.51.100.7", 1)), 5)));
+        Plan plan = Plan.publish(Generation.of(7), new PlanDraft(m, false).publishedAt(1_764_576_000_000L).forcedBecause("drain \"az1\" \u00e9"));
+        assertThat(new String(codec.publish(plan), StandardCharsets.UTF_8)).isEqualTo("{\"op\":\"publish\",\"generation\":7,\"hash\":\"" + plan.hash().hex()
+                + "\",\"forced\":true,\"publishedAtMillis\":1764576000000,\"reason\":\"drain \\\"az1\\\" \u00e9\",\"recordSets\":{"
+                + "\"api.example.test.\":{\"ttl\":30,\"addresses\":{\"2001:db8:0:0:0:0:0:1\":5,\"192.0.2.1\":10}},"
+                + "\"b.example.test.\":{\"ttl\":5,\"addresses\":{\"198.51.100.7\":1}}}}");
+        assertThat(new String(codec.publish(Plan.publish(Generation.of(8), draft())), StandardCharsets.UTF_8))
+                .startsWith("{\"op\":\"publish\",\"generation\":8,\"hash\":\"").contains("\"forced\":false,\"recordSets\":{");
+        assertThat(new String(codec.delete(Generation.of(3)), StandardCharsets.UTF_8)).isEqualTo("{\"op\":\"delete\",\"generation\":3}");
+        assertThat(new String(codec.flags(new io.waymark.core.model.ControlFlags(true, false)), StandardCharsets.UTF_8)).isEqualTo("{\"op\":\"flags\",\"paused\":true,\"pinned\":false}");
+    }
+
     @Test
     void anInvalidProvenanceIsACorruptEntryNotACrash() {
         String bad = "{\"op\":\"publish\",\"generation\":3,\"hash\":\"x\",\"forced\":false,\"publishedAtMillis\":-5,"

@@ -97,6 +97,59 @@ class EmbeddedRecordStoreTest {
         }
     }
 
+    /** What one commit hands a sink, per call: the endpoints with their stamps. */
+    private static final class StampLog implements ServingSink {
+        private final boolean servesStamps;
+        final List<Map<Endpoint, StampedRecords>> calls = new ArrayList<>();
+
+        StampLog(boolean servesStamps) {
+            this.servesStamps = servesStamps;
+        }
+
+        @Override
+        public void publish(Map<Endpoint, RecordSet> changed) {
+            throw new AssertionError("the store hands over stamped changes");
+        }
+
+        @Override
+        public synchronized void publishStamped(Map<Endpoint, StampedRecords> changed, java.util.Set<Endpoint> removed) {
+            calls.add(Map.copyOf(changed));
+        }
+
+        @Override
+        public boolean servesStamps() {
+            return servesStamps;
+        }
+    }
+
+    /**
+     * A plan restamps every endpoint; a sink that answers no stamps is handed only the endpoints whose
+     * records changed (the others answer exactly what they did), one that answers stamps gets them all.
+     */
+    @Test
+    void aSinkWithoutStampsIsHandedOnlyChangedRecords() throws IOException {
+        Endpoint a = endpoint(1), b = endpoint(2), c = endpoint(3);
+        RecordSet ra = records(a, 1), rb = records(b, 1), rc = records(c, 1);
+        for (boolean servesStamps : new boolean[] {false, true}) {
+            Path d = dir.resolve("stamps-" + servesStamps);
+            StampLog sink = new StampLog(servesStamps);
+            try (EmbeddedRecordStore store = EmbeddedRecordStore.open(d, sink)) {
+                store.applyAllIfNewer(List.of(new ConditionalApply(a, Stamp.NONE, stamp(1), ra), new ConditionalApply(b, Stamp.NONE, stamp(1), rb)));
+                RecordSet rb2 = records(b, 2);
+                // Generation 2: a restamped with equal (not identical) records, b changed, c new.
+                assertThat(store.applyAllIfNewer(List.of(new ConditionalApply(a, stamp(1), stamp(2), new RecordSet(ra.addresses(), ra.ttlSeconds())),
+                        new ConditionalApply(b, stamp(1), stamp(2), rb2), new ConditionalApply(c, Stamp.NONE, stamp(2), rc)))).containsOnly(ApplyOutcome.APPLIED);
+                assertThat(sink.calls).hasSize(3); // open, generation 1, generation 2
+                Map<Endpoint, StampedRecords> second = sink.calls.get(2);
+                if (servesStamps) assertThat(second).containsOnlyKeys(a, b, c);
+                else assertThat(second).containsOnlyKeys(b, c);
+                assertThat(second.get(b)).isEqualTo(new StampedRecords(stamp(2), Optional.of(rb2)));
+                // The store itself holds every new stamp either way.
+                assertThat(store.read(a)).isEqualTo(new StampedRecords(stamp(2), Optional.of(ra)));
+            }
+        }
+    }
+
     @Test
     void hundredThousandEndpointsInFewBatchesShareOneFsyncAndOnePublishPerBatch() throws IOException {
         int n = 100_000;

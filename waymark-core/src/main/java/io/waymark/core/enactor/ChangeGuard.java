@@ -124,7 +124,7 @@ public final class ChangeGuard {
 
     private static void measure(Endpoint endpoint, RecordSet now, RecordSet next, Map<AddressFamily, Long> served,
                                 Map<AddressFamily, Long> removed, List<String> emptied) {
-        if (now.equals(next)) { // the common case at scale: this endpoint does not change
+        if (now == next || now.equals(next)) { // the common case at scale: this endpoint does not change (often the very same object)
             for (WeightedAddress a : now.addresses()) served.merge(AddressFamily.of(a.address()), 1L, Long::sum);
             return;
         }

@@ -133,10 +133,7 @@ public final class Enactor {
         verifiedPlan = latest;
         if (latest.forced()) return Optional.empty();
         if (!verdictFor.equals(latest.stamp())) {
-            readNow.putAll(readAll(latest));
-            Map<Endpoint, Optional<RecordSet>> servedNow = new HashMap<>();
-            readNow.forEach((e, sr) -> servedNow.put(e, sr.records()));
-            verdict = changeGuard.assess(latest, servedNow).refusal();
+            verdict = changeGuard.assess(latest, readAll(latest, readNow)).refusal();
             verdictFor = latest.stamp();
         }
         return verdict;
@@ -144,16 +141,22 @@ public final class Enactor {
 
     /** What the walk over this tick's share of endpoints found: applies, heals held for a re-check, counts. */
     private static final class Walk {
+        /** The plan's stamp, built once: every endpoint is compared with it and every apply carries it. */
+        final Stamp planStamp;
         final List<ConditionalApply> applies = new ArrayList<>();
         final List<ConditionalApply> heals = new ArrayList<>();
         final TickCounts.Builder counts = TickCounts.builder();
         /** Hashes of plans read to explain stamps at or above the latest generation. */
         final Map<Generation, Optional<PlanHash>> hashes = new HashMap<>();
+
+        Walk(Stamp planStamp) {
+            this.planStamp = planStamp;
+        }
     }
 
     /** Reads the stamps of this tick's share of endpoints (bounded) and decides for each. */
     private Walk walk(Plan latest, Map<Endpoint, StampedRecords> readNow, List<String> details) {
-        Walk walk = new Walk();
+        Walk walk = new Walk(latest.stamp());
         int share = Math.min(config.endpointsPerTickMax(), order.size());
         for (int i = 0; i < share; i++) {
             Endpoint endpoint = order.get(cursor);
@@ -174,10 +177,10 @@ public final class Enactor {
     }
 
     private void classify(Plan latest, Endpoint endpoint, Stamp served, Walk walk, List<String> details) {
-        if (served.equals(latest.stamp())) {
+        if (served.equals(walk.planStamp)) {
             walk.counts.visited(1).skipped(1); // already serves the latest plan
         } else if (!served.generation().isAtLeast(latest.generation())) {
-            ConditionalApply apply = new ConditionalApply(endpoint, served, latest.stamp(), latest.recordSets().get(endpoint));
+            ConditionalApply apply = new ConditionalApply(endpoint, served, walk.planStamp, latest.recordSets().get(endpoint));
             (served.isNone() ? walk.heals : walk.applies).add(apply);
         } else if (explained(served, walk, details)) {
             walk.counts.visited(1).skipped(1); // a plan published since we read the latest one, already served
@@ -356,11 +359,18 @@ public final class Enactor {
         return Optional.empty();
     }
 
-    /** What the plan's endpoints serve now (one read each, bounded by the plan's size). */
-    private Map<Endpoint, StampedRecords> readAll(Plan plan) {
-        Map<Endpoint, StampedRecords> now = new HashMap<>();
-        for (Endpoint endpoint : plan.recordSets().keySet()) now.put(endpoint, recordStore.read(endpoint));
-        return now;
+    /**
+     * What the plan's endpoints serve now (one read each, bounded by the plan's size): each read goes
+     * into {@code readNow} for the walk, and its records into the map returned, for the change guard.
+     */
+    private Map<Endpoint, Optional<RecordSet>> readAll(Plan plan, Map<Endpoint, StampedRecords> readNow) {
+        Map<Endpoint, Optional<RecordSet>> servedNow = HashMap.newHashMap(plan.recordSets().size());
+        for (Endpoint endpoint : plan.recordSets().keySet()) {
+            StampedRecords read = recordStore.read(endpoint);
+            readNow.put(endpoint, read);
+            servedNow.put(endpoint, read.records());
+        }
+        return servedNow;
     }
 
     /** Fisher–Yates with the injected generator: each enactor walks endpoints in its own order. */

@@ -105,11 +105,22 @@ public final class HistoryCleaner {
             Map<Endpoint, Long> seenAtLeast = new HashMap<>();
             Optional<Plan> latest = planStore.latest();
             Set<Endpoint> live = latest.isPresent() ? live(latest.get()) : recordStore.endpoints();
+            // Every live endpoint was read in this run serving above this generation (0 until each was read).
+            long everyLiveAbove = 0;
             for (Generation g : scan.candidates()) {
                 if (deleted.size() >= deletesPerRunMax) break;
+                if (g.value() < everyLiveAbove) {
+                    // (3) holds whatever P holds: its live endpoints are among those read above g. Spares
+                    // reading P back (from disk, decoded) only to list its endpoints; a plan store that
+                    // accumulated a thousand plans between two runs read a thousand of them.
+                    if (planStore.delete(g)) deleted.add(g); // false: deleted meanwhile by another cleaner
+                    continue;
+                }
                 Optional<Plan> plan = planStore.read(g);
                 if (plan.isEmpty()) continue; // deleted meanwhile by another cleaner: idempotent
-                if (!everyLiveEndpointServesNewer(plan.get(), live, seenAtLeast)) {
+                boolean served = everyLiveEndpointServesNewer(plan.get(), live, seenAtLeast);
+                everyLiveAbove = lowestRead(live, seenAtLeast);
+                if (!served) {
                     keptUnserved++;
                     continue;
                 }
@@ -139,6 +150,20 @@ public final class HistoryCleaner {
             if (now <= g) return false;
         }
         return true;
+    }
+
+    /**
+     * The lowest generation read in this run over every live endpoint, or 0 while one of them has not
+     * been read yet (bounded by the live endpoints; called once per plan read back, which costs as much).
+     */
+    private static long lowestRead(Set<Endpoint> live, Map<Endpoint, Long> seenAtLeast) {
+        long lowest = Long.MAX_VALUE;
+        for (Endpoint e : live) {
+            Long read = seenAtLeast.get(e);
+            if (read == null) return 0;
+            lowest = Math.min(lowest, read);
+        }
+        return lowest == Long.MAX_VALUE ? 0 : lowest;
     }
 
     /** See the class comment: what the record store holds (not retired) and what the latest plan holds. */

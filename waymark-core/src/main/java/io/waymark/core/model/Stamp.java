@@ -31,6 +31,17 @@ public record Stamp(Generation generation, PlanHash planHash) {
         return generation.value() == 0;
     }
 
+    /** By hand, identity first: enactors compare each endpoint's stamp with their plan's on every tick, mostly the very same object. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Stamp s && generation.equals(s.generation) && planHash.equals(s.planHash);
+    }
+
+    @Override
+    public int hashCode() {
+        return generation.hashCode() * 31 + planHash.hashCode();
+    }
+
     @Override
     public String toString() {
         return generation + "/" + planHash;

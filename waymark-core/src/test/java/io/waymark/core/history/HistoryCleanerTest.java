@@ -121,6 +121,31 @@ class HistoryCleanerTest {
         assertThat(plans.history()).containsExactly(Generation.of(3));
     }
 
+    /**
+     * Condition (3) needs a plan's endpoints only while some live endpoint has not been read above it: once
+     * every live endpoint was read serving above g, older plans are deleted without reading them back (a
+     * durable store decodes each one from disk; the daemon's clean-up read a thousand per run under load).
+     */
+    @Test
+    void oncePlanContentCannotMatterItIsNotReadBack() {
+        for (int i = 1; i <= 10; i++) publish(draft(3, i));
+        enactor().tick();
+        int[] reads = {0};
+        io.waymark.core.port.PlanStore counting = new io.waymark.core.port.PlanStore() {
+            public PublishOutcome publish(Generation expected, PlanDraft d) { return plans.publish(expected, d); }
+            public Optional<Plan> latest() { return plans.latest(); }
+            public Optional<Plan> read(Generation g) { reads[0]++; return plans.read(g); }
+            public java.util.List<Generation> history() { return plans.history(); }
+            public boolean delete(Generation g) { return plans.delete(g); }
+            public io.waymark.core.model.ControlFlags flags() { return plans.flags(); }
+            public boolean updateFlags(io.waymark.core.model.ControlFlags e, io.waymark.core.model.ControlFlags n) { return plans.updateFlags(e, n); }
+        };
+        CleanupResult r = new HistoryCleaner(counting, records, 1, 100).clean();
+        assertThat(r.deleted()).extracting(Generation::value).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(reads[0]).as("plans read back").isEqualTo(1);
+        assertThat(Invariants.check(plans, records, Observation.NONE).violations()).isEmpty();
+    }
+
     @Test
     void boundedDeletesPerRun() {
         for (int i = 1; i <= 10; i++) publish(draft(1, i));

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * One enactor's view of the record store: every conditional apply is timed
@@ -78,16 +77,24 @@ final class AppliedChanges implements BatchRecordStore {
 
     private AuditLog.Entry line(ConditionalApply a) {
         StampedRecords was = lastRead.remove(a.endpoint());
+        String after = text(a.records());
+        // A restamp (every plan restamps every endpoint) keeps its records: render them once.
+        RecordSet wasRecords = was == null ? null : was.records().orElse(null);
         String before = a.expected().generation().value() == 0 ? "none"
-                : was != null && was.stamp().equals(a.expected()) ? was.records().map(AppliedChanges::text).orElse("none")
+                : was != null && was.stamp().equals(a.expected()) ? (wasRecords == null ? "none" : wasRecords.equals(a.records()) ? after : text(wasRecords))
                 : "the records of " + a.expected().generation();
-        return new AuditLog.Entry(enactorId, "apply", a.endpoint() + " " + a.expected().generation() + " -> " + a.next().generation(),
-                Map.of("endpoint", a.endpoint().name(), "from", a.expected().generation().toString(), "to", a.next().generation().toString(),
-                        "before", before, "after", text(a.records())));
+        String from = a.expected().generation().toString(), to = a.next().generation().toString();
+        return new AuditLog.Entry(enactorId, "apply", a.endpoint() + " " + from + " -> " + to,
+                Map.of("endpoint", a.endpoint().name(), "from", from, "to", to, "before", before, "after", after));
     }
 
     private static String text(RecordSet rs) {
-        return rs.addresses().stream().map(WeightedAddress::toString).collect(Collectors.joining(" ")) + " ttl " + rs.ttlSeconds();
+        StringBuilder out = new StringBuilder(rs.addresses().size() * 24 + 8);
+        for (WeightedAddress w : rs.addresses()) {
+            if (!out.isEmpty()) out.append(' ');
+            out.append(w);
+        }
+        return out.append(" ttl ").append(rs.ttlSeconds()).toString();
     }
 
     @Override
