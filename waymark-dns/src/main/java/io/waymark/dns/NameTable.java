@@ -141,10 +141,10 @@ final class NameTable {
         return rich != null ? rich : PackedNames.node(shardOf(handle).arena, packedAt(handle), zones);
     }
 
-    /** Every node that holds a managed record set, in no particular order (zone transfers). Packed names never do. */
-    void forEachManaged(Consumer<NameNode> action) {
-        for (Shard shard : shards) {
-            for (NameNode n : shard.rich) if (n.managed() != null) action.accept(n);
+    /** Every node, packed names unpacked into new nodes, in no particular order (zone transfers: a walk of the whole table). */
+    void forEachNode(Consumer<NameNode> action) {
+        for (int shard = 0; shard < SHARD_COUNT; shard++) {
+            for (int ref : shards[shard].refs) if (ref != EMPTY) action.accept(node(handle(shard, ref)));
         }
     }
 

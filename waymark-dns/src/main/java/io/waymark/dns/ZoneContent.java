@@ -14,7 +14,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Every record of one zone as a snapshot serves it, for a zone transfer: the SOA (with the
- * snapshot's serial) first and last (RFC 5936 §2.2), the zone file's records, and the managed
+ * snapshot's serial) first and last (RFC 5936 §2.2), the zone file's records (those the snapshot's
+ * copy kept, then the addresses the name table holds, {@link TableAddresses}), and the managed
  * addresses in place of the file's at each managed name. Read from one snapshot, so a transfer is
  * one consistent version of the zone. Costs a walk of the whole name table: transfers are rare.
  */
@@ -37,8 +38,13 @@ final class ZoneContent {
             }
             out.add(r);
         }
-        table.forEachManaged(node -> {
+        java.util.Set<Name> keptOwners = TableAddresses.keptOwners(zone);
+        table.forEachNode(node -> {
             if (node.zone().index() != index) return;
+            if (node.managed() == null) {
+                TableAddresses.addHeld(node, keptOwners, out);
+                return;
+            }
             addManaged(out, name(node.key()), node.managed());
             NameNode stamp = table.find(ManagedNodes.stampKey(node.key()));
             RRsetWire txt = stamp == null ? null : stamp.rrset(Type.TXT);

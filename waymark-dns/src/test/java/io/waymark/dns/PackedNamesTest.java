@@ -7,9 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.WeightedAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,13 +58,7 @@ class PackedNamesTest {
     }
 
     private static Zone zone() throws Exception {
-        Path file = Files.createTempFile("packed.test", ".zone");
-        try {
-            Files.writeString(file, ZONE_TEXT, StandardCharsets.US_ASCII);
-            return ZoneFileReader.read(file);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        return TestServer.zoneFromText(ZONE_TEXT);
     }
 
     private static Name name(String s) throws Exception {
