@@ -28,15 +28,15 @@ final class NameTable {
     private static final int EMPTY = 0;
     private static final NameNode[] NO_NODES = new NameNode[0];
     private static final byte[] NO_BYTES = new byte[0];
-    private static final ZoneServing[] NO_ZONES = new ZoneServing[0];
+    private static final Zones NO_ZONES = new Zones(new ZoneServing[0], new byte[0][]);
     private static final Shard EMPTY_SHARD = new Shard(new int[2], new int[2], NO_NODES, NO_BYTES, 0);
 
     private final Shard[] shards;
-    /** By zone index: the zones of the names in the table (packed names store only the index). */
-    private final ZoneServing[] zones;
+    /** The zones of the names in the table, by index (packed names store only the index). */
+    private final Zones zones;
     private final int size;
 
-    private NameTable(Shard[] shards, ZoneServing[] zones, int size) {
+    private NameTable(Shard[] shards, Zones zones, int size) {
         this.shards = shards;
         this.zones = zones;
         this.size = size;
@@ -69,7 +69,7 @@ final class NameTable {
         for (int i = h & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
             int ref = s.refs[i];
             if (ref == EMPTY) return ABSENT;
-            if (s.hashes[i] == h && s.keyEquals(ref, a, offset, length)) return handle(shard, ref);
+            if (s.hashes[i] == h && s.keyEquals(ref, zones.apexKeys, a, offset, length)) return handle(shard, ref);
         }
         return ABSENT;
     }
@@ -82,7 +82,7 @@ final class NameTable {
         for (int i = h & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
             int ref = s.refs[i];
             if (ref == EMPTY) return ABSENT;
-            if (s.hashes[i] == h && s.wildcardEquals(ref, a, offset, length)) return handle(shard, ref);
+            if (s.hashes[i] == h && s.wildcardEquals(ref, zones.apexKeys, a, offset, length)) return handle(shard, ref);
         }
         return ABSENT;
     }
@@ -104,7 +104,7 @@ final class NameTable {
     /** The zone a located name belongs to. */
     ZoneServing zone(long handle) {
         NameNode rich = rich(handle);
-        return rich != null ? rich.zone() : zones[PackedNames.zoneIndex(shardOf(handle).arena, (int) handle - 1)];
+        return rich != null ? rich.zone() : zones.byIndex[PackedNames.zoneIndex(shardOf(handle).arena, (int) handle - 1)];
     }
 
     /** Whether a located packed name holds any RRset (an empty non-terminal does not). */
@@ -138,7 +138,7 @@ final class NameTable {
     NameNode node(long handle) {
         if (handle == ABSENT) return null;
         NameNode rich = rich(handle);
-        return rich != null ? rich : PackedNames.node(shardOf(handle).arena, packedAt(handle), zones);
+        return rich != null ? rich : PackedNames.node(shardOf(handle).arena, packedAt(handle), zones.byIndex, zones.apexKeys);
     }
 
     /** Every node, packed names unpacked into new nodes, in no particular order (zone transfers: a walk of the whole table). */
@@ -158,34 +158,41 @@ final class NameTable {
             if (byShard[shard] == null) byShard[shard] = new ArrayList<>();
             byShard[shard].add(n);
         }
-        ZoneServing[] nextZones = withZones(zones, upserts);
+        Zones nextZones = zones.with(upserts);
         Shard[] next = shards.clone();
         int nextSize = size;
         for (int i = 0; i < SHARD_COUNT; i++) {
             if (byShard[i] == null) continue;
             Shard old = shards[i];
-            Shard merged = old.with(byShard[i]);
+            Shard merged = old.with(byShard[i], nextZones.apexKeys);
             nextSize += merged.count - old.count;
             next[i] = merged;
         }
         return new NameTable(next, nextZones, nextSize);
     }
 
-    /** {@code zones} with the zones of {@code upserts} added; one zone per index, or the snapshot is broken. */
-    private static ZoneServing[] withZones(ZoneServing[] zones, Collection<NameNode> upserts) {
-        ZoneServing[] out = zones;
-        for (NameNode n : upserts) {
-            int index = n.zone().index();
-            ZoneServing known = index < out.length ? out[index] : null;
-            if (known == null) {
-                if (out == zones) out = Arrays.copyOf(zones, Math.max(zones.length, index + 1));
-                else if (index >= out.length) out = Arrays.copyOf(out, index + 1);
-                out[index] = n.zone();
-            } else if (!known.equals(n.zone())) {
-                throw new IllegalStateException("two zones with index " + index + ": " + known.origin() + " and " + n.zone().origin() + " (bug)");
+    /** By zone index: the zone, and its apex key (every packed name of the zone ends with it, so packing leaves it out). */
+    private record Zones(ZoneServing[] byIndex, byte[][] apexKeys) {
+        /** These zones and those of {@code upserts}; one zone per index, or the snapshot is broken. */
+        Zones with(Collection<NameNode> upserts) {
+            ZoneServing[] zones = byIndex;
+            byte[][] keys = apexKeys;
+            for (NameNode n : upserts) {
+                int index = n.zone().index();
+                ZoneServing known = index < zones.length ? zones[index] : null;
+                if (known == null) {
+                    if (zones == byIndex || index >= zones.length) {
+                        zones = Arrays.copyOf(zones, Math.max(zones.length, index + 1));
+                        keys = Arrays.copyOf(keys, zones.length);
+                    }
+                    zones[index] = n.zone();
+                    keys[index] = WireNames.key(n.zone().origin());
+                } else if (!known.equals(n.zone())) {
+                    throw new IllegalStateException("two zones with index " + index + ": " + known.origin() + " and " + n.zone().origin() + " (bug)");
+                }
             }
+            return zones == byIndex ? this : new Zones(zones, keys);
         }
-        return out;
     }
 
     /**
@@ -193,12 +200,12 @@ final class NameTable {
      * {@code refs} per slot, the packed names in {@code arena}, the other nodes in {@code rich}.
      */
     private record Shard(int[] hashes, int[] refs, NameNode[] rich, byte[] arena, int count) {
-        boolean keyEquals(int ref, byte[] a, int offset, int length) {
-            return ref > 0 ? PackedNames.keyEquals(arena, ref - 1, a, offset, length) : WireNames.equalsLowered(rich[-ref - 1].key(), 0, a, offset, length);
+        boolean keyEquals(int ref, byte[][] apexKeys, byte[] a, int offset, int length) {
+            return ref > 0 ? PackedNames.keyEquals(arena, ref - 1, apexKeys, a, offset, length) : WireNames.equalsLowered(rich[-ref - 1].key(), 0, a, offset, length);
         }
 
-        boolean wildcardEquals(int ref, byte[] a, int offset, int length) {
-            if (ref > 0) return PackedNames.wildcardEquals(arena, ref - 1, a, offset, length);
+        boolean wildcardEquals(int ref, byte[][] apexKeys, byte[] a, int offset, int length) {
+            if (ref > 0) return PackedNames.wildcardEquals(arena, ref - 1, apexKeys, a, offset, length);
             byte[] k = rich[-ref - 1].key();
             return k.length == length + 2 && k[0] == 1 && k[1] == '*' && WireNames.equalsLowered(k, 2, a, offset, length);
         }
@@ -208,15 +215,15 @@ final class NameTable {
          * holds -(u + 1) for upsert u, or j + 1 for this shard's slot j), then the arena and the rich
          * nodes are laid out from those sources.
          */
-        Shard with(List<NameNode> upserts) {
+        Shard with(List<NameNode> upserts, byte[][] apexKeys) {
             int capacity = 2;
             while (capacity < (count + upserts.size()) * 2) capacity <<= 1;
             int[] h = new int[capacity];
             int[] sources = new int[capacity];
             int placed = 0;
             // Upserts first, so an old name with the same key is skipped when re-inserted.
-            for (int u = 0; u < upserts.size(); u++) placed += place(h, sources, upserts.get(u).hash(), -(u + 1), upserts);
-            for (int j = 0; j < refs.length; j++) if (refs[j] != EMPTY) placed += place(h, sources, hashes[j], j + 1, upserts);
+            for (int u = 0; u < upserts.size(); u++) placed += place(h, sources, upserts.get(u).hash(), -(u + 1), upserts, apexKeys);
+            for (int j = 0; j < refs.length; j++) if (refs[j] != EMPTY) placed += place(h, sources, hashes[j], j + 1, upserts, apexKeys);
 
             int arenaLength = 0;
             int richCount = 0;
@@ -238,7 +245,7 @@ final class NameTable {
                     NameNode node = upserts.get(-source - 1);
                     if (PackedNames.packable(node)) {
                         outRefs[i] = at + 1;
-                        at = PackedNames.write(node, a, at);
+                        at = PackedNames.write(node, apexKeys[node.zone().index()], a, at);
                     } else {
                         r[nextRich] = node;
                         outRefs[i] = -(++nextRich);
@@ -259,7 +266,7 @@ final class NameTable {
         }
 
         /** Returns 1 when a new key was placed, 0 when the key was already there (a later upsert replaces an earlier one). */
-        private int place(int[] h, int[] sources, int hash, int source, List<NameNode> upserts) {
+        private int place(int[] h, int[] sources, int hash, int source, List<NameNode> upserts, byte[][] apexKeys) {
             int mask = sources.length - 1;
             for (int i = hash & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
                 if (sources[i] == EMPTY) {
@@ -267,7 +274,7 @@ final class NameTable {
                     sources[i] = source;
                     return 1;
                 }
-                if (h[i] == hash && sameKey(sources[i], source, upserts)) {
+                if (h[i] == hash && sameKey(sources[i], source, upserts, apexKeys)) {
                     if (source < 0) sources[i] = source;
                     return 0;
                 }
@@ -276,11 +283,11 @@ final class NameTable {
         }
 
         /** Whether two sources name the same key; this shard's own names are distinct, so two of them never do. */
-        private boolean sameKey(int placed, int candidate, List<NameNode> upserts) {
+        private boolean sameKey(int placed, int candidate, List<NameNode> upserts, byte[][] apexKeys) {
             if (placed > 0 && candidate > 0) return false;
             if (placed < 0 && candidate < 0) return Arrays.equals(upserts.get(-placed - 1).key(), upserts.get(-candidate - 1).key());
             byte[] key = upserts.get(-Math.min(placed, candidate) - 1).key();
-            return keyEquals(refs[Math.max(placed, candidate) - 1], key, 0, key.length);
+            return keyEquals(refs[Math.max(placed, candidate) - 1], apexKeys, key, 0, key.length);
         }
     }
 }

@@ -10,10 +10,12 @@ import org.xbill.DNS.Type;
  * names of a large zone are plain (authoritative, nothing but unweighted A and AAAA RRsets, not
  * managed), and as objects they cost about 300 bytes each; packed, about 70 (bench/dns-memory).
  *
- * <p>Layout at {@code at}: key length L, the L bytes of the key (lower-cased wire name), the zone's
- * index (2 bytes), the RRset count, then per RRset its record count n, the fixed part every record of
- * it shares (type, class, TTL, RDATA length: 10 bytes) and n RDATAs of that length. Replies are built
- * from it byte for byte as {@link RRsetWire#write} builds them from the unpacked form.
+ * <p>Layout at {@code at}: prefix length L, the L bytes of the key (lower-cased wire name) before the
+ * zone's apex (every name of a zone ends with it: stored once per zone, in {@code apexKeys}, by zone
+ * index), the zone's index (2 bytes), the RRset count, then per RRset its record count n, the fixed
+ * part every record of it shares (type, class, TTL, RDATA length: 10 bytes) and n RDATAs of that
+ * length. Replies are built from it byte for byte as {@link RRsetWire#write} builds them from the
+ * unpacked form.
  */
 final class PackedNames {
     /** Type, class, TTL and RDATA length: the part of a record after its owner and before its RDATA. */
@@ -53,7 +55,7 @@ final class PackedNames {
 
     /** Bytes the packed form of {@code node} takes; {@code node} must be {@link #packable}. */
     static int length(NameNode node) {
-        int length = KEY_AT + node.key().length + 2 + 1;
+        int length = KEY_AT + node.key().length - node.zone().apexLength() + 2 + 1;
         for (RRsetWire r : node.rrsets()) length += 1 + FIXED + r.recordCount() * (r.data().length / r.recordCount() - FIXED);
         return length;
     }
@@ -66,14 +68,18 @@ final class PackedNames {
         return p - at;
     }
 
-    /** Writes the packed form of {@code node} at {@code at}; returns where it ends. */
-    static int write(NameNode node, byte[] arena, int at) {
+    /** Writes the packed form of {@code node} at {@code at}, its zone's apex key {@code apexKey}; returns where it ends. */
+    static int write(NameNode node, byte[] apexKey, byte[] arena, int at) {
         if (!packable(node)) throw new IllegalArgumentException("not a plain name (bug): " + ZoneContent.name(node.key()));
         byte[] key = node.key();
+        int prefix = key.length - apexKey.length;
+        if (prefix < 0 || !Arrays.equals(key, prefix, key.length, apexKey, 0, apexKey.length)) {
+            throw new IllegalArgumentException("name " + ZoneContent.name(key) + " lies outside its zone's apex (bug)");
+        }
         int p = at;
-        arena[p++] = (byte) key.length;
-        System.arraycopy(key, 0, arena, p, key.length);
-        p += key.length;
+        arena[p++] = (byte) prefix;
+        System.arraycopy(key, 0, arena, p, prefix);
+        p += prefix;
         arena[p++] = (byte) (node.zone().index() >>> 8);
         arena[p++] = (byte) node.zone().index();
         arena[p++] = (byte) node.rrsets().length;
@@ -90,14 +96,22 @@ final class PackedNames {
     }
 
     /** Whether the packed name at {@code at} is the lower-cased name at {@code a[offset, offset+length)}. */
-    static boolean keyEquals(byte[] arena, int at, byte[] a, int offset, int length) {
-        return (arena[at] & 0xff) == length && Arrays.equals(arena, at + KEY_AT, at + KEY_AT + length, a, offset, offset + length);
+    static boolean keyEquals(byte[] arena, int at, byte[][] apexKeys, byte[] a, int offset, int length) {
+        int prefix = arena[at] & 0xff;
+        byte[] apex = apexKeys[zoneIndex(arena, at)];
+        return prefix + apex.length == length && Arrays.equals(arena, at + KEY_AT, at + KEY_AT + prefix, a, offset, offset + prefix)
+                && Arrays.equals(apex, 0, apex.length, a, offset + prefix, offset + length);
     }
 
     /** Whether the packed name at {@code at} is {@code *.} followed by the lower-cased name at {@code a[offset, offset+length)}. */
-    static boolean wildcardEquals(byte[] arena, int at, byte[] a, int offset, int length) {
+    static boolean wildcardEquals(byte[] arena, int at, byte[][] apexKeys, byte[] a, int offset, int length) {
+        int prefix = arena[at] & 0xff;
         int k = at + KEY_AT;
-        return (arena[at] & 0xff) == length + 2 && arena[k] == 1 && arena[k + 1] == '*' && Arrays.equals(arena, k + 2, k + 2 + length, a, offset, offset + length);
+        if (prefix < 2 || arena[k] != 1 || arena[k + 1] != '*') return false;
+        byte[] apex = apexKeys[zoneIndex(arena, at)];
+        int rest = prefix - 2; // the wildcard's labels between '*' and the apex
+        return rest + apex.length == length && Arrays.equals(arena, k + 2, k + prefix, a, offset, offset + rest)
+                && Arrays.equals(apex, 0, apex.length, a, offset + rest, offset + length);
     }
 
     static int zoneIndex(byte[] arena, int at) {
@@ -135,12 +149,14 @@ final class PackedNames {
     }
 
     /** The packed name at {@code at} as a node again (off the query path: updates, transfers, reads). */
-    static NameNode node(byte[] arena, int at, ZoneServing[] zones) {
-        int keyLength = arena[at] & 0xff;
-        byte[] key = Arrays.copyOfRange(arena, at + KEY_AT, at + KEY_AT + keyLength);
+    static NameNode node(byte[] arena, int at, ZoneServing[] zones, byte[][] apexKeys) {
+        int prefix = arena[at] & 0xff;
         int zoneIndex = zoneIndex(arena, at);
         ZoneServing zone = zoneIndex < zones.length ? zones[zoneIndex] : null;
         if (zone == null) throw new IllegalStateException("packed name of an unknown zone " + zoneIndex + " (bug)");
+        byte[] apex = apexKeys[zoneIndex];
+        byte[] key = Arrays.copyOf(Arrays.copyOfRange(arena, at + KEY_AT, at + KEY_AT + prefix), prefix + apex.length);
+        System.arraycopy(apex, 0, key, prefix, apex.length);
         int p = rrsetsAt(arena, at);
         RRsetWire[] rrsets = new RRsetWire[arena[p - 1] & 0xff];
         for (int r = 0; r < rrsets.length; r++, p = nextRRset(arena, p)) rrsets[r] = unpack(arena, p);
@@ -163,7 +179,7 @@ final class PackedNames {
         return new RRsetWire(uint16(arena, fixed), data, RRsetWire.shareable(offsets), null);
     }
 
-    /** Where the first RRset starts: after key, zone index and the RRset count (the byte before it). */
+    /** Where the first RRset starts: after the key's prefix, zone index and the RRset count (the byte before it). */
     private static int rrsetsAt(byte[] arena, int at) {
         return at + KEY_AT + (arena[at] & 0xff) + 2 + 1;
     }

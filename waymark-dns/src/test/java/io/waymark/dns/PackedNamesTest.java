@@ -77,8 +77,11 @@ class PackedNamesTest {
             if (!PackedNames.packable(n)) continue;
             packed.add(text);
             byte[] arena = new byte[PackedNames.length(n) + 3];
-            assertThat(PackedNames.write(n, arena, 3)).isEqualTo(arena.length);
-            NameNode back = PackedNames.node(arena, 3, new ZoneServing[] {n.zone()});
+            byte[] apex = WireNames.key(n.zone().origin());
+            assertThat(PackedNames.write(n, apex, arena, 3)).isEqualTo(arena.length);
+            assertThat(PackedNames.keyEquals(arena, 3, new byte[][] {apex}, n.key(), 0, n.key().length)).isTrue();
+            assertThat(PackedNames.keyEquals(arena, 3, new byte[][] {apex}, n.key(), 1, n.key().length - 1)).isFalse();
+            NameNode back = PackedNames.node(arena, 3, new ZoneServing[] {n.zone()}, new byte[][] {apex});
             assertThat(back.key()).isEqualTo(n.key());
             assertThat(back.zone()).isEqualTo(n.zone());
             assertThat(back.kind()).isEqualTo(n.kind());
@@ -101,7 +104,7 @@ class PackedNamesTest {
         for (NameNode n : nodes()) {
             if (!PackedNames.packable(n)) continue;
             byte[] arena = new byte[PackedNames.length(n)];
-            PackedNames.write(n, arena, 0);
+            PackedNames.write(n, WireNames.key(n.zone().origin()), arena, 0);
             for (RRsetWire r : n.rrsets()) {
                 for (int owner : new int[] {12, 300, 0x3FFF}) {
                     ByteBuf expected = Unpooled.buffer();

@@ -42,6 +42,15 @@ class TableAddressesTest {
         return all.subList(0, all.size() - 1);
     }
 
+    private static List<String> answer(Authority authority, String name, int type) throws Exception {
+        io.netty.buffer.ByteBuf query = io.netty.buffer.Unpooled.wrappedBuffer(TestServer.queryBytes(name, type, 5));
+        io.netty.buffer.ByteBuf reply = io.netty.buffer.Unpooled.buffer();
+        assertThat(new QueryResponder(authority, 1).respond(query, reply, Transport.UDP)).isTrue();
+        byte[] bytes = new byte[reply.readableBytes()];
+        reply.readBytes(bytes);
+        return lines(new org.xbill.DNS.Message(bytes).getSection(org.xbill.DNS.Section.ANSWER), false);
+    }
+
     @Test
     void the_differential_zone_transfers_as_its_file_with_the_addresses_kept_once() throws Exception {
         Zone zone;
@@ -72,6 +81,10 @@ class TableAddressesTest {
         // The loader gives an RRset one spelling (the first); the transfer keeps it, so the copy keeps those addresses.
         assertThat(lines(transfer(authority, 0), false)).contains("Host.p.test. 300 A 192.0.2.2", "Host.p.test. 300 A 192.0.2.3",
                 "Host.p.test. 300 AAAA 2001:db8:0:0:0:0:0:3", "lower.p.test. 300 A 192.0.2.4", "x.c.p.test. 300 A 192.0.2.6");
+        // Packed names of both zones answer (each packed without its own zone's apex).
+        assertThat(answer(authority, "y.c.p.test.", Type.A)).containsExactly("y.c.p.test. 300 A 192.0.2.7");
+        assertThat(answer(authority, "LOWER.p.test.", Type.A)).containsExactly("LOWER.p.test. 300 A 192.0.2.4");
+        assertThat(answer(authority, "x.c.p.test.", Type.A)).isEmpty(); // the child's, and the child has no such name
         assertThat(lines(authority.current().zones().get(0).records(), false)).contains("Host.p.test. 300 A 192.0.2.2", "ns.c.p.test. 300 A 192.0.2.5",
                 "x.c.p.test. 300 A 192.0.2.6").doesNotContain("lower.p.test. 300 A 192.0.2.4", "ns.p.test. 300 A 192.0.2.1");
     }
