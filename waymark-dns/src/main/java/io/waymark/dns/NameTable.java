@@ -119,13 +119,14 @@ final class NameTable {
     }
 
     /**
-     * Writes the {@code type} RRset of a located packed name, owner a pointer to {@code ownerOffset};
-     * returns the records written, or -1 (nothing written) when the name has none of that type.
+     * Writes the {@code type} RRset of a located packed name, owner a pointer to {@code ownerOffset},
+     * through the caller's {@code scratch} ({@link PackedNames#SCRATCH_BYTES}); returns the records
+     * written, or -1 (nothing written) when the name has none of that type.
      */
-    int writeRRset(long handle, int type, ByteBuf out, int ownerOffset) {
+    int writeRRset(long handle, int type, ByteBuf out, int ownerOffset, byte[] scratch) {
         byte[] arena = shardOf(handle).arena;
         int rrset = PackedNames.rrset(arena, packedAt(handle), type);
-        return rrset < 0 ? -1 : PackedNames.writeRRset(arena, rrset, out, ownerOffset);
+        return rrset < 0 ? -1 : PackedNames.writeRRset(arena, rrset, out, ownerOffset, scratch);
     }
 
     private static int packedAt(long handle) {

@@ -92,6 +92,8 @@ public final class QueryResponder {
     private final byte[] chainNames = new byte[WireNames.NAME_LENGTH_MAX * (CNAME_HOPS_MAX + 1)];
     private final int[] chainLengths = new int[CNAME_HOPS_MAX + 1];
     private final int[] targets = new int[TARGETS_MAX];
+    /** Where a packed name's RRset is assembled before it goes into the reply in one piece. */
+    private final byte[] packedScratch = new byte[PackedNames.SCRATCH_BYTES];
     /** Length of the lower-cased query name in {@link #qname}: RDATA names are also compressed against it. */
     private int qnameLengthNow;
 
@@ -316,7 +318,7 @@ public final class QueryResponder {
             else writeNegativeSoa(table.zone(name), reply, owner, labels);
             return;
         }
-        int written = table.writeRRset(name, qtype, reply, owner);
+        int written = table.writeRRset(name, qtype, reply, owner, packedScratch);
         if (written < 0) {
             writeNegativeSoa(table.zone(name), reply, owner, labels); // NODATA
             return;

@@ -112,7 +112,7 @@ class PackedNamesTest {
                     int expectedCount = r.write(expected, 5, owner, 2, 12345, new int[4]);
                     ByteBuf actual = Unpooled.buffer();
                     actual.writeZero(5);
-                    int actualCount = PackedNames.writeRRset(arena, PackedNames.rrset(arena, 0, r.type()), actual, owner);
+                    int actualCount = PackedNames.writeRRset(arena, PackedNames.rrset(arena, 0, r.type()), actual, owner, new byte[PackedNames.SCRATCH_BYTES]);
                     assertThat(actualCount).isEqualTo(expectedCount);
                     assertThat(ByteBufs.bytes(actual)).isEqualTo(ByteBufs.bytes(expected));
                     checked++;
