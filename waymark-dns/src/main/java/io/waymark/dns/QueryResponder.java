@@ -92,6 +92,8 @@ public final class QueryResponder {
     private final byte[] chainNames = new byte[WireNames.NAME_LENGTH_MAX * (CNAME_HOPS_MAX + 1)];
     private final int[] chainLengths = new int[CNAME_HOPS_MAX + 1];
     private final int[] targets = new int[TARGETS_MAX];
+    /** Where a packed name's RRset is assembled before it goes into the reply in one piece. */
+    private final byte[] packedScratch = new byte[PackedNames.SCRATCH_BYTES];
     /** Length of the lower-cased query name in {@link #qname}: RDATA names are also compressed against it. */
     private int qnameLengthNow;
 
@@ -254,43 +256,51 @@ public final class QueryResponder {
         int owner = HEADER_LENGTH; // where the name being answered sits in the reply
         for (int hop = 0; hop <= CNAME_HOPS_MAX; hop++) {
             if (answeredBefore(name, nameLength, hop, qnameLength)) return; // a loop: every record of it is in already
-            NameNode node = table.find(name, 0, nameLength, WireNames.hash(name, 0, nameLength));
-            NameNode encloser = node;
+            long found = table.locate(name, 0, nameLength, WireNames.hash(name, 0, nameLength));
+            long encloser = found;
             int encloserAt = 0; // offset in name of the closest encloser
-            for (int l = 0; encloser == null && l < LABELS_MAX; l++) {
+            for (int l = 0; encloser == NameTable.ABSENT && l < LABELS_MAX; l++) {
                 int len = name[encloserAt] & 0xff;
                 if (len == 0) break;
                 encloserAt += len + 1;
-                encloser = table.find(name, encloserAt, nameLength - encloserAt, WireNames.hash(name, encloserAt, nameLength - encloserAt));
+                encloser = table.locate(name, encloserAt, nameLength - encloserAt, WireNames.hash(name, encloserAt, nameLength - encloserAt));
             }
-            if (encloser == null) {
+            if (encloser == NameTable.ABSENT) {
                 if (hop == 0) rcode = RCODE_REFUSED; // not ours: we are no resolver
                 return; // a chain leaving our zones: the resolver follows it from here
             }
-            if (encloser.kind() == NameNode.Kind.DELEGATED) {
-                if (node != null && qtype == TYPE_DS && node.isCut()) answerDs(node, reply, owner, labels);
-                else writeReferral(encloser.referral(), reply, owner, labels);
+            // Null for a packed name: authoritative, addresses only, no CNAME or DNAME (PackedNames).
+            NameNode richEncloser = table.rich(encloser);
+            if (richEncloser != null && richEncloser.kind() == NameNode.Kind.DELEGATED) {
+                if (found != NameTable.ABSENT && qtype == TYPE_DS && richEncloser.isCut()) answerDs(richEncloser, reply, owner, labels);
+                else writeReferral(richEncloser.referral(), reply, owner, labels);
                 return;
             }
             authoritative = true;
-            if (node == null) {
-                RRsetWire dname = encloser.dname();
+            if (found == NameTable.ABSENT) {
+                RRsetWire dname = richEncloser == null ? null : richEncloser.dname();
                 if (dname != null) {
-                    int next = synthesize(encloser, dname, name, nameLength, encloserAt, labels, owner, reply);
+                    int next = synthesize(richEncloser, dname, name, nameLength, encloserAt, labels, owner, reply);
                     if (next < 0 || qtype == TYPE_CNAME) return; // the synthesized CNAME answers a CNAME query
                     name = synthesized;
-                    nameLength = encloserAt + encloser.dnameTarget().length;
-                    labels = labels - labelCount(encloser.key()) + labelCount(encloser.dnameTarget());
+                    nameLength = encloserAt + richEncloser.dnameTarget().length;
+                    labels = labels - labelCount(richEncloser.key()) + labelCount(richEncloser.dnameTarget());
                     owner = next;
                     continue;
                 }
-                NameNode wildcard = findWildcard(table, name, encloserAt, nameLength - encloserAt);
-                if (wildcard == null || wildcard.kind() != NameNode.Kind.AUTHORITATIVE) {
+                long wildcard = findWildcard(table, name, encloserAt, nameLength - encloserAt);
+                NameNode richWildcard = table.rich(wildcard);
+                if (wildcard == NameTable.ABSENT || (richWildcard != null && richWildcard.kind() != NameNode.Kind.AUTHORITATIVE)) {
                     rcode = RCODE_NXDOMAIN; // RFC 6604: the rcode describes the last name of a chain
-                    writeNegativeSoa(encloser.zone(), reply, owner, labels);
+                    writeNegativeSoa(table.zone(encloser), reply, owner, labels);
                     return;
                 }
-                node = wildcard; // RFC 4592: answer with the wildcard's data, owned by the name asked
+                found = wildcard; // RFC 4592: answer with the wildcard's data, owned by the name asked
+            }
+            NameNode node = table.rich(found);
+            if (node == null) {
+                answerPacked(table, found, qtype, reply, owner, labels);
+                return;
             }
             int target = answerAt(node, qtype, reply, owner, labels);
             if (target < 0) return;
@@ -299,6 +309,22 @@ public final class QueryResponder {
             labels = labelCount(name);
             owner = target;
         }
+    }
+
+    /** {@link #answerAt} for a packed name: its addresses, NODATA, or ANY's minimal answer; it has no CNAME to chase. */
+    private void answerPacked(NameTable table, long name, int qtype, ByteBuf reply, int owner, int labels) {
+        if (qtype == TYPE_ANY) {
+            if (table.hasData(name)) writeAnyHinfo(reply, owner);
+            else writeNegativeSoa(table.zone(name), reply, owner, labels);
+            return;
+        }
+        int written = table.writeRRset(name, qtype, reply, owner, packedScratch);
+        if (written < 0) {
+            writeNegativeSoa(table.zone(name), reply, owner, labels); // NODATA
+            return;
+        }
+        nextRandom(); // as writeAnswer draws for a node's RRset: the weighted picks that follow stay the same
+        answerCount += written;
     }
 
     /**
@@ -416,13 +442,13 @@ public final class QueryResponder {
         return count;
     }
 
-    /** The wildcard {@code *.<encloser>} if it exists; compares in place, no key is built. */
-    private static NameNode findWildcard(NameTable table, byte[] name, int encloser, int encloserLength) {
-        if (encloserLength + 2 > WireNames.NAME_LENGTH_MAX) return null;
+    /** The wildcard {@code *.<encloser>} if it exists, or {@link NameTable#ABSENT}; compares in place, no key is built. */
+    private static long findWildcard(NameTable table, byte[] name, int encloser, int encloserLength) {
+        if (encloserLength + 2 > WireNames.NAME_LENGTH_MAX) return NameTable.ABSENT;
         int h = WireNames.hashStep(WireNames.hashStep(WireNames.hashStart(), (byte) 1), (byte) '*');
         for (int i = 0; i < encloserLength; i++) h = WireNames.hashStep(h, name[encloser + i]);
         h = WireNames.hashFinish(h);
-        return table.findWildcard(name, encloser, encloserLength, h);
+        return table.locateWildcard(name, encloser, encloserLength, h);
     }
 
     private void writeNegativeSoa(ZoneServing zone, ByteBuf reply, int owner, int labels) {

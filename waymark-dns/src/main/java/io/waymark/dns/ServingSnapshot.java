@@ -86,7 +86,10 @@ public final class ServingSnapshot {
             soas[i] = zones.get(i).soa();
             negativeSoas[i] = ZoneNodes.negativeSoa(soas[i]);
         }
-        return new ServingSnapshot(List.copyOf(zones), NameTable.empty().with(withParentDs(zones, nodes)), options, 0, soas, negativeSoas, TransferJournal.EMPTY);
+        NameTable table = NameTable.empty().with(withParentDs(zones, nodes));
+        List<Zone> copies = new ArrayList<>(zones.size());
+        for (int i = 0; i < zones.size(); i++) copies.add(TableAddresses.withoutHeld(zones.get(i), i, table));
+        return new ServingSnapshot(List.copyOf(copies), table, options, 0, soas, negativeSoas, TransferJournal.EMPTY);
     }
 
     private static long nowSeconds() {
@@ -234,6 +237,11 @@ public final class ServingSnapshot {
         return node == null ? Optional.empty() : Optional.ofNullable(node.managed());
     }
 
+    /**
+     * The zones served, in index order: origin, source and the loaded SOA as the files gave them, their
+     * records without the addresses the name table holds ({@link TableAddresses}; {@link ZoneContent}
+     * gives the whole zone as served).
+     */
     public List<Zone> zones() {
         return zones;
     }

@@ -100,6 +100,16 @@ public final class Zone {
         }
     }
 
+    /**
+     * The same zone holding only {@code subset} of its records (in their order): a snapshot whose name
+     * table holds a name's addresses keeps no second copy of them (TableAddresses). Checked again, so
+     * a subset without the SOA or the apex NS is refused here.
+     */
+    Zone keeping(List<org.xbill.DNS.Record> subset) {
+        if (subset.size() > recordCount) throw new IllegalArgumentException("more records than the zone holds: not a subset of " + this);
+        return subset.size() == recordCount ? this : new Zone(subset, origin, source);
+    }
+
     public Name origin() {
         return origin;
     }

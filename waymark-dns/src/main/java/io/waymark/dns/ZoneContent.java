@@ -14,7 +14,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Every record of one zone as a snapshot serves it, for a zone transfer: the SOA (with the
- * snapshot's serial) first and last (RFC 5936 §2.2), the zone file's records, and the managed
+ * snapshot's serial) first and last (RFC 5936 §2.2), the zone file's records (those the snapshot's
+ * copy kept, then the addresses the name table holds, {@link TableAddresses}), and the managed
  * addresses in place of the file's at each managed name. Read from one snapshot, so a transfer is
  * one consistent version of the zone. Costs a walk of the whole name table: transfers are rare.
  */
@@ -33,14 +34,17 @@ final class ZoneContent {
             if (r.getType() == Type.A || r.getType() == Type.AAAA) {
                 // Addresses at a managed (or retired) name are what the node serves now, not the file's;
                 // glue below a cut is never managed and stays as the file has it.
-                NameNode node = table.find(WireNames.key(r.getName()));
-                if (node != null && node.zone().index() == index && node.kind() == NameNode.Kind.AUTHORITATIVE
-                        && (node.managed() != null || node.rrset(r.getType()) == null)) continue;
+                if (servesOtherAddresses(table, r, index)) continue;
             }
             out.add(r);
         }
-        table.forEach(node -> {
-            if (node.managed() == null || node.zone().index() != index) return;
+        java.util.Set<Name> keptOwners = TableAddresses.keptOwners(zone);
+        table.forEachNode(node -> {
+            if (node.zone().index() != index) return;
+            if (node.managed() == null) {
+                TableAddresses.addHeld(node, keptOwners, out);
+                return;
+            }
             addManaged(out, name(node.key()), node.managed());
             NameNode stamp = table.find(ManagedNodes.stampKey(node.key()));
             RRsetWire txt = stamp == null ? null : stamp.rrset(Type.TXT);
@@ -48,6 +52,16 @@ final class ZoneContent {
         });
         out.add(soa);
         return out;
+    }
+
+    /** Whether the authoritative name of address record {@code r} serves other addresses than the file's: managed, or retired (none left). */
+    private static boolean servesOtherAddresses(NameTable table, org.xbill.DNS.Record r, int index) {
+        byte[] key = WireNames.key(r.getName());
+        long found = table.locate(key, 0, key.length, WireNames.hash(key));
+        if (found == NameTable.ABSENT || table.zone(found).index() != index) return false;
+        NameNode node = table.rich(found); // null: a packed name, authoritative and never managed
+        if (node == null) return !table.hasRRset(found, r.getType());
+        return node.kind() == NameNode.Kind.AUTHORITATIVE && (node.managed() != null || node.rrset(r.getType()) == null);
     }
 
     /** Whether {@code name} is the stamp name of an endpoint managed in zone {@code index} whose stamp is served. */

@@ -67,6 +67,17 @@ final class TestServer implements AutoCloseable {
         return new TestServer(authority, DnsServerConfig.of(LOOPBACK, 0), transfers);
     }
 
+    /** A zone read from {@code text} (zone-file syntax, $ORIGIN given) through a temporary file, as the server reads files. */
+    static Zone zoneFromText(String text) throws IOException, ZoneLoadException {
+        Path file = Files.createTempFile("zone", ".zone");
+        try {
+            Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
+            return ZoneFileReader.read(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     static Zone exampleZone() {
         try {
             Path file = Files.createTempFile("example", ".zone");
