@@ -314,7 +314,9 @@ final class FfmUdpLoop implements UdpLoop {
     private void send(int count) throws Throwable {
         int sent = 0;
         for (int attempt = 0; sent < count && attempt < SEND_ATTEMPTS_MAX; attempt++) {
-            int n = (int) SENDMMSG.invokeExact(callState, fd, txHeaders.asSlice(sent * MMSG_BYTES), count - sent, 0);
+            // The whole batch in one call is the rule; a slice (an object) only to resume after a partial send.
+            MemorySegment from = sent == 0 ? txHeaders : txHeaders.asSlice(sent * MMSG_BYTES);
+            int n = (int) SENDMMSG.invokeExact(callState, fd, from, count - sent, 0);
             if (n > 0) {
                 sent += n;
             } else if (n < 0) {
