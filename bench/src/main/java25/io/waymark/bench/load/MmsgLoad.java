@@ -147,21 +147,19 @@ public final class MmsgLoad {
         return out.toArray(new byte[0][]);
     }
 
+    /** dnsjava's query (RD set, as dnsperf sends it), in the file's spelling: Name keeps the case it was given. */
     private static byte[] query(String name, int type, boolean edns, boolean dnssecOk) {
         if (type < 0) throw new IllegalArgumentException("unknown type in query file: " + name);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(QUERY_MAX);
-        b.putShort((short) 0).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0).putShort((short) 0).putShort((short) (edns ? 1 : 0));
-        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-        if (!n.isEmpty()) {
-            for (String label : n.split("\\.", -1)) {
-                byte[] l = label.getBytes(StandardCharsets.US_ASCII); // the file's spelling, mixed case included
-                if (l.length == 0 || l.length > 63) throw new IllegalArgumentException("bad name in query file: " + name);
-                b.put((byte) l.length).put(l);
-            }
+        try {
+            org.xbill.DNS.Message m = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    org.xbill.DNS.Name.fromString(name, org.xbill.DNS.Name.root), type, org.xbill.DNS.DClass.IN));
+            if (edns) m.addRecord(new org.xbill.DNS.OPTRecord(4096, 0, 0, dnssecOk ? org.xbill.DNS.ExtendedFlags.DO : 0), org.xbill.DNS.Section.ADDITIONAL);
+            byte[] wire = m.toWire();
+            if (wire.length > QUERY_MAX) throw new IllegalArgumentException("query longer than " + QUERY_MAX + " bytes: " + name);
+            return wire;
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("bad name in query file: " + name, e);
         }
-        b.put((byte) 0).putShort((short) type).putShort((short) 1);
-        if (edns) b.put((byte) 0).putShort((short) 41).putShort((short) 4096).put((byte) 0).put((byte) 0).putShort((short) (dnssecOk ? 0x8000 : 0)).putShort((short) 0);
-        return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
     /** What one run counted. */
