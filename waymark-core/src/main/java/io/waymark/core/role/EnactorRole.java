@@ -1,6 +1,7 @@
 package io.waymark.core.role;
 
 import io.waymark.core.enactor.Enactor;
+import io.waymark.core.enactor.EnactorConfig;
 import io.waymark.core.enactor.TickResult;
 import io.waymark.core.enactor.TickStatus;
 import java.util.Optional;
@@ -25,16 +26,25 @@ public final class EnactorRole {
      * @param condition  the condition after this step
      * @param transition present when the condition changed with this step: log it, once
      * @param bug        what the tick threw, if it did (a bug: the next step tries again)
+     * @param shareFull  the tick visited as many endpoints as one tick may ({@link EnactorConfig#endpointsPerTickMax}),
+     *                   so the plan may hold endpoints it has not reached yet
      */
-    public record Step(Optional<TickResult> result, RoleCondition condition, Optional<Transition> transition, Optional<RuntimeException> bug) {
+    public record Step(Optional<TickResult> result, RoleCondition condition, Optional<Transition> transition, Optional<RuntimeException> bug,
+                       boolean shareFull) {
         public Step {
             if (result == null || condition == null || transition == null || bug == null) throw new IllegalArgumentException("step parts must not be null");
             if (result.isPresent() == bug.isPresent()) throw new IllegalArgumentException("a step has a result or a bug, exactly one");
         }
 
-        /** Writes were made or seen (its own or, superseded, another enactor's): the plan is being applied, step again now. */
+        /**
+         * Writes were made or seen (its own or, superseded, another enactor's) and some are left: endpoints
+         * this tick did not reach (its share was full), heals deferred because a newer plan appeared, or
+         * failed writes. Step again now. A tick that walked the whole plan and settled every endpoint has
+         * nothing left: stepping again would only read every stamp once more (each enactor, each plan).
+         */
         public boolean moreWork() {
-            return result.map(r -> r.status() == TickStatus.WORKED && r.applied() + r.superseded() > 0).orElse(false);
+            return result.map(r -> r.status() == TickStatus.WORKED && r.applied() + r.superseded() > 0
+                    && (shareFull || r.deferred() > 0 || r.failed() > 0)).orElse(false);
         }
     }
 
@@ -62,10 +72,10 @@ public final class EnactorRole {
         } catch (RuntimeException e) {
             // A bug must not stop enacting forever: reported (once per kind of failure), retried next step.
             RoleCondition c = new RoleCondition(RoleCondition.Kind.FAILED, e.getClass().getName(), "tick threw " + e);
-            return new Step(Optional.empty(), c, condition.observe(c, nowNanos), Optional.of(e));
+            return new Step(Optional.empty(), c, condition.observe(c, nowNanos), Optional.of(e), false);
         }
         RoleCondition c = classify(r);
-        return new Step(Optional.of(r), c, condition.observe(c, nowNanos), Optional.empty());
+        return new Step(Optional.of(r), c, condition.observe(c, nowNanos), Optional.empty(), r.visited() >= enactor.config().endpointsPerTickMax());
     }
 
     /** The condition a tick result leaves an enactor in. */

@@ -45,6 +45,30 @@ class EnactorRoleTest {
     }
 
     @Test
+    void a_step_that_settled_the_whole_plan_asks_for_no_other_at_once_one_that_filled_its_share_does() {
+        InMemoryPlanStore plans = new InMemoryPlanStore();
+        InMemoryRecordStore records = new InMemoryRecordStore();
+        EnactorRole role = new EnactorRole(new Enactor("e1", plans, records, new SplittableRandom(1), EnactorConfig.DEFAULTS.withEndpointsPerTickMax(10)), 2_000);
+        plans.publish(Generation.ZERO, draft(5, 1));
+        EnactorRole.Step whole = role.step(1);
+        assertThat(whole.result().orElseThrow().applied()).isEqualTo(5);
+        assertThat(whole.moreWork()).as("all 5 endpoints applied in one tick: nothing left to step for").isFalse();
+
+        plans.publish(Generation.of(1), draft(25, 1));
+        EnactorRole.Step first = role.step(2);
+        assertThat(first.result().orElseThrow().visited()).isEqualTo(10);
+        assertThat(first.moreWork()).as("10 of 25 endpoints visited").isTrue();
+        assertThat(role.step(3).moreWork()).isTrue();
+        EnactorRole.Step last = role.step(4);
+        assertThat(last.result().orElseThrow().visited()).isEqualTo(10);
+        // The third share wraps around the 25: it ends the pass, but its share was full, so one more
+        // step (which finds everything applied) is asked for. Bounded: that step applies nothing.
+        EnactorRole.Step settled = role.step(5);
+        assertThat(settled.result().orElseThrow().applied()).isZero();
+        assertThat(settled.moreWork()).isFalse();
+    }
+
+    @Test
     void a_tick_that_throws_is_a_failed_step_not_a_dead_role() {
         InMemoryPlanStore plans = new InMemoryPlanStore();
         var records = new InMemoryRecordStore() ;
