@@ -21,25 +21,38 @@ import java.util.Map;
 /**
  * Compact binary form of a group of {@link EndpointChange}s: one log entry per commit group.
  * Binary rather than JSON because converging 100k endpoints writes 100k changes behind one fsync,
- * and JSON would cost more than the fsync. Layout (big-endian):
+ * and JSON would cost more than the fsync. Layout of version 2 (big-endian), written since 2026-12:
  * <pre>
- * u8 version=1, u32 count, then per change:
- *   u16 nameLength, name (UTF-8), u64 generation,
- *   u8 hashKind: 1 = SHA-256 as 32 raw bytes | 0 = u8 length + text (any other hash text),
+ * u8 version=2, u16 stampCount, per stamp: u64 generation, hash,
+ * u32 count, then per change:
+ *   u16 nameLength, name (UTF-8), u16 stampIndex (into the stamps above),
  *   u32 ttlSeconds, u16 addressCount, per address: u8 addressLength (4|16), address, u32 weight
+ * hash: u8 hashKind: 1 = SHA-256 as 32 raw bytes | 0 = u8 length + text (any other hash text)
  * </pre>
- * A retirement (tombstone) is a change with ttlSeconds 0 and no addresses: a record set is never
- * empty, so older readers never wrote one and the layout needs no new version.
- * The log's CRC already guarantees these bytes are what was written; decoding still checks every
- * bound, because a bug in an older writer must not turn into an out-of-memory at start.
+ * Why a table of stamps: every plan restamps every endpoint, so a commit group nearly always carries
+ * one stamp for all of its changes, and version 1 repeated it (41 of a change's ~80 bytes). Half the
+ * bytes is half the pages each fsync writes, and that fsync is on the path from a plan to DNS.
+ * Version 1 (the stamp in every change: u16 nameLength, name, u64 generation, hash, then the record
+ * set as above, after u8 version=1, u32 count) is still read.
+ *
+ * <p>A retirement (tombstone) is a change with ttlSeconds 0 and no addresses: a record set is never
+ * empty, so it needs no flag of its own. The log's CRC already guarantees these bytes are what was
+ * written; decoding still checks every bound, because a bug in an older writer must not turn into an
+ * out-of-memory at start.
  */
 final class ChangeCodec {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    static final byte VERSION_1 = 1;
     private static final byte HASH_TEXT = 0;
     private static final byte HASH_SHA256 = 1;
-    private static final int ENTRY_HEADER_BYTES = 1 + 4;
-    /** The smallest change: 1-char name, generation, empty text hash, ttl, zero addresses. */
-    private static final int CHANGE_BYTES_MIN = 2 + 1 + 8 + 2 + 4 + 2;
+    /** Version, stamp count, change count. */
+    private static final int ENTRY_HEADER_BYTES = 1 + 2 + 4;
+    /** The smallest change: 1-char name, stamp index (v2) or generation and empty text hash (v1), ttl, zero addresses. */
+    private static final int CHANGE_BYTES_MIN = 2 + 1 + 2 + 4 + 2;
+    /** The smallest stamp: generation and an empty text hash. */
+    private static final int STAMP_BYTES_MIN = 8 + 2;
+    /** Stamps per entry at most (a u16 index); a group holding more distinct stamps spans several entries. */
+    static final int STAMPS_PER_ENTRY_MAX = 0xffff;
 
     /** Bounds the per-entry cache of decoded record sets. */
     private static final int SHARED_RECORD_SETS_MAX = 1 << 16;
@@ -49,36 +62,82 @@ final class ChangeCodec {
     /** Splits {@code changes} into entries of at most {@code entryBytesMax} bytes (normally one). */
     static List<byte[]> encode(List<EndpointChange> changes, int entryBytesMax) {
         List<byte[]> entries = new ArrayList<>(1);
-        ByteBuffer b = startEntry(Math.min(entryBytesMax, 64 + changes.size() * 96));
-        int count = 0;
+        int from = 0;
+        // Bounded: every entry takes at least one change (or the change alone is refused as too large).
+        while (from < changes.size()) {
+            Entry e = entry(changes, from, entryBytesMax);
+            entries.add(e.bytes);
+            from = e.end;
+        }
+        return entries;
+    }
+
+    private record Entry(byte[] bytes, int end) {}
+
+    /** One entry of the changes from {@code from} on: as many as fit in {@code entryBytesMax} bytes. */
+    private static Entry entry(List<EndpointChange> changes, int from, int entryBytesMax) {
+        // First pass: the stamps (in order of first use) and where the entry ends.
+        Map<Stamp, Integer> index = new HashMap<>();
+        List<byte[]> stampBytes = new ArrayList<>();
+        List<byte[]> names = new ArrayList<>();
+        int[] stampOf = new int[changes.size() - from];
+        long bytes = ENTRY_HEADER_BYTES;
         Stamp lastStamp = null;
-        byte[] lastHash = null;
-        for (EndpointChange c : changes) { // bounded by changes.size()
-            if (c.stamp() != lastStamp && !c.stamp().equals(lastStamp)) { // a commit group usually carries one plan's stamp: encode it once
-                lastStamp = c.stamp();
-                lastHash = hashBytes(lastStamp.planHash());
+        int lastIndex = -1;
+        int end = from;
+        for (; end < changes.size(); end++) { // bounded by changes.size()
+            EndpointChange c = changes.get(end);
+            int stampAt;
+            long stampCost = 0;
+            byte[] hash = null;
+            if (c.stamp() == lastStamp || c.stamp().equals(lastStamp)) { // a group usually carries one plan's stamp
+                stampAt = lastIndex;
+            } else {
+                Integer known = index.get(c.stamp());
+                if (known != null) {
+                    stampAt = known;
+                } else {
+                    if (index.size() == STAMPS_PER_ENTRY_MAX) break;
+                    hash = hashBytes(c.stamp().planHash());
+                    stampAt = index.size();
+                    stampCost = 8 + hash.length;
+                }
             }
             byte[] name = c.endpoint().name().getBytes(StandardCharsets.UTF_8);
-            int bytes = 2 + name.length + 8 + lastHash.length + 4 + 2;
-            List<WeightedAddress> addresses = c.isRetirement() ? List.of() : c.records().addresses();
-            for (WeightedAddress a : addresses) bytes += 1 + (a.isIpv4() ? 4 : 16) + 4;
-            if (ENTRY_HEADER_BYTES + bytes > entryBytesMax) throw new IllegalArgumentException("record set of " + c.endpoint() + " does not fit a log entry of " + entryBytesMax + " bytes");
-            if (b.position() + bytes > entryBytesMax) {
-                entries.add(finishEntry(b, count));
-                b = startEntry(Math.min(entryBytesMax, 64 + (changes.size() - count) * 96));
-                count = 0;
+            long changeCost = 2 + name.length + 2 + 4 + 2;
+            for (WeightedAddress a : c.isRetirement() ? List.<WeightedAddress>of() : c.records().addresses()) changeCost += 1 + (a.isIpv4() ? 4 : 16) + 4;
+            if (ENTRY_HEADER_BYTES + stampCost + changeCost > entryBytesMax) {
+                throw new IllegalArgumentException("record set of " + c.endpoint() + " does not fit a log entry of " + entryBytesMax + " bytes");
             }
-            if (b.remaining() < bytes) b = grow(b, bytes, entryBytesMax);
-            b.putShort((short) name.length).put(name).putLong(c.stamp().generation().value()).put(lastHash);
+            if (bytes + stampCost + changeCost > entryBytesMax) break;
+            if (hash != null) {
+                index.put(c.stamp(), stampAt);
+                ByteBuffer sb = ByteBuffer.allocate(8 + hash.length).putLong(c.stamp().generation().value()).put(hash);
+                stampBytes.add(sb.array());
+            }
+            lastStamp = c.stamp();
+            lastIndex = stampAt;
+            stampOf[end - from] = stampAt;
+            names.add(name);
+            bytes += stampCost + changeCost;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) bytes);
+        b.put(VERSION).putShort((short) stampBytes.size());
+        for (byte[] sb : stampBytes) b.put(sb);
+        b.putInt(end - from);
+        for (int i = from; i < end; i++) {
+            EndpointChange c = changes.get(i);
+            byte[] name = names.get(i - from);
+            List<WeightedAddress> addresses = c.isRetirement() ? List.of() : c.records().addresses();
+            b.putShort((short) name.length).put(name).putShort((short) stampOf[i - from]);
             b.putInt(c.isRetirement() ? 0 : c.records().ttlSeconds()).putShort((short) addresses.size());
             for (WeightedAddress a : addresses) {
                 byte[] raw = a.address().getAddress();
                 b.put((byte) raw.length).put(raw).putInt(a.weight());
             }
-            count++;
         }
-        if (count > 0) entries.add(finishEntry(b, count));
-        return entries;
+        if (b.hasRemaining()) throw new IllegalStateException("record log entry sized " + bytes + " bytes, wrote " + b.position());
+        return new Entry(b.array(), end);
     }
 
     private static byte[] hashBytes(PlanHash hash) {
@@ -97,53 +156,62 @@ final class ChangeCodec {
         return out;
     }
 
-    private static ByteBuffer startEntry(int capacity) {
-        ByteBuffer b = ByteBuffer.allocate(Math.max(capacity, ENTRY_HEADER_BYTES + 64));
-        b.put(VERSION).putInt(0); // count patched in finishEntry
-        return b;
-    }
-
-    private static ByteBuffer grow(ByteBuffer b, int needed, int entryBytesMax) {
-        long want = Math.max((long) b.capacity() * 2, (long) b.position() + needed);
-        ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(want, entryBytesMax));
-        b.flip();
-        return bigger.put(b);
-    }
-
-    private static byte[] finishEntry(ByteBuffer b, int count) {
-        b.putInt(1, count);
-        return Arrays.copyOf(b.array(), b.position());
-    }
-
     static List<EndpointChange> decode(ByteBuffer b) {
         try {
             byte version = b.get();
+            if (version == VERSION_1) return decodeV1(b);
             if (version != VERSION) throw new IllegalArgumentException("unknown record log entry version " + version);
+            int stampCount = Short.toUnsignedInt(b.getShort());
+            if (stampCount > b.remaining() / STAMP_BYTES_MIN) throw new IllegalArgumentException("impossible stamp count " + stampCount);
+            Stamp[] stamps = new Stamp[stampCount];
+            for (int i = 0; i < stampCount; i++) stamps[i] = stamp(b.getLong(), readHash(b));
             int count = b.getInt();
             if (count < 0 || count > b.remaining() / CHANGE_BYTES_MIN) throw new IllegalArgumentException("impossible change count " + count);
             List<EndpointChange> out = new ArrayList<>(count);
-            Stamp lastStamp = null;
-            byte[] lastHash = new byte[0];
             Map<ByteBuffer, RecordSet> shared = new HashMap<>();
             for (int i = 0; i < count; i++) {
                 byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
                 b.get(name);
-                long generation = b.getLong();
-                byte[] hash = readHash(b);
-                // Reuse the previous stamp when it repeats: building a Stamp validates its hash text.
-                if (lastStamp == null || lastStamp.generation().value() != generation || !Arrays.equals(hash, lastHash)) {
-                    String text = hash[0] == HASH_SHA256 ? HexFormat.of().formatHex(hash, 1, 33) : new String(hash, 1, hash.length - 1, StandardCharsets.UTF_8);
-                    lastStamp = new Stamp(Generation.of(generation), new PlanHash(text));
-                    lastHash = hash;
-                }
+                int stampAt = Short.toUnsignedInt(b.getShort());
+                if (stampAt >= stampCount) throw new IllegalArgumentException("change " + i + " names stamp " + stampAt + " of " + stampCount);
                 RecordSet records = readRecordSet(b, shared);
-                out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), lastStamp, records));
+                out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), stamps[stampAt], records));
             }
             if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " trailing bytes after " + count + " changes");
             return out;
         } catch (BufferUnderflowException | UnknownHostException e) {
             throw new IllegalArgumentException("malformed record log entry", e);
         }
+    }
+
+    /** Version 1: the stamp in every change. */
+    private static List<EndpointChange> decodeV1(ByteBuffer b) throws UnknownHostException {
+        int count = b.getInt();
+        if (count < 0 || count > b.remaining() / (CHANGE_BYTES_MIN + STAMP_BYTES_MIN)) throw new IllegalArgumentException("impossible change count " + count);
+        List<EndpointChange> out = new ArrayList<>(count);
+        Stamp lastStamp = null;
+        byte[] lastHash = new byte[0];
+        Map<ByteBuffer, RecordSet> shared = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
+            b.get(name);
+            long generation = b.getLong();
+            byte[] hash = readHash(b);
+            // Reuse the previous stamp when it repeats: building a Stamp validates its hash text.
+            if (lastStamp == null || lastStamp.generation().value() != generation || !Arrays.equals(hash, lastHash)) {
+                lastStamp = stamp(generation, hash);
+                lastHash = hash;
+            }
+            RecordSet records = readRecordSet(b, shared);
+            out.add(new EndpointChange(new Endpoint(new String(name, StandardCharsets.UTF_8)), lastStamp, records));
+        }
+        if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " trailing bytes after " + count + " changes");
+        return out;
+    }
+
+    private static Stamp stamp(long generation, byte[] hash) {
+        String text = hash[0] == HASH_SHA256 ? HexFormat.of().formatHex(hash, 1, 33) : new String(hash, 1, hash.length - 1, StandardCharsets.UTF_8);
+        return new Stamp(Generation.of(generation), new PlanHash(text));
     }
 
     /**
