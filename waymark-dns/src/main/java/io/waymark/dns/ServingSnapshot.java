@@ -100,17 +100,33 @@ public final class ServingSnapshot {
         return new SOARecord(s.getName(), s.getDClass(), s.getTTL(), s.getHost(), s.getAdmin(), serial, s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum());
     }
 
-    /** The apex nodes of the zones {@code changed}, their SOA RRset replaced by {@code soas}' (other RRsets kept). */
-    private static List<NameNode> apexesWith(NameTable table, SOARecord[] soas, java.util.Set<Integer> changed) {
-        List<NameNode> apexes = new ArrayList<>(changed.size());
+    /**
+     * {@code upserts} and the apex nodes of the zones {@code changed}, each apex with its SOA RRset
+     * replaced by {@code soas}' (other RRsets kept): one list, so the table is copied once per change
+     * (a copy clones the shard index). An apex that is itself upserted (a managed name at the apex) is
+     * replaced in place; any other comes from {@code table}, which the upserts do not touch there.
+     */
+    private static List<NameNode> withApexSoas(NameTable table, List<NameNode> upserts, SOARecord[] soas, java.util.Set<Integer> changed) {
+        List<NameNode> out = new ArrayList<>(upserts.size() + changed.size());
+        out.addAll(upserts);
         for (int i : changed) {
-            NameNode apex = table.find(WireNames.key(soas[i].getName()));
+            byte[] key = WireNames.key(soas[i].getName());
+            int at = indexOf(upserts, key);
+            NameNode apex = at >= 0 ? upserts.get(at) : table.find(key);
             if (apex == null) throw new IllegalStateException("served zone without its apex node: " + soas[i].getName());
             RRsetWire[] rrsets = apex.rrsets().clone();
             for (int r = 0; r < rrsets.length; r++) if (rrsets[r].type() == org.xbill.DNS.Type.SOA) rrsets[r] = RRsetWire.of(org.xbill.DNS.Type.SOA, List.of(soas[i]));
-            apexes.add(new NameNode(apex.key(), apex.zone(), apex.kind(), rrsets, apex.cnameTarget(), apex.dnameTarget(), apex.referral(), apex.managed()));
+            NameNode withSoa = new NameNode(apex.key(), apex.zone(), apex.kind(), rrsets, apex.cnameTarget(), apex.dnameTarget(), apex.referral(), apex.managed());
+            if (at >= 0) out.set(at, withSoa);
+            else out.add(withSoa);
         }
-        return apexes;
+        return out;
+    }
+
+    /** Where the node named {@code key} is in {@code nodes}, or -1 (bounded by the list; changed zones are few). */
+    private static int indexOf(List<NameNode> nodes, byte[] key) {
+        for (int i = 0; i < nodes.size(); i++) if (java.util.Arrays.equals(nodes.get(i).key(), key)) return i;
+        return -1;
     }
 
     /**
@@ -128,8 +144,8 @@ public final class ServingSnapshot {
             nextNegative[i] = ZoneNodes.negativeSoa(nextSoas[i]);
         }
         TransferJournal nextJournal = journal.with(versions(upserts, changed, nextSoas));
-        NameTable next = table.with(upserts);
-        return new ServingSnapshot(zones, next.with(apexesWith(next, nextSoas, changed)), options, nextManagedCount, nextSoas, nextNegative, nextJournal);
+        NameTable next = table.with(withApexSoas(table, upserts, nextSoas, changed));
+        return new ServingSnapshot(zones, next, options, nextManagedCount, nextSoas, nextNegative, nextJournal);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The change threshold (octoDNS' 30% rule), judged per address family F (A and AAAA answers are asked
@@ -111,11 +112,19 @@ public final class ChangeGuard {
 
     /** The same judgement for a draft not yet published ({@code label} names it in the refusal). */
     public Assessment assess(PlanDraft draft, String label, Map<Endpoint, Optional<RecordSet>> servedNow) {
+        return assess(draft, label, endpoint -> servedNow.getOrDefault(endpoint, Optional.empty()));
+    }
+
+    /**
+     * As {@link #assess(PlanDraft, String, Map)}, asking {@code servedNow} once per endpoint of the draft
+     * (empty: serves nothing), so that a caller holding its reads in another shape need not copy them.
+     */
+    public Assessment assess(PlanDraft draft, String label, Function<Endpoint, Optional<RecordSet>> servedNow) {
         Map<AddressFamily, Long> served = new EnumMap<>(AddressFamily.class);
         Map<AddressFamily, Long> removed = new EnumMap<>(AddressFamily.class);
         List<String> emptied = new ArrayList<>();
         for (Map.Entry<Endpoint, RecordSet> e : draft.recordSets().entrySet()) {
-            Optional<RecordSet> now = servedNow.getOrDefault(e.getKey(), Optional.empty());
+            Optional<RecordSet> now = servedNow.apply(e.getKey());
             if (now.isEmpty()) continue;
             measure(e.getKey(), now.get(), e.getValue(), served, removed, emptied);
         }

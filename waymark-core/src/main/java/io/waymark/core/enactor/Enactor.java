@@ -52,7 +52,8 @@ public final class Enactor {
     private final ChangeGuard changeGuard;
 
     private Stamp orderFor = Stamp.NONE;
-    private List<Endpoint> order = List.of();
+    /** The plan's endpoints with their record sets, in this enactor's order (no map lookup per endpoint). */
+    private List<Map.Entry<Endpoint, RecordSet>> order = List.of();
     private int cursor = 0;
 
     private Stamp verdictFor = Stamp.NONE;
@@ -114,7 +115,7 @@ public final class Enactor {
         }
         if (refusal.isPresent()) return finished(TickStatus.REFUSED, latest.generation(), refusal, 0, details);
         if (!orderFor.equals(latest.stamp())) {
-            order = shuffled(new ArrayList<>(latest.recordSets().keySet()));
+            order = shuffled(new ArrayList<>(latest.recordSets().entrySet()));
             orderFor = latest.stamp();
             cursor = 0;
         }
@@ -133,7 +134,11 @@ public final class Enactor {
         verifiedPlan = latest;
         if (latest.forced()) return Optional.empty();
         if (!verdictFor.equals(latest.stamp())) {
-            verdict = changeGuard.assess(latest, readAll(latest, readNow)).refusal();
+            readAll(latest, readNow);
+            verdict = changeGuard.assess(latest.draft(), "plan " + latest.generation(), endpoint -> {
+                StampedRecords read = readNow.get(endpoint);
+                return read == null ? Optional.empty() : read.records();
+            }).refusal();
             verdictFor = latest.stamp();
         }
         return verdict;
@@ -159,7 +164,8 @@ public final class Enactor {
         Walk walk = new Walk(latest.stamp());
         int share = Math.min(config.endpointsPerTickMax(), order.size());
         for (int i = 0; i < share; i++) {
-            Endpoint endpoint = order.get(cursor);
+            Map.Entry<Endpoint, RecordSet> next = order.get(cursor);
+            Endpoint endpoint = next.getKey();
             Stamp served;
             try {
                 StampedRecords known = readNow.get(endpoint);
@@ -171,16 +177,16 @@ public final class Enactor {
                 break;
             }
             cursor = (cursor + 1) % order.size();
-            classify(latest, endpoint, served, walk, details);
+            classify(latest, endpoint, next.getValue(), served, walk, details);
         }
         return walk;
     }
 
-    private void classify(Plan latest, Endpoint endpoint, Stamp served, Walk walk, List<String> details) {
+    private void classify(Plan latest, Endpoint endpoint, RecordSet records, Stamp served, Walk walk, List<String> details) {
         if (served.equals(walk.planStamp)) {
             walk.counts.visited(1).skipped(1); // already serves the latest plan
         } else if (!served.generation().isAtLeast(latest.generation())) {
-            ConditionalApply apply = new ConditionalApply(endpoint, served, walk.planStamp, latest.recordSets().get(endpoint));
+            ConditionalApply apply = new ConditionalApply(endpoint, served, walk.planStamp, records);
             (served.isNone() ? walk.heals : walk.applies).add(apply);
         } else if (explained(served, walk, details)) {
             walk.counts.visited(1).skipped(1); // a plan published since we read the latest one, already served
@@ -360,24 +366,18 @@ public final class Enactor {
     }
 
     /**
-     * What the plan's endpoints serve now (one read each, bounded by the plan's size): each read goes
-     * into {@code readNow} for the walk, and its records into the map returned, for the change guard.
+     * What the plan's endpoints serve now (one read each, bounded by the plan's size), into
+     * {@code readNow}: the change guard judges from it and the walk reuses it.
      */
-    private Map<Endpoint, Optional<RecordSet>> readAll(Plan plan, Map<Endpoint, StampedRecords> readNow) {
-        Map<Endpoint, Optional<RecordSet>> servedNow = HashMap.newHashMap(plan.recordSets().size());
-        for (Endpoint endpoint : plan.recordSets().keySet()) {
-            StampedRecords read = recordStore.read(endpoint);
-            readNow.put(endpoint, read);
-            servedNow.put(endpoint, read.records());
-        }
-        return servedNow;
+    private void readAll(Plan plan, Map<Endpoint, StampedRecords> readNow) {
+        for (Endpoint endpoint : plan.recordSets().keySet()) readNow.put(endpoint, recordStore.read(endpoint));
     }
 
     /** Fisher–Yates with the injected generator: each enactor walks endpoints in its own order. */
-    private List<Endpoint> shuffled(List<Endpoint> list) {
+    private <T> List<T> shuffled(List<T> list) {
         for (int i = list.size() - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            Endpoint t = list.get(i);
+            T t = list.get(i);
             list.set(i, list.get(j));
             list.set(j, t);
         }
