@@ -145,6 +145,12 @@ public final class ServingGate implements ServingSink {
         return why;
     }
 
+    /** Verdicts remembered now, for the zones served now (tests: the cache must survive commits, not zone replacements). */
+    int verdictsKept() {
+        Verdicts v = verdicts.get();
+        return v.zones() == authority.current().zones() ? v.byEndpoint().size() : 0;
+    }
+
     /** Endpoints held by the record store that DNS does not answer for, with why (for the status view). */
     public Map<Endpoint, String> skipped() {
         return Map.copyOf(skipped);

@@ -24,8 +24,17 @@ class ServingGateTest {
         assertThat(gate.unservable(API)).isEmpty();
         assertThat(gate.unservable(API)).as("asked again").isEmpty();
         assertThat(gate.unservable(Endpoint.of("api.elsewhere.test."))).hasValueSatisfying(why -> assertThat(why).contains("outside every served zone"));
+        assertThat(gate.verdictsKept()).isEqualTo(2);
+        // A commit derives a new snapshot of the same zones: the verdicts hold on (every plan restamps
+        // every endpoint, so a cache that a commit emptied would be asked for all of them again).
+        gate.publish(java.util.Map.of(API, new io.waymark.core.model.RecordSet(List.of(io.waymark.core.model.WeightedAddress.of("10.0.0.1", 1)), 30)));
+        assertThat(authority.managed(API)).isPresent();
+        assertThat(gate.verdictsKept()).isEqualTo(2);
+        assertThat(gate.unservable(API)).isEmpty();
+        assertThat(gate.verdictsKept()).isEqualTo(2);
 
         authority.replace(ServingSnapshot.of(List.of(Zone.withDefaults("elsewhere.test.")), ServingOptions.defaults()));
+        assertThat(gate.verdictsKept()).as("other zones: nothing remembered holds").isZero();
         assertThat(gate.unservable(API)).hasValueSatisfying(why -> assertThat(why).contains("outside every served zone"));
         assertThat(gate.unservable(Endpoint.of("api.elsewhere.test."))).isEmpty();
     }
