@@ -66,6 +66,36 @@ class AuthorityTest {
     }
 
     @Test
+    void an_endpoint_at_a_zone_apex_is_served_beside_the_apex_records_and_each_change_moves_the_serial() throws Exception {
+        // The managed node and the apex's new SOA are one node here: the commit must keep both, and
+        // the zone's NS, whatever order the snapshot builds them in.
+        Authority authority = authority();
+        Endpoint apex = Endpoint.of("waymark.test.");
+        long serial0 = authority.current().soa(0).getSerial();
+        authority.applyManaged(Map.of(apex, records(20, "192.0.2.7")));
+        long serial1 = authority.current().soa(0).getSerial();
+        assertThat(serial1).isNotEqualTo(serial0);
+        authority.applyManaged(Map.of(apex, records(20, "192.0.2.8"), Endpoint.of("api.waymark.test."), records(20, "192.0.2.9")));
+        long serial2 = authority.current().soa(0).getSerial();
+        assertThat(serial2).isNotEqualTo(serial1);
+
+        assertThat(ask(authority, "waymark.test.", Type.A).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(r.rdataToString()).isEqualTo("192.0.2.8"));
+        assertThat(ask(authority, "waymark.test.", Type.SOA).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(((org.xbill.DNS.SOARecord) r).getSerial()).isEqualTo(serial2));
+        assertThat(ask(authority, "waymark.test.", Type.NS).getSection(Section.ANSWER)).isNotEmpty();
+        assertThat(ask(authority, "api.waymark.test.", Type.A).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(r.rdataToString()).isEqualTo("192.0.2.9"));
+        // A change elsewhere in the zone moves the apex's SOA and keeps the managed apex as it is.
+        authority.applyManaged(Map.of(Endpoint.of("api.waymark.test."), records(20, "192.0.2.10")));
+        assertThat(authority.current().soa(0).getSerial()).isNotEqualTo(serial2);
+        assertThat(ask(authority, "waymark.test.", Type.A).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(r.rdataToString()).isEqualTo("192.0.2.8"));
+        assertThat(ask(authority, "waymark.test.", Type.SOA).getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(((org.xbill.DNS.SOARecord) r).getSerial()).isEqualTo(authority.current().soa(0).getSerial()));
+    }
+
+    @Test
     void a_served_stamp_moves_with_a_plan_that_keeps_the_records() throws Exception {
         // With dns.update on, writers read _waymark.<endpoint> before each UPDATE and name it as their
         // prerequisite: a stamp left behind because the records did not change would fail every retry.
