@@ -123,9 +123,10 @@ public final class ServingSnapshot {
         return out;
     }
 
-    /** Where the node named {@code key} is in {@code nodes}, or -1 (bounded by the list; changed zones are few). */
+    /** Where the node named {@code key} is in {@code nodes}, or -1 (bounded by the list; changed zones are few; the hash is compared first). */
     private static int indexOf(List<NameNode> nodes, byte[] key) {
-        for (int i = 0; i < nodes.size(); i++) if (java.util.Arrays.equals(nodes.get(i).key(), key)) return i;
+        int h = WireNames.hash(key);
+        for (int i = 0; i < nodes.size(); i++) if (nodes.get(i).hash() == h && java.util.Arrays.equals(nodes.get(i).key(), key)) return i;
         return -1;
     }
 

@@ -64,8 +64,7 @@ final class TableAddresses {
     }
 
     private static boolean authoritativeUnmanaged(NameTable table, Name name, int index) {
-        byte[] key = WireNames.key(name);
-        long found = table.locate(key, 0, key.length, WireNames.hash(key));
+        long found = table.locate(WireNames.key(name));
         if (found == NameTable.ABSENT || table.zone(found).index() != index) return false;
         NameNode node = table.rich(found); // null: a packed name, authoritative and unmanaged
         return node == null || (node.kind() == NameNode.Kind.AUTHORITATIVE && node.managed() == null);

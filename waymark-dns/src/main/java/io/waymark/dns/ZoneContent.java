@@ -56,8 +56,7 @@ final class ZoneContent {
 
     /** Whether the authoritative name of address record {@code r} serves other addresses than the file's: managed, or retired (none left). */
     private static boolean servesOtherAddresses(NameTable table, org.xbill.DNS.Record r, int index) {
-        byte[] key = WireNames.key(r.getName());
-        long found = table.locate(key, 0, key.length, WireNames.hash(key));
+        long found = table.locate(WireNames.key(r.getName()));
         if (found == NameTable.ABSENT || table.zone(found).index() != index) return false;
         NameNode node = table.rich(found); // null: a packed name, authoritative and never managed
         if (node == null) return !table.hasRRset(found, r.getType());

@@ -80,7 +80,9 @@ final class ChangeCodec {
         Map<Stamp, Integer> index = new HashMap<>();
         List<byte[]> stampBytes = new ArrayList<>();
         List<byte[]> names = new ArrayList<>();
-        int[] stampOf = new int[changes.size() - from];
+        // Sized to what one entry can hold, not to every change left: a group split into many entries
+        // would otherwise allocate the rest of the group once per entry.
+        int[] stampOf = new int[(int) Math.min(changes.size() - from, (long) entryBytesMax / CHANGE_BYTES_MIN + 1)];
         long bytes = ENTRY_HEADER_BYTES;
         Stamp lastStamp = null;
         int lastIndex = -1;
