@@ -17,14 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A durable append-only log of byte entries. File layout: an 8-byte header {@code "WMLOG2\n\0"}, then
- * frames {@code [u32 length][u32 crc32c(payload)][u32 crc32c(length ++ payload crc)][payload]},
- * big-endian. Logs written by format 1 ({@code "WMLOG1\n\0"}, frames
+ * A durable append-only log of byte entries. A new log is format 3 ({@code "WMLOG3\n\0"} in a sector
+ * of its own, then 512-byte self-checking sectors in space zeroed ahead of the appends: see
+ * {@link Sectors}), so that an append's fsync writes data only, never the file's size or its block
+ * map. Logs of format 2 (an 8-byte header {@code "WMLOG2\n\0"}, then frames
+ * {@code [u32 length][u32 crc32c(payload)][u32 crc32c(length ++ payload crc)][payload]}, big-endian,
+ * the file ending where the data ends) and format 1 ({@code "WMLOG1\n\0"}, frames
  * {@code [u32 length][u32 crc32c(length ++ payload)][payload]}) are still read and appended to, and
- * become format 2 at their next compaction.
+ * become format 3 at their next compaction.
  *
- * <p>Why the header has its own checksum: without it, a flipped bit that makes the last entry's
- * length larger looks exactly like a torn append and would be cut — losing an acknowledged entry.
+ * <p>Why format 2's frame header has its own checksum: without it, a flipped bit that makes the last
+ * entry's length larger looks exactly like a torn append and would be cut — losing an acknowledged
+ * entry. Format 3 checks every sector instead, and numbers its batches, for the same reason.
  *
  * <p>Durability: {@link #append} writes all given entries with one write and then ONE
  * {@link DataFile#force} before returning, so callers batch many entries behind one fsync (group
@@ -46,11 +50,17 @@ import org.slf4j.LoggerFactory;
 public final class AppendLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppendLog.class);
     static final byte[] HEADER_V1 = "WMLOG1\n\0".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] HEADER = "WMLOG2\n\0".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT = 2;
-    static final int FRAME_OVERHEAD_BYTES = FrameReader.overheadBytes(FORMAT);
+    static final byte[] HEADER_V2 = "WMLOG2\n\0".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] HEADER = "WMLOG3\n\0".getBytes(StandardCharsets.US_ASCII);
+    static final int FORMAT = 3;
+    /** How far ahead of the appends a format-3 log zeroes its file: at least this, at most {@link #ZEROED_AHEAD_MAX}. */
+    static final int ZEROED_AHEAD_MIN = 16 << 10;
+    /** A quarter of the file, up to this: one append in this many bytes pays for growing the file. */
+    static final int ZEROED_AHEAD_MAX = 1 << 20;
     /** Java arrays cap a single entry anyway; keep well below that. */
     public static final int ENTRY_BYTES_LIMIT = 1 << 30;
+    /** One buffer per batch keeps an append one system call; larger batches go in chunks of this. */
+    private static final int WRITE_CHUNK_BYTES = 16 << 20;
 
     private final DataDir dir;
     private final String name;
@@ -60,13 +70,18 @@ public final class AppendLog implements AutoCloseable {
     // Volatile: read() runs on reader threads while the one writer appends or rewrites.
     private volatile int format;
     private volatile DataFile channel;
+    /** Formats 1 and 2: the file's size. Format 3: the logical end (the data areas of the sectors in use). */
     private volatile long sizeBytes;
+    /** Format 3: the last batch written (batches are numbered 1, 2, 3… in a file). */
+    private int lastBatch;
+    /** Format 3: the file offset up to which the file is durably zero beyond the last batch. */
+    private long zeroedTo;
     private long entries;
     private final Recovery recovery;
     /** Set when the file's tail or handle is in doubt: every further append is refused until reopened. */
     private IOException failure;
 
-    private AppendLog(DataDir dir, String name, int entryBytesMax, int format, DataFile channel, long sizeBytes, long entries, Recovery recovery) {
+    private AppendLog(DataDir dir, String name, int entryBytesMax, int format, DataFile channel, long sizeBytes, long entries, Recovery recovery, int lastBatch, long zeroedTo) {
         this.dir = dir;
         this.name = name;
         this.path = dir.describe(name);
@@ -76,6 +91,8 @@ public final class AppendLog implements AutoCloseable {
         this.sizeBytes = sizeBytes;
         this.entries = entries;
         this.recovery = recovery;
+        this.lastBatch = lastBatch;
+        this.zeroedTo = zeroedTo;
     }
 
     /**
@@ -102,6 +119,12 @@ public final class AppendLog implements AutoCloseable {
 
     /** As {@link #open(DataDir, String, int, Consumer)}, telling {@code replay} where each entry lies. */
     public static AppendLog open(DataDir dir, String name, int entryBytesMax, Replay replay) throws IOException {
+        return open(dir, name, entryBytesMax, replay, FORMAT);
+    }
+
+    /** As {@link #open(DataDir, String, int, Replay)}, creating a missing file in {@code newFileFormat} (2 or 3; 2 for tests of old logs). */
+    static AppendLog open(DataDir dir, String name, int entryBytesMax, Replay replay, int newFileFormat) throws IOException {
+        if (newFileFormat != 2 && newFileFormat != 3) throw new IllegalArgumentException("new logs are format 2 or 3, not " + newFileFormat);
         checkLimit(entryBytesMax);
         String path = dir.describe(name);
         long tornHeaderBytes = 0;
@@ -127,9 +150,10 @@ public final class AppendLog implements AutoCloseable {
             // A crash while creating the file leaves a torn header: nothing was ever acknowledged in it.
             LOG.warn("log {}: cut {} bytes of a torn header at offset 0 after 0 good entries", path, tornHeaderBytes);
         }
-        DataFile ch = create(dir, name);
-        Recovery r = tornHeaderBytes > 0 ? new Recovery(0, HEADER.length, tornHeaderBytes, "torn header") : Recovery.clean(0, HEADER.length);
-        return new AppendLog(dir, name, entryBytesMax, FORMAT, ch, HEADER.length, 0, r);
+        DataFile ch = create(dir, name, newFileFormat);
+        long empty = newFileFormat == 3 ? 0 : HEADER.length;
+        Recovery r = tornHeaderBytes > 0 ? new Recovery(0, empty, tornHeaderBytes, "torn header") : Recovery.clean(0, empty);
+        return new AppendLog(dir, name, entryBytesMax, newFileFormat, ch, empty, 0, r, 0, Sectors.BYTES);
     }
 
     /**
@@ -146,15 +170,15 @@ public final class AppendLog implements AutoCloseable {
     }
 
     /**
-     * Creates an empty log atomically: header written to a temporary file, fsynced, renamed into
-     * place, directory fsynced. So the name only ever points at a durable header — never at one a
+     * Creates an empty log atomically: header sector written to a temporary file, fsynced, renamed
+     * into place, directory fsynced. So the name only ever points at a durable header — never at one a
      * failed fsync left in the page cache only.
      */
-    private static DataFile create(DataDir dir, String name) throws IOException {
+    private static DataFile create(DataDir dir, String name, int format) throws IOException {
         String tmp = name + ".new";
         dir.delete(tmp);
         try (DataFile t = dir.open(tmp)) {
-            t.write(ByteBuffer.wrap(HEADER), 0);
+            t.write(ByteBuffer.wrap(format == 3 ? Arrays.copyOf(HEADER, Sectors.BYTES) : HEADER_V2), 0);
             t.force();
         } catch (IOException e) {
             try {
@@ -171,6 +195,7 @@ public final class AppendLog implements AutoCloseable {
 
     private static AppendLog recover(DataDir dir, String name, int entryBytesMax, int format, DataFile ch, long fileBytes, Replay replay) throws IOException {
         String path = dir.describe(name);
+        if (format == 3) return recoverSectors(dir, name, entryBytesMax, ch, fileBytes, replay);
         Recovery r = scan(new FrameReader(ch, fileBytes, format, entryBytesMax), fileBytes, path, replay);
         if (r.cut()) {
             ch.truncate(r.bytesKept());
@@ -178,7 +203,24 @@ public final class AppendLog implements AutoCloseable {
             LOG.warn("log {}: cut {} bytes at offset {} after {} good entries ({}); those writes were never acknowledged",
                     path, r.bytesCut(), r.bytesKept(), r.entriesKept(), r.reason());
         }
-        return new AppendLog(dir, name, entryBytesMax, format, ch, r.bytesKept(), r.entriesKept(), r);
+        return new AppendLog(dir, name, entryBytesMax, format, ch, r.bytesKept(), r.entriesKept(), r, 0, 0);
+    }
+
+    private static AppendLog recoverSectors(DataDir dir, String name, int entryBytesMax, DataFile ch, long fileBytes, Replay replay) throws IOException {
+        String path = dir.describe(name);
+        Sectors.Scan scan = Sectors.scan(ch, fileBytes, entryBytesMax, path, replay);
+        Recovery r = Recovery.clean(scan.entries(), scan.logicalEnd());
+        long zeroedTo = Math.max(scan.tailFrom(), fileBytes / Sectors.BYTES * Sectors.BYTES);
+        if (scan.torn()) {
+            // Cut, as a failed append is (see failedSectors): the next append grows the file again.
+            ch.truncate(scan.tailFrom());
+            ch.force();
+            zeroedTo = scan.tailFrom();
+            r = new Recovery(scan.entries(), scan.logicalEnd(), scan.tailTo() - scan.tailFrom(), scan.reason());
+            LOG.warn("log {}: cut {} bytes at file offset {} after {} good entries ({}); those writes were never acknowledged",
+                    path, r.bytesCut(), scan.tailFrom(), r.entriesKept(), r.reason());
+        }
+        return new AppendLog(dir, name, entryBytesMax, 3, ch, scan.logicalEnd(), scan.entries(), r, scan.lastBatch(), zeroedTo);
     }
 
     private static void checkLimit(int entryBytesMax) {
@@ -196,9 +238,12 @@ public final class AppendLog implements AutoCloseable {
         ByteBuffer header = ByteBuffer.allocate(n);
         ch.readFully(header, 0);
         byte[] h = header.array();
-        if (n == HEADER.length && Arrays.equals(h, HEADER)) return 2;
+        if (n == HEADER.length && Arrays.equals(h, HEADER)) return 3;
+        if (n == HEADER.length && Arrays.equals(h, HEADER_V2)) return 2;
         if (n == HEADER.length && Arrays.equals(h, HEADER_V1)) return 1;
-        if (n < HEADER.length && (Arrays.equals(h, Arrays.copyOf(HEADER, n)) || Arrays.equals(h, Arrays.copyOf(HEADER_V1, n)))) return 0;
+        for (byte[] known : List.of(HEADER, HEADER_V2, HEADER_V1)) {
+            if (n < HEADER.length && Arrays.equals(h, Arrays.copyOf(known, n))) return 0;
+        }
         // Zeros only where a header write's size reached the disk without its data. A longer file of
         // zeros is damage: a header is fsynced before the file gets its name, so entries behind it
         // may have been acknowledged.
@@ -257,6 +302,7 @@ public final class AppendLog implements AutoCloseable {
                 format = FORMAT; // a damaged file header alone: the frames behind it may still be good
             }
             if (format == 0) return new SalvageReport(path, 0, List.of(), fileBytes);
+            if (format == 3) return Sectors.salvage(ch, fileBytes, entryBytesMax, path, replay);
             FrameReader reader = new FrameReader(ch, fileBytes, format, entryBytesMax);
             List<SalvageReport.Damage> damage = new ArrayList<>();
             long entries = 0;
@@ -295,6 +341,7 @@ public final class AppendLog implements AutoCloseable {
     public List<Long> append(List<byte[]> batch) throws IOException {
         if (failure != null) throw new IOException("log " + path + " failed earlier; reopen it", failure);
         if (batch.isEmpty()) return List.of();
+        if (format == 3) return appendSectors(batch);
         long total = 0;
         List<Long> offsets = new ArrayList<>(batch.size());
         for (byte[] e : batch) {
@@ -316,6 +363,56 @@ public final class AppendLog implements AutoCloseable {
         return offsets;
     }
 
+    private List<Long> appendSectors(List<byte[]> batch) throws IOException {
+        if (lastBatch == Integer.MAX_VALUE) throw new IOException("log " + path + ": batch numbers exhausted; compact it");
+        long stream = 0;
+        List<Long> offsets = new ArrayList<>(batch.size());
+        for (byte[] e : batch) {
+            checkEntry(e);
+            offsets.add(sizeBytes + stream);
+            stream += Sectors.ENTRY_HEAD + e.length;
+        }
+        stream += Sectors.TRAILER;
+        long start = Sectors.sectorStart(sizeBytes);
+        long end = start + Sectors.sectorsFor(stream) * Sectors.BYTES;
+        long zeroTo = zeroedTo;
+        try {
+            Sectors.writeBatch(channel, start, lastBatch + 1, batch, stream, WRITE_CHUNK_BYTES);
+            if (end > zeroedTo) {
+                // Grow ahead, behind the same fsync: the appends after this one overwrite durable zeros.
+                long ahead = Math.clamp(end / 4, ZEROED_AHEAD_MIN, ZEROED_AHEAD_MAX);
+                zeroTo = (end + ahead + Sectors.BYTES - 1) / Sectors.BYTES * Sectors.BYTES;
+                Sectors.zero(channel, end, zeroTo);
+            }
+            channel.force();
+        } catch (IOException e) {
+            failedSectors(e, start);
+            throw e;
+        }
+        sizeBytes += Sectors.sectorsFor(stream) * Sectors.DATA;
+        lastBatch++;
+        zeroedTo = Math.max(zeroedTo, zeroTo);
+        entries += batch.size();
+        return offsets;
+    }
+
+    /**
+     * As {@link #failed}, for format 3: cut at the batch's first sector. A cut, not zeros written over
+     * it: truncation drops the page cache's copy even when its fsync fails, so that a reopen in this
+     * process never reads a batch the disk never got (zeros written over it could be lost the same
+     * way the batch was, and the reopen would then build on the batch).
+     */
+    private void failedSectors(IOException e, long from) {
+        failure = e;
+        try {
+            channel.truncate(from);
+            channel.force();
+        } catch (IOException | RuntimeException cut) {
+            e.addSuppressed(cut);
+            LOG.error("log {}: after a failed write, cutting the file back to offset {} failed too; a reopen may see sectors the disk never got", path, from);
+        }
+    }
+
     /**
      * The payload of the entry at {@code offset} (as given by {@link #append}, {@link #rewrite} or
      * the replay at open), checked against its checksums again. Safe on reader threads while the one
@@ -325,6 +422,12 @@ public final class AppendLog implements AutoCloseable {
     public byte[] read(long offset) throws IOException {
         long size = sizeBytes;
         int f0 = format;
+        if (f0 == 3) {
+            if (offset < 0 || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
+            try (DataFile ch = dir.open(name)) {
+                return Sectors.read(ch, offset, size, entryBytesMax, path);
+            }
+        }
         if (offset < HEADER.length || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
         // A handle of its own: a FileChannel closes for everyone when a thread blocked in it is
         // interrupted, and a reader thread (an HTTP request timing out) must never close the writer's.
@@ -359,7 +462,7 @@ public final class AppendLog implements AutoCloseable {
         // One buffer per batch keeps the write a single system call in the common case; batches
         // larger than the chunk are written in chunks, still behind one fsync.
         int overhead = FrameReader.overheadBytes(format);
-        int chunkBytes = (int) Math.min(total, 16L << 20);
+        int chunkBytes = (int) Math.min(total, WRITE_CHUNK_BYTES);
         ByteBuffer buf = ByteBuffer.allocate(Math.max(chunkBytes, overhead)).order(ByteOrder.BIG_ENDIAN);
         CRC32C crc = new CRC32C();
         byte[] head = new byte[8];
@@ -438,6 +541,8 @@ public final class AppendLog implements AutoCloseable {
             DataFile old = channel;
             DataFile next = dir.open(name);
             format = fresh.format;
+            lastBatch = fresh.lastBatch;
+            zeroedTo = fresh.zeroedTo;
             sizeBytes = fresh.sizeBytes;
             channel = next;
             old.close();

@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Salvage, failed appends and compactions, and format 1 logs. */
+/** Salvage, failed appends and compactions, and format 1 logs, on format 2 files (format 3: {@link SectorLogTest}). */
 class AppendLogRecoveryTest {
     private static final int MAX = 1 << 20;
     private static final String NAME = "test.log";
@@ -38,14 +38,14 @@ class AppendLogRecoveryTest {
     }
 
     private void write(int n) throws IOException {
-        try (AppendLog log = AppendLog.open(dir.resolve(NAME), MAX, b -> {})) {
+        try (AppendLog log = Format2.open(dir.resolve(NAME), MAX, b -> {})) {
             for (int i = 0; i < n; i++) log.append(List.of(entry(i)));
         }
     }
 
     private long offsetOf(int index) {
-        long off = AppendLog.HEADER.length;
-        for (int i = 0; i < index; i++) off += AppendLog.FRAME_OVERHEAD_BYTES + entry(i).length;
+        long off = AppendLog.HEADER_V2.length;
+        for (int i = 0; i < index; i++) off += FrameReader.overheadBytes(2) + entry(i).length;
         return off;
     }
 
@@ -61,7 +61,7 @@ class AppendLogRecoveryTest {
     @Test
     void salvageSkipsADamagedEntryReportsItAndChangesNothing() throws IOException {
         write(8);
-        flip(offsetOf(3) + AppendLog.FRAME_OVERHEAD_BYTES + 1);
+        flip(offsetOf(3) + FrameReader.overheadBytes(2) + 1);
         byte[] before = Files.readAllBytes(dir.resolve(NAME));
         SalvageReport[] report = new SalvageReport[1];
         List<String> seen = entriesOf(replay -> report[0] = AppendLog.salvage(FileDataDir.open(dir), NAME, MAX, replay));
@@ -78,7 +78,7 @@ class AppendLogRecoveryTest {
     @Test
     void entriesAreReadBackAtTheirOffsetsAndCheckedAgain() throws IOException {
         List<Long> offsets;
-        try (AppendLog log = AppendLog.open(dir.resolve(NAME), MAX, b -> {})) {
+        try (AppendLog log = Format2.open(dir.resolve(NAME), MAX, b -> {})) {
             offsets = log.append(List.of(entry(0), entry(1), entry(2)));
             assertThat(offsets).containsExactly(offsetOf(0), offsetOf(1), offsetOf(2));
             assertThat(new String(log.read(offsets.get(1)), StandardCharsets.UTF_8)).isEqualTo("entry-1");
@@ -86,10 +86,11 @@ class AppendLogRecoveryTest {
             assertThat(new String(log.read(moved.get(0)), StandardCharsets.UTF_8)).isEqualTo("entry-2");
         }
         List<Long> replayed = new ArrayList<>();
-        try (AppendLog log = AppendLog.open(FileDataDir.open(dir), NAME, MAX, (AppendLog.Replay) (offset, payload) -> replayed.add(offset))) {
-            assertThat(replayed).containsExactly(offsetOf(0));
-            flip(offsetOf(0) + AppendLog.FRAME_OVERHEAD_BYTES);
-            assertThatThrownBy(() -> log.read(offsetOf(0))).isInstanceOf(LogDamagedException.class).hasMessageContaining("offset " + offsetOf(0));
+        try (AppendLog log = Format2.open(FileDataDir.open(dir), NAME, MAX, (AppendLog.Replay) (offset, payload) -> replayed.add(offset))) {
+            // The compaction wrote format 3: its first entry is at logical offset 0.
+            assertThat(replayed).containsExactly(0L);
+            flip(Sectors.physical(Sectors.ENTRY_HEAD));
+            assertThatThrownBy(() -> log.read(0)).isInstanceOf(LogDamagedException.class).hasMessageContaining("offset 0").hasMessageContaining("checksum");
         }
     }
 
@@ -104,7 +105,7 @@ class AppendLogRecoveryTest {
     @Test
     void aFailedFsyncCutsTheBatchBackAndTheLogRefusesFurtherAppendsUntilReopened() throws IOException {
         FaultyDir faulty = new FaultyDir(dir);
-        try (AppendLog log = AppendLog.open(faulty, NAME, MAX, b -> {})) {
+        try (AppendLog log = Format2.open(faulty, NAME, MAX, b -> {})) {
             log.append(List.of(entry(0)));
             long durable = Files.size(dir.resolve(NAME));
             faulty.failNextForces(1);
@@ -113,17 +114,17 @@ class AppendLogRecoveryTest {
             assertThat(Files.size(dir.resolve(NAME))).isEqualTo(durable);
             assertThatThrownBy(() -> log.append(List.of(entry(2)))).isInstanceOf(IOException.class).hasMessageContaining("reopen");
         }
-        try (AppendLog log = AppendLog.open(faulty, NAME, MAX, b -> {})) {
+        try (AppendLog log = Format2.open(faulty, NAME, MAX, b -> {})) {
             assertThat(log.entries()).isEqualTo(1);
             log.append(List.of(entry(1)));
         }
-        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).containsExactly("entry-0", "entry-1");
+        assertThat(entriesOf(replay -> Format2.open(dir.resolve(NAME), MAX, replay).close())).containsExactly("entry-0", "entry-1");
     }
 
     @Test
     void aCompactionThatFailsBeforeItsRenameLeavesTheLogIntactAndInUse() throws IOException {
         FaultyDir faulty = new FaultyDir(dir);
-        try (AppendLog log = AppendLog.open(faulty, NAME, MAX, b -> {})) {
+        try (AppendLog log = Format2.open(faulty, NAME, MAX, b -> {})) {
             for (int i = 0; i < 4; i++) log.append(List.of(entry(i)));
             faulty.failWritesTo(".compact.new");
             assertThatThrownBy(() -> log.rewrite(List.of(entry(9)))).isInstanceOf(CompactionFailedException.class).hasMessageContaining("intact");
@@ -132,7 +133,7 @@ class AppendLogRecoveryTest {
             assertThat(faulty.list()).containsExactly(NAME);
             log.append(List.of(entry(4)));
         }
-        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).hasSize(5);
+        assertThat(entriesOf(replay -> Format2.open(dir.resolve(NAME), MAX, replay).close())).hasSize(5);
     }
 
     @Test
@@ -141,12 +142,12 @@ class AppendLogRecoveryTest {
         Files.write(dir.resolve(NAME + ".compact"), new byte[] {1, 2, 3});
         Files.write(dir.resolve(NAME + ".compact.new"), new byte[] {1});
         Files.write(dir.resolve("unrelated"), new byte[] {1});
-        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).hasSize(2);
+        assertThat(entriesOf(replay -> Format2.open(dir.resolve(NAME), MAX, replay).close())).hasSize(2);
         assertThat(FileDataDir.open(dir).list()).containsExactly(NAME, "unrelated");
     }
 
     @Test
-    void aFormatOneLogIsReadAppendedToAndCompactedToFormatTwo() throws IOException {
+    void aFormatOneLogIsReadAppendedToAndCompactedToFormatThree() throws IOException {
         // Format 1 frames as the previous release wrote them.
         ByteBuffer file = ByteBuffer.allocate(1024);
         file.put(AppendLog.HEADER_V1);
@@ -158,16 +159,16 @@ class AppendLogRecoveryTest {
             file.putInt(e.length).putInt((int) crc.getValue()).put(e);
         }
         Files.write(dir.resolve(NAME), java.util.Arrays.copyOf(file.array(), file.position()));
-        try (AppendLog log = AppendLog.open(dir.resolve(NAME), MAX, b -> {})) {
+        try (AppendLog log = Format2.open(dir.resolve(NAME), MAX, b -> {})) {
             assertThat(log.entries()).isEqualTo(3);
             log.append(List.of(entry(3)));
         }
-        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).hasSize(4);
-        try (AppendLog log = AppendLog.open(dir.resolve(NAME), MAX, b -> {})) {
+        assertThat(entriesOf(replay -> Format2.open(dir.resolve(NAME), MAX, replay).close())).hasSize(4);
+        try (AppendLog log = Format2.open(dir.resolve(NAME), MAX, b -> {})) {
             log.rewrite(List.of(entry(7)));
             log.append(List.of(entry(8))); // in the new file's format
         }
         assertThat(java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve(NAME)), 8)).isEqualTo(AppendLog.HEADER);
-        assertThat(entriesOf(replay -> AppendLog.open(dir.resolve(NAME), MAX, replay).close())).containsExactly("entry-7", "entry-8");
+        assertThat(entriesOf(replay -> Format2.open(dir.resolve(NAME), MAX, replay).close())).containsExactly("entry-7", "entry-8");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.waymark.adapters.Fixtures;
 import io.waymark.adapters.LogCapture;
 import io.waymark.adapters.log.AppendLog;
+import io.waymark.adapters.log.LogFiles;
 import io.waymark.adapters.log.LogCorruptException;
 import io.waymark.core.model.ControlFlags;
 import io.waymark.core.model.Generation;
@@ -13,7 +14,6 @@ import io.waymark.core.model.Plan;
 import io.waymark.core.port.PublishOutcome;
 import io.waymark.core.port.StoreUnavailableException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,7 +108,7 @@ class FilePlanStoreTest {
             store.updateFlags(ControlFlags.NONE, new ControlFlags(true, false));
         }
         Path file = dir.resolve(FilePlanStore.LOG_FILE);
-        long at = Files.size(file) / 3; // inside g2's entry
+        long at = LogFiles.dataEnd(file) / 3; // inside g2's entry
         Fixtures.flipByte(file, at);
         byte[] before = Files.readAllBytes(file);
         assertThatThrownBy(() -> FilePlanStore.open(dir))
@@ -125,7 +125,7 @@ class FilePlanStoreTest {
             for (long g = 1; g <= 3; g++) store.publish(Generation.of(g - 1), PlanWorkload.draft(g));
         }
         Path file = dir.resolve(FilePlanStore.LOG_FILE);
-        Fixtures.flipByte(file, Files.size(file) - 10); // inside the last plan's JSON
+        Fixtures.flipByte(file, LogFiles.dataEnd(file) - 10); // inside the last plan's JSON
         assertThatThrownBy(() -> FilePlanStore.open(dir)).isInstanceOf(LogCorruptException.class).hasMessageContaining("fails its checksum");
     }
 
@@ -135,9 +135,7 @@ class FilePlanStoreTest {
             for (long g = 1; g <= 3; g++) store.publish(Generation.of(g - 1), PlanWorkload.draft(g));
         }
         Path file = dir.resolve(FilePlanStore.LOG_FILE);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(Files.size(file) - 100);
-        }
+        LogFiles.tearLastBatch(file); // what a crash while appending g3 can leave
         try (FilePlanStore store = FilePlanStore.open(dir)) {
             assertThat(store.history()).containsExactly(Generation.of(1), Generation.of(2));
         }

@@ -51,7 +51,7 @@ class GenerationFloorTest {
             Files.copy(log, backup);
             publish(store, 3);
         }
-        Fixtures.flipByte(log, Files.size(log) - 10);
+        Fixtures.flipByte(log, io.waymark.adapters.log.LogFiles.dataEnd(log) - 10); // inside g3
         assertThatThrownBy(() -> FilePlanStore.open(dir)).isInstanceOf(LogCorruptException.class);
         Files.copy(backup, log, StandardCopyOption.REPLACE_EXISTING); // what the operator is told to do
         try (FilePlanStore store = FilePlanStore.open(dir)) {

@@ -103,7 +103,7 @@ class PlansOnDiskTest {
             store.publish(Generation.of(2), PlanWorkload.draft(3));
         }
         try (FilePlanStore store = FilePlanStore.open(dir)) {
-            Fixtures.flipByte(dir.resolve(FilePlanStore.LOG_FILE), secondEnds - 5); // inside g2
+            Fixtures.flipByte(dir.resolve(FilePlanStore.LOG_FILE), io.waymark.adapters.log.LogFiles.physical(secondEnds - 5)); // inside g2's sectors
             assertThatThrownBy(() -> store.read(Generation.of(2))).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("plan g2").hasMessageContaining("offset");
             assertThat(store.latest().orElseThrow().generation()).isEqualTo(Generation.of(3));

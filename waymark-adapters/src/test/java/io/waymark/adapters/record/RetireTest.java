@@ -78,7 +78,7 @@ class RetireTest {
             end = store.logSizeBytes();
             store.applyIfNewer(endpoint(3), Stamp.NONE, stamp(2), records(endpoint(3), 2));
         }
-        Fixtures.flipByte(dir.resolve(EmbeddedRecordStore.LOG_FILE), end + 20);
+        Fixtures.flipByte(dir.resolve(EmbeddedRecordStore.LOG_FILE), io.waymark.adapters.log.LogFiles.physical(end + 20));
         SalvagedRecordStore s = EmbeddedRecordStore.salvage(FileDataDir.open(dir), ServingSink.NONE);
         assertThat(s.endpoints()).containsExactly(endpoint(2));
         assertThat(s.report().damaged()).isTrue();

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.waymark.adapters.Fixtures;
 import io.waymark.adapters.fs.FileDataDir;
 import io.waymark.adapters.log.LogDamagedException;
+import io.waymark.adapters.log.LogFiles;
 import io.waymark.core.model.Endpoint;
 import io.waymark.core.model.RecordSet;
 import io.waymark.core.model.Stamp;
@@ -37,7 +38,7 @@ class SalvageTest {
             store.applyIfNewer(endpoint(3), Stamp.NONE, stamp(2), records(endpoint(3), 2));
         }
         Path file = dir.resolve(EmbeddedRecordStore.LOG_FILE);
-        Fixtures.flipByte(file, ends[0] + 20);
+        Fixtures.flipByte(file, LogFiles.physical(ends[0] + 20));
         byte[] before = Files.readAllBytes(file);
         assertThatThrownBy(() -> EmbeddedRecordStore.open(dir, ServingSink.NONE)).isInstanceOf(LogDamagedException.class);
 
@@ -49,8 +50,9 @@ class SalvageTest {
         assertThat(salvaged.endpoints()).containsExactlyInAnyOrder(endpoint(1), endpoint(3));
         assertThat(salvaged.report().damaged()).isTrue();
         assertThat(salvaged.report().log().damage()).singleElement().satisfies(d -> {
-            assertThat(d.offset()).isEqualTo(ends[0]);
-            assertThat(d.lengthBytes()).isEqualTo(ends[1] - ends[0]);
+            // Damage is reported in file offsets: the damaged apply's sectors.
+            assertThat(d.offset()).isEqualTo(LogFiles.sectorStart(ends[0]));
+            assertThat(d.lengthBytes()).isEqualTo(LogFiles.sectorStart(ends[1]) - LogFiles.sectorStart(ends[0]));
         });
         assertThat(salvaged.report().summary()).contains(file.toString()).contains("What to do");
         assertThatThrownBy(() -> salvaged.applyIfNewer(endpoint(2), Stamp.NONE, stamp(3), records(endpoint(2), 3)))

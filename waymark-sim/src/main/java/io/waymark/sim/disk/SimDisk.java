@@ -15,11 +15,17 @@ import java.util.random.RandomGenerator;
  * TigerBeetle's testing storage). Each file has durable bytes and a list of unsynced changes; the
  * directory has a durable name table and a list of unsynced creates, renames and deletes.
  *
- * <p>{@link #crash()} models a power cut: of each file's unsynced changes a random prefix survives,
- * the last survivor torn at a random byte (or, the size having reached the disk before the data, as
- * zeros); of the directory's unsynced changes a random prefix survives, so a created file or a rename
- * is lost when the directory was not fsynced; a bit may flip in durable data. Handles opened before a
- * crash stop working (the process that held them is gone).
+ * <p>{@link #crash()} models a power cut. Of each file's unsynced changes, one of two things survives,
+ * chosen at random per file: a random prefix, the last survivor torn at a random byte (or, the size
+ * having reached the disk before the data, as zeros); or each 512-byte sector of the changes that
+ * overwrote bytes the file already held durably, independently and in any order — what the page
+ * cache's write-back does to overwrites — while what extended the file still survives as a prefix. A
+ * sector is written whole or not at all (the atomicity every log that overwrites in place relies on).
+ * Of the directory's unsynced changes a random prefix survives, so a created file or a rename is lost
+ * when the directory was not fsynced; a bit may flip in durable data. Handles opened before a crash
+ * stop working (the process that held them is gone). A write that fails leaves a prefix of itself
+ * in the page cache (at a page's edge where it overwrote); only writes that grow the file can fail
+ * for want of space.
  *
  * <p>Deterministic: every choice comes from the injected random generator, so a seed replays a run.
  * Not thread-safe: the storage simulation is single-threaded.
@@ -27,6 +33,10 @@ import java.util.random.RandomGenerator;
 public final class SimDisk implements DataDir {
     /** Bounds the fault log kept for reports. */
     private static final int DAMAGE_LOG_MAX = 64;
+    /** The unit a disk writes atomically: a crash keeps or loses each one whole. */
+    static final int SECTOR_BYTES = 512;
+    /** The unit the page cache copies a write in. */
+    static final int PAGE_BYTES = 4096;
 
     private final RandomGenerator random;
     private DiskFaults faults;
@@ -253,9 +263,56 @@ public final class SimDisk implements DataDir {
             unsynced.replaceAll(FileOp::asDoomed);
         }
 
+        /**
+         * The write-back order of a page cache: every sector of an overwrite (bytes below the durable
+         * size) reaches the disk or not, independently; the parts that extend the file reach it as a
+         * prefix (the first extension not kept whole is torn or dropped, and nothing after it grows
+         * the file). A truncate survives only while that prefix does.
+         */
+        private byte[] scattered(List<FileOp> live, RandomGenerator random) {
+            byte[] d = durable.clone();
+            int durableBytes = d.length;
+            boolean extending = true;
+            for (FileOp op : live) { // bounded by the unsynced changes
+                if (op.bytes() == null) {
+                    if (extending) {
+                        d = op.applyTo(d);
+                        durableBytes = Math.min(durableBytes, d.length);
+                    }
+                    continue;
+                }
+                long start = op.offset();
+                long end = start + op.bytes().length;
+                long overwriteEnd = Math.min(end, durableBytes);
+                for (long s = start; s < overwriteEnd; ) { // one step per sector touched
+                    long next = Math.min(overwriteEnd, (s / SECTOR_BYTES + 1) * SECTOR_BYTES);
+                    if (random.nextBoolean()) System.arraycopy(op.bytes(), (int) (s - start), d, (int) s, (int) (next - s));
+                    s = next;
+                }
+                if (end <= durableBytes || !extending) continue;
+                long from = Math.max(start, durableBytes);
+                byte[] ext = java.util.Arrays.copyOfRange(op.bytes(), (int) (from - start), op.bytes().length);
+                switch (random.nextInt(4)) {
+                    case 0, 1 -> d = FileOp.write(from, ext).applyTo(d); // kept whole
+                    case 2 -> { // torn at a random byte
+                        extending = false;
+                        if (ext.length > 1) d = FileOp.write(from, java.util.Arrays.copyOf(ext, 1 + random.nextInt(ext.length - 1))).applyTo(d);
+                    }
+                    default -> extending = false; // dropped
+                }
+            }
+            return d;
+        }
+
         void crash(RandomGenerator random) {
             List<FileOp> live = new ArrayList<>();
             for (FileOp op : unsynced) if (!op.doomed()) live.add(op);
+            if (random.nextBoolean()) {
+                durable = scattered(live, random);
+                current = durable.clone();
+                unsynced.clear();
+                return;
+            }
             int kept = random.nextInt(live.size() + 1);
             byte[] d = durable.clone();
             for (FileOp op : live.subList(0, kept)) d = op.applyTo(d);
@@ -264,8 +321,10 @@ public final class SimDisk implements DataDir {
                 int n = torn.bytes().length;
                 switch (random.nextInt(3)) {
                     case 0 -> { } // dropped whole
-                    case 1 -> { // torn at a random byte
+                    case 1 -> { // torn at a random byte; where it overwrote durable bytes, at a sector's edge
                         int prefix = n <= 1 ? 0 : 1 + random.nextInt(n - 1);
+                        long tear = torn.offset() + prefix;
+                        if (tear < d.length) prefix = (int) Math.max(0, tear / SECTOR_BYTES * SECTOR_BYTES - torn.offset());
                         d = FileOp.write(torn.offset(), java.util.Arrays.copyOf(torn.bytes(), prefix)).applyTo(d);
                     }
                     default -> { // the size reached the disk, the data did not
@@ -311,10 +370,14 @@ public final class SimDisk implements DataDir {
             byte[] bytes = new byte[src.remaining()];
             src.get(bytes);
             if (full) throw new IOException("ENOSPC: no space left on device writing " + bytes.length + " bytes at offset " + offset + " of " + name + " (simulated)");
-            boolean noSpace = random.nextDouble() < faults.noSpaceProbability();
+            // Bytes the file already holds need no new blocks: overwriting them cannot run out of space.
+            long overwrites = Math.max(0, Math.min(offset + bytes.length, inode.current.length) - offset);
+            boolean noSpace = overwrites < bytes.length && random.nextDouble() < faults.noSpaceProbability();
             boolean eio = !noSpace && random.nextDouble() < faults.writeFaultProbability();
             if (noSpace || eio) {
                 int landed = random.nextInt(bytes.length + 1);
+                // The page cache takes a write a page at a time: where it overwrote, what landed ends at a page's edge.
+                if (landed < overwrites) landed = (int) Math.max(0, (offset + landed) / PAGE_BYTES * PAGE_BYTES - offset);
                 if (landed > 0) inode.change(FileOp.write(offset, java.util.Arrays.copyOf(bytes, landed)));
                 throw new IOException((noSpace ? "ENOSPC: no space left on device" : "EIO: write failed") + " after " + landed + " of " + bytes.length + " bytes at offset " + offset + " of " + name + " (simulated)");
             }
