@@ -92,10 +92,12 @@ public final class UpdateLatencyBench {
             }
             Map<String, Long> cpu = ThreadCpu.since(cpuAtStart);
             long[] fsync = fsyncLatency(data, updates);
+            long[] fsyncZeroed = fsyncOverwriteLatency(data, updates);
             System.out.printf("  publish call (plan store fsync)       %s%n", summary(publishCall));
             System.out.printf("  publish return -> first new answer    %s%n", summary(afterPublish));
             System.out.printf("  update -> first query serving it      %s   (%d UDP polls, %.1f per update)%n", summary(total), polls, polls / (double) updates);
             System.out.printf("  fsync of this disk (200 B + force)    %s%n", summary(fsync));
+            System.out.printf("  ... over zeroed space (4 KB + force)  %s   (what the logs' appends pay)%n", summary(fsyncZeroed));
             // CPU per update by thread role: far steadier than wall-clock latency on shared cores.
             System.out.printf("  CPU per update (us)                   %s%n", ThreadCpu.perUpdate(cpu, updates));
             Arrays.sort(total);
@@ -119,6 +121,29 @@ public final class UpdateLatencyBench {
                 Thread.sleep(5);
             }
         }
+    }
+
+    /** As {@link #fsyncLatency}, but overwriting space zeroed and fsynced beforehand, as format-3 logs append. */
+    private static long[] fsyncOverwriteLatency(Path dir, int count) throws IOException {
+        long[] t = new long[count];
+        Path f = dir.resolve("fsync-probe-zeroed");
+        int block = 4096;
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate(block * count);
+            while (zeros.hasRemaining()) ch.write(zeros, zeros.position());
+            ch.force(true);
+            ByteBuffer b = ByteBuffer.allocate(block);
+            for (int k = 0; k < count; k++) {
+                b.clear();
+                b.put(0, (byte) 1);
+                long t0 = System.nanoTime();
+                ch.write(b, (long) k * block);
+                ch.force(false);
+                t[k] = System.nanoTime() - t0;
+            }
+        }
+        Files.deleteIfExists(f);
+        return t;
     }
 
     private static long[] fsyncLatency(Path dir, int count) throws IOException {

@@ -50,6 +50,14 @@ class StoreFailureRecoveryTest {
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
     }
 
+    /** The offset after the last byte that is not zero. */
+    private static long dataEnd(Path file) throws java.io.IOException {
+        byte[] b = Files.readAllBytes(file);
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) end--; // bounded by the file's size
+        return end;
+    }
+
     private JsonNode publicPage(int httpPort) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status.json")).timeout(Duration.ofSeconds(5)).GET().build();
         return new ObjectMapper().readTree(http.send(r, HttpResponse.BodyHandlers.ofString()).body());
@@ -73,9 +81,11 @@ class StoreFailureRecoveryTest {
                         && dns.addresses("e" + (ENDPOINTS - 1) + ".example.test.").equals(both));
                 Thread.sleep(500); // let the last applies settle
 
-                // The disk is "full": no log may grow beyond what it holds now (a plan of 40 endpoints is kilobytes).
+                // The disk is "full": no log may write beyond what it holds now (a plan of 40 endpoints is
+                // kilobytes). The logs zero space ahead of their appends, so the limit is where their data
+                // ends, not their size: RLIMIT_FSIZE refuses a write at or beyond it, overwrite or not.
                 Path data = dir.resolve("data");
-                long limit = Math.max(Files.size(data.resolve("plans.log")), Files.size(data.resolve("records.log"))) + 64;
+                long limit = Math.max(dataEnd(data.resolve("plans.log")), dataEnd(data.resolve("records.log"))) + 64;
                 prlimitFileSize(d.pid(), Long.toString(limit));
                 long warningsBefore = d.countLines(DAEMON_WARNINGS);
                 b.close(); // lb-b fails: the planner's next plan cannot be written
