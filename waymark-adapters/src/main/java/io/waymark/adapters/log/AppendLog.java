@@ -299,7 +299,9 @@ public final class AppendLog implements AutoCloseable {
             try {
                 format = headerFormat(ch, fileBytes, path);
             } catch (LogDamagedException e) {
-                format = FORMAT; // a damaged file header alone: the frames behind it may still be good
+                // A damaged file header alone: what follows may still be good. Its layout tells the format.
+                format = fileBytes >= 2L * Sectors.BYTES
+                        && Sectors.classify(Sectors.readSectors(ch, 1, 2), new java.util.zip.CRC32C()) instanceof Sectors.Sector.Good ? 3 : 2;
             }
             if (format == 0) return new SalvageReport(path, 0, List.of(), fileBytes);
             if (format == 3) return Sectors.salvage(ch, fileBytes, entryBytesMax, path, replay);

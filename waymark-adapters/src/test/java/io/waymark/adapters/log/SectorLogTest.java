@@ -280,6 +280,17 @@ class SectorLogTest {
     }
 
     @Test
+    void salvageOfALogWhoseFileHeaderRottedStillReadsItsSectors() throws IOException {
+        write(3);
+        flipBit(2); // "WMLOG3" no more
+        assertThatThrownBy(() -> AppendLog.open(file(), MAX, b -> {})).isInstanceOf(LogDamagedException.class).hasMessageContaining("bad header");
+        List<String> seen = new ArrayList<>();
+        SalvageReport r = AppendLog.salvage(FileDataDir.open(dir), NAME, MAX, b -> seen.add(StandardCharsets.UTF_8.decode(b).toString()));
+        assertThat(seen).isEqualTo(expected(3));
+        assertThat(r.damaged()).isFalse();
+    }
+
+    @Test
     void aSectorsOwnChecksumCoversItsHeader() {
         ByteBuffer s = ByteBuffer.allocate(S);
         s.putInt(4, 1).putShort(8, (short) 10).putShort(10, (short) 3);
