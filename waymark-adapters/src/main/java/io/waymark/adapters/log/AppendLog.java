@@ -212,7 +212,7 @@ public final class AppendLog implements AutoCloseable {
         Recovery r = Recovery.clean(scan.entries(), scan.logicalEnd());
         long zeroedTo = Math.max(scan.tailFrom(), fileBytes / Sectors.BYTES * Sectors.BYTES);
         if (scan.torn()) {
-            // Cut, as a failed append is (see failedSectors): the next append grows the file again.
+            // Cut, as a failed append is (see failed): the next append grows the file again.
             ch.truncate(scan.tailFrom());
             ch.force();
             zeroedTo = scan.tailFrom();
@@ -247,19 +247,8 @@ public final class AppendLog implements AutoCloseable {
         // Zeros only where a header write's size reached the disk without its data. A longer file of
         // zeros is damage: a header is fsynced before the file gets its name, so entries behind it
         // may have been acknowledged.
-        if (fileBytes <= HEADER.length && allZero(ch, fileBytes)) return 0;
+        if (fileBytes <= HEADER.length && Sectors.zeros(ch, 0, fileBytes)) return 0;
         throw new LogDamagedException(path, 0, 0, "not a Waymark log (bad header)");
-    }
-
-    private static boolean allZero(DataFile ch, long fileBytes) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(fileBytes, 64 << 10));
-        for (long p = 0; p < fileBytes; ) { // bounded by the file size
-            b.clear().limit((int) Math.min(b.capacity(), fileBytes - p));
-            ch.readFully(b, p);
-            for (int i = 0; i < b.limit(); i++) if (b.get(i) != 0) return false;
-            p += b.limit();
-        }
-        return true;
     }
 
     private static Recovery scan(FrameReader reader, long fileBytes, String path, Replay replay) throws IOException {
@@ -356,7 +345,7 @@ public final class AppendLog implements AutoCloseable {
             pos = writeFrames(batch, total);
             channel.force();
         } catch (IOException e) {
-            failed(e);
+            failed(e, sizeBytes);
             throw e;
         }
         if (pos != sizeBytes + total) throw new IllegalStateException("log " + path + ": wrote " + (pos - sizeBytes) + " bytes, expected " + total);
@@ -388,7 +377,7 @@ public final class AppendLog implements AutoCloseable {
             }
             channel.force();
         } catch (IOException e) {
-            failedSectors(e, start);
+            failed(e, start);
             throw e;
         }
         sizeBytes += Sectors.sectorsFor(stream) * Sectors.DATA;
@@ -396,23 +385,6 @@ public final class AppendLog implements AutoCloseable {
         zeroedTo = Math.max(zeroedTo, zeroTo);
         entries += batch.size();
         return offsets;
-    }
-
-    /**
-     * As {@link #failed}, for format 3: cut at the batch's first sector. A cut, not zeros written over
-     * it: truncation drops the page cache's copy even when its fsync fails, so that a reopen in this
-     * process never reads a batch the disk never got (zeros written over it could be lost the same
-     * way the batch was, and the reopen would then build on the batch).
-     */
-    private void failedSectors(IOException e, long from) {
-        failure = e;
-        try {
-            channel.truncate(from);
-            channel.force();
-        } catch (IOException | RuntimeException cut) {
-            e.addSuppressed(cut);
-            LOG.error("log {}: after a failed write, cutting the file back to offset {} failed too; a reopen may see sectors the disk never got", path, from);
-        }
     }
 
     /**
@@ -424,13 +396,13 @@ public final class AppendLog implements AutoCloseable {
     public byte[] read(long offset) throws IOException {
         long size = sizeBytes;
         int f0 = format;
+        long first = f0 == 3 ? 0 : HEADER.length; // format 3 counts offsets in the sectors' data
+        if (offset < first || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
         if (f0 == 3) {
-            if (offset < 0 || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
             try (DataFile ch = dir.open(name)) {
                 return Sectors.read(ch, offset, size, entryBytesMax, path);
             }
         }
-        if (offset < HEADER.length || offset >= size) throw new IOException("log " + path + ": no entry at offset " + offset + " (size " + size + ")");
         // A handle of its own: a FileChannel closes for everyone when a thread blocked in it is
         // interrupted, and a reader thread (an HTTP request timing out) must never close the writer's.
         try (DataFile ch = dir.open(name)) {
@@ -448,15 +420,20 @@ public final class AppendLog implements AutoCloseable {
     }
 
 
-    /** Best effort: drop the failed batch's bytes, so that a reopen cannot replay what was never durable. */
-    private void failed(IOException e) {
+    /**
+     * Best effort: cut the file where the failed batch began (format 2: the durable size; format 3:
+     * the batch's first sector, zeroed space ahead included), so that a reopen cannot replay what was
+     * never durable. A cut, not zeros written over it: truncation drops the page cache's copy even
+     * when its own fsync fails, and zeros could be lost the way the batch was.
+     */
+    private void failed(IOException e, long cutTo) {
         failure = e;
         try {
-            channel.truncate(sizeBytes);
+            channel.truncate(cutTo);
             channel.force();
         } catch (IOException | RuntimeException cut) {
             e.addSuppressed(cut);
-            LOG.error("log {}: after a failed write, cutting back to the durable size {} failed too; a reopen may see bytes the disk never got", path, sizeBytes);
+            LOG.error("log {}: after a failed write, cutting the file back to offset {} failed too; a reopen may see bytes the disk never got", path, cutTo);
         }
     }
 

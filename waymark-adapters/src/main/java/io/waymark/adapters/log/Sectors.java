@@ -207,22 +207,45 @@ final class Sectors {
         return out;
     }
 
-    /** Reads sectors {@code [fromSector, toSector)} of a file of {@code fileBytes} (a short last one padded with zeros is never asked for). */
+    /** Reads sectors {@code [fromSector, toSector)}, which must lie wholly within the file. */
     static ByteBuffer readSectors(DataFile file, long fromSector, long toSector) throws IOException {
         ByteBuffer b = ByteBuffer.allocate((int) ((toSector - fromSector) * BYTES)).order(ByteOrder.BIG_ENDIAN);
         file.readFully(b, fromSector * BYTES);
         return b.flip();
     }
 
-    /** What {@link #scan} found: the complete batches, and the torn tail to zero (empty when clean). */
+    /** What {@link #scan} found: the complete batches, and the torn tail to cut (empty when clean). */
     record Scan(long entries, long logicalEnd, int lastBatch, long tailFrom, long tailTo, String reason) {
         boolean torn() {
             return tailTo > tailFrom;
         }
     }
 
-    /** Read-ahead of the scan: 128 sectors per system call. */
+    /** Read-ahead of the scans: 128 sectors per system call. */
     private static final int WINDOW_SECTORS = 128;
+
+    /** A file's sectors in order, read ahead a window at a time (one system call per window, not per sector). */
+    private static final class SectorReader {
+        private final DataFile file;
+        private final long sectors;
+        private final CRC32C crc = new CRC32C();
+        private ByteBuffer window = ByteBuffer.allocate(0);
+        private long windowFrom;
+
+        SectorReader(DataFile file, long sectors) {
+            this.file = file;
+            this.sectors = sectors;
+        }
+
+        /** Sector {@code k}; a {@link Sector.Good}'s data is valid until the next call that moves the window. */
+        Sector at(long k) throws IOException {
+            if (k < windowFrom || k >= windowFrom + window.limit() / BYTES) {
+                windowFrom = k;
+                window = readSectors(file, k, Math.min(sectors, k + WINDOW_SECTORS));
+            }
+            return classify(window.position((int) ((k - windowFrom) * BYTES)), crc);
+        }
+    }
 
     /**
      * Reads every complete batch in sequence, handing its entries to {@code replay} with their logical
@@ -231,21 +254,13 @@ final class Sectors {
      */
     static Scan scan(DataFile file, long fileBytes, int entryBytesMax, String path, AppendLog.Replay replay) throws IOException {
         long sectors = fileBytes / BYTES;
-        CRC32C crc = new CRC32C();
+        SectorReader reader = new SectorReader(file, sectors);
         long entries = 0;
         int batch = 0; // the last complete batch
         long batchStartSector = 1;
         List<ByteBuffer> pending = new ArrayList<>();
-        ByteBuffer window = ByteBuffer.allocate(0);
-        long windowFrom = 0;
-        long k = 1;
-        // Bounded by the file's sectors.
-        for (; k < sectors; k++) {
-            if (k >= windowFrom + window.limit() / BYTES) {
-                windowFrom = k;
-                window = readSectors(file, k, Math.min(sectors, k + WINDOW_SECTORS));
-            }
-            Sector c = classify(window.position((int) ((k - windowFrom) * BYTES)), crc);
+        for (long k = 1; k < sectors; k++) { // bounded by the file's sectors
+            Sector c = reader.at(k);
             if (!(c instanceof Sector.Good g) || g.batch() != batch + 1 || g.first() != pending.isEmpty()) break;
             pending.add(copy(g.data()));
             if (!g.last()) continue;
@@ -267,12 +282,7 @@ final class Sectors {
         // The tail: from the first sector of the incomplete batch (if any) to the end of the file.
         long lastNonZero = -1;
         for (long t = batchStartSector; t < sectors; t++) { // bounded by the file's sectors
-            if (t < windowFrom || t >= windowFrom + window.limit() / BYTES) {
-                windowFrom = t;
-                window = readSectors(file, t, Math.min(sectors, t + WINDOW_SECTORS));
-            }
-            Sector c = classify(window.position((int) ((t - windowFrom) * BYTES)), crc);
-            switch (c) {
+            switch (reader.at(t)) {
                 case Sector.Zero z -> { }
                 case Sector.Bad b -> throw new LogDamagedException(path, logicalEnd, entries, b.reason() + " at file offset " + t * BYTES);
                 case Sector.Good g -> {
@@ -301,10 +311,15 @@ final class Sectors {
         return c.flip();
     }
 
-    private static boolean zeros(DataFile file, long from, long n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) n);
-        file.readFully(b, from);
-        for (int i = 0; i < n; i++) if (b.get(i) != 0) return false;
+    /** Whether the {@code n} bytes at {@code from} are all zero (read 64 KiB at a time). */
+    static boolean zeros(DataFile file, long from, long n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(n, 64 << 10));
+        for (long p = from; p < from + n; ) { // bounded by n
+            b.clear().limit((int) Math.min(b.capacity(), from + n - p));
+            file.readFully(b, p);
+            for (int i = 0; i < b.limit(); i++) if (b.get(i) != 0) return false;
+            p += b.limit();
+        }
         return true;
     }
 
@@ -349,7 +364,7 @@ final class Sectors {
      */
     static SalvageReport salvage(DataFile file, long fileBytes, int entryBytesMax, String path, java.util.function.Consumer<ByteBuffer> replay) throws IOException {
         long sectors = fileBytes / BYTES;
-        CRC32C crc = new CRC32C();
+        SectorReader reader = new SectorReader(file, sectors);
         List<SalvageReport.Damage> damage = new ArrayList<>();
         List<ByteBuffer> run = new ArrayList<>();
         long runStart = -1; // sector where the run of the current batch began, -1 when none
@@ -358,14 +373,8 @@ final class Sectors {
         long damageFrom = -1; // sector where the current damaged range began
         String damageReason = null;
         long entries = 0;
-        ByteBuffer window = ByteBuffer.allocate(0);
-        long windowFrom = 0;
         for (long k = 1; k < sectors; k++) { // bounded by the file's sectors
-            if (k >= windowFrom + window.limit() / BYTES) {
-                windowFrom = k;
-                window = readSectors(file, k, Math.min(sectors, k + WINDOW_SECTORS));
-            }
-            Sector c = classify(window.position((int) ((k - windowFrom) * BYTES)), crc);
+            Sector c = reader.at(k);
             String bad = null;
             if (c instanceof Sector.Good g) {
                 if (runStart >= 0 && (g.first() || g.batch() != runBatch)) {
@@ -425,7 +434,7 @@ final class Sectors {
             boolean tornTail = true;
             long end = damageFrom; // after the last sector that is not zero
             for (long t = damageFrom; t < sectors && tornTail; t++) { // bounded by the file's sectors
-                Sector c = classify(readSectors(file, t, t + 1), crc);
+                Sector c = reader.at(t);
                 tornTail = c instanceof Sector.Zero || (c instanceof Sector.Good g && g.batch() == lastBatch + 1);
                 if (!(c instanceof Sector.Zero)) end = t + 1;
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waymark.adapters.LogCapture;
+import io.waymark.adapters.fs.FileDataDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -13,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AppendLogTest {
     private static final int MAX = 1 << 20;
@@ -195,17 +199,19 @@ class AppendLogTest {
         assertThat(reopen()).isEmpty();
     }
 
-    @Test
-    void largeBatchesSpanSeveralWriteChunks() throws IOException {
+    /** Both formats a new file can have: format 2 frames and format 3 sectors chunk their writes alike. */
+    @ParameterizedTest(name = "format {0}")
+    @ValueSource(ints = {2, 3})
+    void largeBatchesSpanSeveralWriteChunks(int format) throws IOException {
         byte[] big = new byte[900_000];
         for (int i = 0; i < big.length; i++) big[i] = (byte) i;
         List<byte[]> batch = new ArrayList<>();
         for (int i = 0; i < 40; i++) batch.add(big); // 36 MB: more than one 16 MB write chunk
-        try (AppendLog log = Format2.open(file(), MAX, b -> {})) {
+        try (AppendLog log = AppendLog.open(FileDataDir.open(dir), "test.log", MAX, (AppendLog.Replay) (o, b) -> {}, format)) {
             log.append(batch);
         }
         int[] count = {0};
-        try (AppendLog log = Format2.open(file(), MAX, b -> {
+        try (AppendLog log = AppendLog.open(file(), MAX, b -> { // an existing file opens in its own format
             byte[] got = new byte[b.remaining()];
             b.get(got);
             assertThat(got).isEqualTo(big);
@@ -214,6 +220,7 @@ class AppendLogTest {
             assertThat(log.recovery().cut()).isFalse();
         }
         assertThat(count[0]).isEqualTo(40);
+        assertThat(Arrays.copyOf(Files.readAllBytes(file()), 8)).isEqualTo(format == 3 ? AppendLog.HEADER : AppendLog.HEADER_V2);
     }
 
     @Test

@@ -243,27 +243,6 @@ class SectorLogTest {
     }
 
     @Test
-    void aBatchLargerThanTheWriteChunkIsReadBackWhole() throws IOException {
-        byte[] big = new byte[900_000];
-        for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31);
-        List<byte[]> batch = new ArrayList<>();
-        for (int i = 0; i < 20; i++) batch.add(big); // 18 MB: more than one 16 MB write chunk
-        try (AppendLog log = AppendLog.open(file(), MAX, b -> {})) {
-            log.append(batch);
-        }
-        int[] count = {0};
-        try (AppendLog log = AppendLog.open(file(), MAX, b -> {
-            byte[] got = new byte[b.remaining()];
-            b.get(got);
-            assertThat(got).isEqualTo(big);
-            count[0]++;
-        })) {
-            assertThat(log.recovery().cut()).isFalse();
-        }
-        assertThat(count[0]).isEqualTo(20);
-    }
-
-    @Test
     void salvageReadsTheBatchesAroundADamagedOneAndReportsItsSectors() throws IOException {
         List<Long> sizes = write(4);
         flipBit(Sectors.sectorStart(sizes.get(2)) + S + 100); // inside batch 3
