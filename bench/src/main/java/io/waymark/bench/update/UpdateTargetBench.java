@@ -163,7 +163,8 @@ public final class UpdateTargetBench {
             }
         };
         TSIG key = new TSIG(TSIG.HMAC_SHA256, Name.fromString(KEY + "."), Base64.getDecoder().decode(SECRET));
-        DnsServer dns = new DnsServer(authority, DnsServerConfig.of(LOOPBACK, port), TransferPolicy.NONE,
+        // UDP through FFM, as the daemon's default (`dns.udpIo: ffm`); DnsServerConfig.of alone is Netty.
+        DnsServer dns = new DnsServer(authority, DnsServerConfig.of(LOOPBACK, port).withUdpIo(DnsServerConfig.UdpIo.FFM), TransferPolicy.NONE,
                 UpdatePolicy.signed(key, new FencedUpdates(new UpdateFence(target, gate::unservable), null)));
         dns.start();
         System.out.printf("waymark serving %d endpoints with UPDATE on 127.0.0.1:%d (data %s)%n", all.size(), port, dir.resolve("waymark-data"));
