@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
@@ -39,7 +40,8 @@ final class TransferJournal {
     private static final int CHANGE_OVERHEAD_BYTES = 200;
     private static final RRsetWire[] NONE = new RRsetWire[0];
 
-    static final TransferJournal EMPTY = new TransferJournal(new Version[0], 0);
+    /** No slots: the first append copies into an array of its own, so nothing static is ever written. */
+    static final TransferJournal EMPTY = new TransferJournal(new Version[0], 0, 0, new AtomicInteger(), 0);
 
     /** One name's managed RRsets (A, AAAA, TXT, each present or not) before and after a version. */
     record Change(byte[] key, RRsetWire[] before, RRsetWire[] after) {
@@ -70,16 +72,38 @@ final class TransferJournal {
         }
     }
 
-    private final Version[] versions;
+    /**
+     * Why a shared backing array instead of a copy per journal: a journal is derived on every snapshot
+     * swap, i.e. on the path of every update, and copying up to {@link #VERSIONS_MAX} references twice
+     * per swap showed in the UPDATE path's profile. This journal's versions are {@code slots[start, end)};
+     * slots are written once and never again, so older journals over the same array are unaffected by
+     * appends behind their end. {@link #claimed} says how far the array is written: only the journal
+     * that ends there may append in place (the first of two journals derived from one parent wins the
+     * claim; the other copies), which is what keeps a slot from being written twice.
+     */
+    private final Version[] slots;
+    private final int start;
+    private final int end;
+    private final AtomicInteger claimed;
     private final long bytes;
 
-    private TransferJournal(Version[] versions, long bytes) {
-        this.versions = versions;
+    private TransferJournal(Version[] slots, int start, int end, AtomicInteger claimed, long bytes) {
+        this.slots = slots;
+        this.start = start;
+        this.end = end;
+        this.claimed = claimed;
         this.bytes = bytes;
     }
 
+    private static TransferJournal of(List<Version> versions, long bytes) {
+        // Room for VERSIONS_MAX appends in place before the next copy: one copy per that many swaps.
+        Version[] slots = new Version[Math.max(2 * VERSIONS_MAX, versions.size() + VERSIONS_MAX)];
+        for (int i = 0; i < versions.size(); i++) slots[i] = versions.get(i);
+        return new TransferJournal(slots, 0, versions.size(), new AtomicInteger(versions.size()), bytes);
+    }
+
     int versionCount() {
-        return versions.length;
+        return end - start;
     }
 
     long bytes() {
@@ -93,10 +117,21 @@ final class TransferJournal {
      */
     TransferJournal with(List<Version> added) {
         if (added.isEmpty()) return this;
-        List<Version> all = new ArrayList<>(versions.length + added.size());
-        all.addAll(Arrays.asList(versions));
-        // The running total moves by what is added and dropped only: summing every kept version touched
-        // up to VERSIONS_MAX objects on each snapshot swap, i.e. on the path of every update.
+        if (continuesEveryZone(added) && end + added.size() <= slots.length && claimed.compareAndSet(end, end + added.size())) {
+            long total = bytes;
+            for (int i = 0; i < added.size(); i++) {
+                slots[end + i] = added.get(i);
+                total += added.get(i).bytes();
+            }
+            int newEnd = end + added.size(), newStart = start;
+            // The running total moves by what is added and dropped only (summing every kept version would
+            // walk up to VERSIONS_MAX objects per swap).
+            while (newEnd - newStart > VERSIONS_MAX) total -= slots[newStart++].bytes();
+            while (newStart < newEnd && total > BYTES_MAX) total -= slots[newStart++].bytes();
+            return new TransferJournal(slots, newStart, newEnd, claimed, total);
+        }
+        List<Version> all = new ArrayList<>(versionCount() + added.size());
+        all.addAll(Arrays.asList(slots).subList(start, end));
         long total = bytes;
         for (Version v : added) {
             Version last = lastOf(all, v.zone());
@@ -110,8 +145,18 @@ final class TransferJournal {
         int drop = Math.max(0, all.size() - VERSIONS_MAX);
         for (int i = 0; i < drop; i++) total -= all.get(i).bytes();
         while (drop < all.size() && total > BYTES_MAX) total -= all.get(drop++).bytes();
-        List<Version> kept = all.subList(drop, all.size());
-        return new TransferJournal(kept.toArray(new Version[0]), total);
+        return of(all.subList(drop, all.size()), total);
+    }
+
+    /** Whether each added version starts where its zone's last one (kept or added before it) ends. */
+    private boolean continuesEveryZone(List<Version> added) {
+        for (int i = 0; i < added.size(); i++) {
+            Version v = added.get(i), last = null;
+            for (int k = i - 1; k >= 0 && last == null; k--) if (added.get(k).zone() == v.zone()) last = added.get(k);
+            for (int k = end - 1; k >= start && last == null; k--) if (slots[k].zone() == v.zone()) last = slots[k];
+            if (last != null && last.toSerial() != v.fromSerial()) return false;
+        }
+        return true;
     }
 
     private static Version lastOf(List<Version> versions, int zone) {
@@ -126,7 +171,8 @@ final class TransferJournal {
      */
     Optional<List<Version>> chain(int zone, long clientSerial, long currentSerial) {
         List<Version> out = new ArrayList<>();
-        for (Version v : versions) {
+        for (int i = start; i < end; i++) {
+            Version v = slots[i];
             if (v.zone() != zone) continue;
             if (out.isEmpty() && v.fromSerial() != clientSerial) continue;
             if (!out.isEmpty() && out.get(out.size() - 1).toSerial() != v.fromSerial()) return Optional.empty(); // never: with() keeps chains whole

@@ -2,13 +2,16 @@ package io.waymark.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The journal keeps its byte total as a running sum (adding a version on every snapshot swap must not
  * walk all kept versions): it must equal the sum over what is kept through appends, trims by count,
- * trims by bytes and a zone's chain restarting.
+ * trims by bytes and a zone's chain restarting. Journals share one array of versions where they can:
+ * whatever is derived from whatever, each must hold exactly what a journal of its own would.
  */
 class TransferJournalTest {
     private static TransferJournal.Version version(int zone, long from, long bytes) {
@@ -43,5 +46,65 @@ class TransferJournalTest {
         j = j.with(List.of(version(0, 90_001, TransferJournal.BYTES_MAX + 1)));
         assertThat(j.versionCount()).isZero();
         assertThat(j.bytes()).isZero();
+    }
+
+    /**
+     * Random appends (two zones, chains that continue or restart, sizes up to past the byte budget),
+     * each derived from a journal picked among all made so far, so that several are derived from one
+     * parent: each journal must hold exactly the versions a plain list trimmed the same way holds.
+     */
+    @Test
+    void journalsDerivedFromOneParentDoNotSeeEachOthersVersions() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<TransferJournal> journals = new ArrayList<>(List.of(TransferJournal.EMPTY));
+        List<List<TransferJournal.Version>> models = new ArrayList<>(List.of(List.of()));
+        long[] nextSerial = {1, 1};
+        for (int step = 0; step < 6_000; step++) {
+            int parent = random.nextInt(10) < 8 ? journals.size() - 1 : random.nextInt(journals.size());
+            List<TransferJournal.Version> added = new ArrayList<>();
+            for (int k = 1 + random.nextInt(2); k > 0; k--) {
+                int zone = random.nextInt(2);
+                List<TransferJournal.Version> model = models.get(parent);
+                long from = lastTo(model, added, zone);
+                if (from < 0 || random.nextInt(50) == 0) from = nextSerial[zone] += 1_000; // a restarted chain
+                long bytes = random.nextInt(500) == 0 ? TransferJournal.BYTES_MAX / 3 : 1 + random.nextInt(1_000);
+                added.add(version(zone, from, bytes));
+            }
+            journals.add(journals.get(parent).with(added));
+            models.add(trimmed(models.get(parent), added));
+        }
+        for (int i = 0; i < journals.size(); i++) {
+            TransferJournal j = journals.get(i);
+            List<TransferJournal.Version> model = models.get(i);
+            assertThat(j.versionCount()).as("journal %d", i).isEqualTo(model.size());
+            assertThat(j.bytes()).as("journal %d", i).isEqualTo(model.stream().mapToLong(TransferJournal.Version::bytes).sum());
+            for (int zone = 0; zone < 2; zone++) {
+                final int z = zone;
+                List<TransferJournal.Version> ofZone = model.stream().filter(v -> v.zone() == z).toList();
+                if (ofZone.isEmpty()) continue;
+                assertThat(j.chain(zone, ofZone.get(0).fromSerial(), ofZone.get(ofZone.size() - 1).toSerial()))
+                        .as("journal %d zone %d", i, zone).contains(ofZone);
+            }
+        }
+    }
+
+    /** Where zone's chain ends after {@code model} and {@code added}, or -1 when it has none. */
+    private static long lastTo(List<TransferJournal.Version> model, List<TransferJournal.Version> added, int zone) {
+        for (int i = added.size() - 1; i >= 0; i--) if (added.get(i).zone() == zone) return added.get(i).toSerial();
+        for (int i = model.size() - 1; i >= 0; i--) if (model.get(i).zone() == zone) return model.get(i).toSerial();
+        return -1;
+    }
+
+    /** The journal's rules on a plain list: a restarted chain drops its zone, then the oldest go past either bound. */
+    private static List<TransferJournal.Version> trimmed(List<TransferJournal.Version> before, List<TransferJournal.Version> added) {
+        List<TransferJournal.Version> all = new ArrayList<>(before);
+        for (TransferJournal.Version v : added) {
+            long last = lastTo(all, List.of(), v.zone());
+            if (last >= 0 && last != v.fromSerial()) all.removeIf(old -> old.zone() == v.zone());
+            all.add(v);
+        }
+        while (all.size() > TransferJournal.VERSIONS_MAX) all.remove(0);
+        while (!all.isEmpty() && all.stream().mapToLong(TransferJournal.Version::bytes).sum() > TransferJournal.BYTES_MAX) all.remove(0);
+        return List.copyOf(all);
     }
 }
