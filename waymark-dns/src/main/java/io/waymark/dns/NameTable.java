@@ -162,22 +162,27 @@ final class NameTable {
     /** A new table holding these nodes in addition to (or instead of, same key) the current ones. */
     NameTable with(Collection<NameNode> upserts) {
         if (upserts.isEmpty()) return this;
-        @SuppressWarnings("unchecked")
-        List<NameNode>[] byShard = new List[SHARD_COUNT];
-        for (NameNode n : upserts) {
-            int shard = n.hash() >>> (32 - SHARD_BITS);
-            if (byShard[shard] == null) byShard[shard] = new ArrayList<>();
-            byShard[shard].add(n);
-        }
+        // Grouped by shard with a sort of (shard, position) pairs rather than an array of a list per
+        // shard: a one-endpoint update (the common swap) then allocates nothing per shard of the table,
+        // and within a shard the nodes keep their order (a later upsert of the same key wins).
+        NameNode[] nodes = upserts.toArray(new NameNode[0]);
+        long[] order = new long[nodes.length];
+        for (int i = 0; i < nodes.length; i++) order[i] = (long) (nodes[i].hash() >>> (32 - SHARD_BITS)) << 32 | i;
+        Arrays.sort(order);
         Zones nextZones = zones.with(upserts);
         Shard[] next = shards.clone();
         int nextSize = size;
-        for (int i = 0; i < SHARD_COUNT; i++) {
-            if (byShard[i] == null) continue;
-            Shard old = shards[i];
-            Shard merged = old.with(byShard[i], nextZones.apexKeys);
+        for (int from = 0; from < order.length; ) {
+            int shard = (int) (order[from] >>> 32);
+            int to = from;
+            while (to < order.length && (int) (order[to] >>> 32) == shard) to++;
+            List<NameNode> ofShard = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) ofShard.add(nodes[(int) order[k]]);
+            Shard old = shards[shard];
+            Shard merged = old.with(ofShard, nextZones.apexKeys);
             nextSize += merged.count - old.count;
-            next[i] = merged;
+            next[shard] = merged;
+            from = to;
         }
         return new NameTable(next, nextZones, nextSize);
     }
