@@ -27,7 +27,11 @@ import java.util.TreeMap;
  * is measured the same way (write 200 bytes + force), since two fsyncs are on the path by design:
  * plan durable before it is acknowledged, records durable before they are served.
  *
- * <p>Usage: UpdateLatencyBench [updates=300] [endpoints=100] [enactorTickMs=100]
+ * <p>Usage: UpdateLatencyBench [updates=300] [endpoints=100] [enactorTickMs=100] [pollPauseUs=0]
+ *
+ * <p>{@code pollPauseUs} parks the poller that long between polls (0: back to back). On two cores the
+ * back-to-back poller and the server's answers to it take as much CPU as the enactors; the pause shows
+ * what that costs the path, at the price of a coarser reading (up to one pause late).
  */
 public final class UpdateLatencyBench {
     private static final long ANSWER_TIMEOUT_MS = 10_000;
@@ -38,6 +42,7 @@ public final class UpdateLatencyBench {
         int updates = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         long tickMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
+        long pollPauseNanos = args.length > 3 ? Long.parseLong(args[3]) * 1_000 : 0;
         int warmup = Math.min(50, updates);
         Path data = Files.createTempDirectory("waymark-bench-latency");
         BenchFleet.pin(data);
@@ -82,6 +87,7 @@ public final class UpdateLatencyBench {
                     } while (r != null && UdpQuerier.id(r) != id);
                     if (u >= 0) polls++;
                     if (r != null && UdpQuerier.firstA(r) == expected) break;
+                    if (pollPauseNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(pollPauseNanos);
                 }
                 long t2 = System.nanoTime();
                 if (u >= 0) {
