@@ -36,12 +36,14 @@ final class TransferJournal {
      * one of 100,000 endpoints is about 20 MB, so a few full plans fit beside many small ones.
      */
     static final long BYTES_MAX = 64L << 20;
+    /** Estimated bytes of dropped versions the shared array may keep reachable (see {@link #retained}). */
+    static final long RETAINED_BYTES_MAX = BYTES_MAX / 4;
     /** Per changed name: the change, its two arrays and two RRset objects with their offset arrays (JVM headers, references). */
     private static final int CHANGE_OVERHEAD_BYTES = 200;
     private static final RRsetWire[] NONE = new RRsetWire[0];
 
     /** No slots: the first append copies into an array of its own, so nothing static is ever written. */
-    static final TransferJournal EMPTY = new TransferJournal(new Version[0], 0, 0, new AtomicInteger(), 0);
+    static final TransferJournal EMPTY = new TransferJournal(new Version[0], 0, 0, new AtomicInteger(), 0, 0);
 
     /** One name's managed RRsets (A, AAAA, TXT, each present or not) before and after a version. */
     record Change(byte[] key, RRsetWire[] before, RRsetWire[] after) {
@@ -86,20 +88,29 @@ final class TransferJournal {
     private final int end;
     private final AtomicInteger claimed;
     private final long bytes;
+    /**
+     * Bytes of the versions before {@code start}: no longer this journal's, but kept reachable by the
+     * shared array (an older journal may still be read by a transfer in flight, so they are not cleared).
+     * Bounded by {@link #RETAINED_BYTES_MAX}: past it the next append copies, and the array goes with the
+     * last journal over it. Without the bound, a run of large versions (a converge changes every endpoint)
+     * would keep up to {@code 2 * VERSIONS_MAX} of them alive, far past {@link #BYTES_MAX}.
+     */
+    private final long retained;
 
-    private TransferJournal(Version[] slots, int start, int end, AtomicInteger claimed, long bytes) {
+    private TransferJournal(Version[] slots, int start, int end, AtomicInteger claimed, long bytes, long retained) {
         this.slots = slots;
         this.start = start;
         this.end = end;
         this.claimed = claimed;
         this.bytes = bytes;
+        this.retained = retained;
     }
 
     private static TransferJournal of(List<Version> versions, long bytes) {
         // Room for VERSIONS_MAX appends in place before the next copy: one copy per that many swaps.
         Version[] slots = new Version[Math.max(2 * VERSIONS_MAX, versions.size() + VERSIONS_MAX)];
         for (int i = 0; i < versions.size(); i++) slots[i] = versions.get(i);
-        return new TransferJournal(slots, 0, versions.size(), new AtomicInteger(versions.size()), bytes);
+        return new TransferJournal(slots, 0, versions.size(), new AtomicInteger(versions.size()), bytes, 0);
     }
 
     int versionCount() {
@@ -110,6 +121,10 @@ final class TransferJournal {
         return bytes;
     }
 
+    long retainedBytes() {
+        return retained;
+    }
+
     /**
      * This journal with {@code added} appended (newest last), trimmed to the bounds. A version that
      * does not continue its zone's last one (its start serial is not that one's end) cannot be
@@ -117,18 +132,23 @@ final class TransferJournal {
      */
     TransferJournal with(List<Version> added) {
         if (added.isEmpty()) return this;
-        if (continuesEveryZone(added) && end + added.size() <= slots.length && claimed.compareAndSet(end, end + added.size())) {
-            long total = bytes;
-            for (int i = 0; i < added.size(); i++) {
-                slots[end + i] = added.get(i);
-                total += added.get(i).bytes();
-            }
-            int newEnd = end + added.size(), newStart = start;
+        if (continuesEveryZone(added) && end + added.size() <= slots.length) {
             // The running total moves by what is added and dropped only (summing every kept version would
-            // walk up to VERSIONS_MAX objects per swap).
-            while (newEnd - newStart > VERSIONS_MAX) total -= slots[newStart++].bytes();
-            while (newStart < newEnd && total > BYTES_MAX) total -= slots[newStart++].bytes();
-            return new TransferJournal(slots, newStart, newEnd, claimed, total);
+            // walk up to VERSIONS_MAX objects per swap). Trimmed as below: by count, then by bytes.
+            long total = bytes;
+            for (Version v : added) total += v.bytes();
+            int newEnd = end + added.size(), newStart = start;
+            long dropped = 0;
+            while (newEnd - newStart > VERSIONS_MAX || (newStart < newEnd && total > BYTES_MAX)) {
+                long b = (newStart < end ? slots[newStart] : added.get(newStart - end)).bytes();
+                total -= b;
+                dropped += b;
+                newStart++;
+            }
+            if (retained + dropped <= RETAINED_BYTES_MAX && claimed.compareAndSet(end, newEnd)) {
+                for (int i = 0; i < added.size(); i++) slots[end + i] = added.get(i);
+                return new TransferJournal(slots, newStart, newEnd, claimed, total, retained + dropped);
+            }
         }
         List<Version> all = new ArrayList<>(versionCount() + added.size());
         all.addAll(Arrays.asList(slots).subList(start, end));

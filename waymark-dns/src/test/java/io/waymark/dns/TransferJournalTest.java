@@ -88,6 +88,26 @@ class TransferJournalTest {
         }
     }
 
+    /**
+     * Versions dropped from a journal stay reachable through the array it shares with older journals;
+     * a run of large ones (a converge changes every endpoint) must not keep far more alive than the
+     * journal's own budget: past the bound an append copies and leaves the old array behind.
+     */
+    @Test
+    void droppedVersionsKeptReachableStayBounded() {
+        TransferJournal j = TransferJournal.EMPTY;
+        for (long s = 1; s <= 200; s++) {
+            j = j.with(List.of(version(0, s, TransferJournal.BYTES_MAX / 3)));
+            assertThat(j.retainedBytes()).as("after %d versions", s).isLessThanOrEqualTo(TransferJournal.RETAINED_BYTES_MAX);
+            assertThat(j.bytes()).isLessThanOrEqualTo(TransferJournal.BYTES_MAX);
+        }
+        assertThat(j.versionCount()).isEqualTo(3); // three thirds of the budget fit
+        // Small versions still append in place: one copy per many appends, the dropped ones within the bound.
+        for (long s = 201; s <= 3_000; s++) j = j.with(List.of(version(0, s, 1_000)));
+        assertThat(j.versionCount()).isEqualTo(TransferJournal.VERSIONS_MAX);
+        assertThat(j.retainedBytes()).isLessThanOrEqualTo(TransferJournal.VERSIONS_MAX * 1_000L);
+    }
+
     /** Where zone's chain ends after {@code model} and {@code added}, or -1 when it has none. */
     private static long lastTo(List<TransferJournal.Version> model, List<TransferJournal.Version> added, int zone) {
         for (int i = added.size() - 1; i >= 0; i--) if (added.get(i).zone() == zone) return added.get(i).toSerial();
