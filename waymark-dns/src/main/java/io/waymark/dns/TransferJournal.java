@@ -106,11 +106,19 @@ final class TransferJournal {
         this.retained = retained;
     }
 
-    private static TransferJournal of(List<Version> versions, long bytes) {
-        // Room for VERSIONS_MAX appends in place before the next copy: one copy per that many swaps.
+    /** A journal of its own array holding {@code versions}, with room for VERSIONS_MAX appends in place: one copy per that many swaps. */
+    private static TransferJournal copyOf(List<Version> versions) {
         Version[] slots = new Version[Math.max(2 * VERSIONS_MAX, versions.size() + VERSIONS_MAX)];
-        for (int i = 0; i < versions.size(); i++) slots[i] = versions.get(i);
+        long bytes = 0;
+        for (int i = 0; i < versions.size(); i++) {
+            slots[i] = versions.get(i);
+            bytes += slots[i].bytes();
+        }
         return new TransferJournal(slots, 0, versions.size(), new AtomicInteger(versions.size()), bytes, 0);
+    }
+
+    private List<Version> versions() {
+        return Arrays.asList(slots).subList(start, end);
     }
 
     int versionCount() {
@@ -132,40 +140,50 @@ final class TransferJournal {
      */
     TransferJournal with(List<Version> added) {
         if (added.isEmpty()) return this;
-        if (continuesEveryZone(added) && end + added.size() <= slots.length) {
-            // The running total moves by what is added and dropped only (summing every kept version would
-            // walk up to VERSIONS_MAX objects per swap). Trimmed as below: by count, then by bytes.
-            long total = bytes;
-            for (Version v : added) total += v.bytes();
-            int newEnd = end + added.size(), newStart = start;
-            long dropped = 0;
-            while (newEnd - newStart > VERSIONS_MAX || (newStart < newEnd && total > BYTES_MAX)) {
-                long b = (newStart < end ? slots[newStart] : added.get(newStart - end)).bytes();
-                total -= b;
-                dropped += b;
-                newStart++;
-            }
-            if (retained + dropped <= RETAINED_BYTES_MAX && claimed.compareAndSet(end, newEnd)) {
-                for (int i = 0; i < added.size(); i++) slots[end + i] = added.get(i);
-                return new TransferJournal(slots, newStart, newEnd, claimed, total, retained + dropped);
-            }
-        }
-        List<Version> all = new ArrayList<>(versionCount() + added.size());
-        all.addAll(Arrays.asList(slots).subList(start, end));
+        TransferJournal appended = continuesEveryZone(added) ? appendedInPlace(added) : null;
+        // A restarted chain, no room left, or another journal appended behind this one first: copy.
+        if (appended == null) appended = copyOf(merged(added));
+        TransferJournal kept = appended.trimmed();
+        // Past the bound, a copy lets the dropped versions go with the old array.
+        return kept.retained <= RETAINED_BYTES_MAX ? kept : copyOf(kept.versions());
+    }
+
+    /** {@code added} written behind this journal's end in the shared array, or null when it has no room or the claim is taken. */
+    private TransferJournal appendedInPlace(List<Version> added) {
+        int newEnd = end + added.size();
+        if (newEnd > slots.length || !claimed.compareAndSet(end, newEnd)) return null;
         long total = bytes;
+        for (int i = 0; i < added.size(); i++) {
+            slots[end + i] = added.get(i);
+            total += added.get(i).bytes();
+        }
+        return new TransferJournal(slots, start, newEnd, claimed, total, retained);
+    }
+
+    /**
+     * The oldest versions dropped while either bound is exceeded, count first. The running total moves
+     * by what is dropped only: summing every kept version would walk up to VERSIONS_MAX objects per swap.
+     */
+    private TransferJournal trimmed() {
+        int first = start;
+        long total = bytes, dropped = 0;
+        while (end - first > VERSIONS_MAX || (first < end && total > BYTES_MAX)) {
+            long b = slots[first++].bytes();
+            total -= b;
+            dropped += b;
+        }
+        return first == start ? this : new TransferJournal(slots, first, end, claimed, total, retained + dropped);
+    }
+
+    /** This journal's versions, then {@code added}; a version that does not continue its zone's last one drops the zone's older ones. */
+    private List<Version> merged(List<Version> added) {
+        List<Version> all = new ArrayList<>(versions());
         for (Version v : added) {
             Version last = lastOf(all, v.zone());
-            if (last != null && last.toSerial() != v.fromSerial()) {
-                for (Version old : all) if (old.zone() == v.zone()) total -= old.bytes();
-                all.removeIf(old -> old.zone() == v.zone());
-            }
+            if (last != null && last.toSerial() != v.fromSerial()) all.removeIf(old -> old.zone() == v.zone());
             all.add(v);
-            total += v.bytes();
         }
-        int drop = Math.max(0, all.size() - VERSIONS_MAX);
-        for (int i = 0; i < drop; i++) total -= all.get(i).bytes();
-        while (drop < all.size() && total > BYTES_MAX) total -= all.get(drop++).bytes();
-        return of(all.subList(drop, all.size()), total);
+        return all;
     }
 
     /** Whether each added version starts where its zone's last one (kept or added before it) ends. */
